@@ -1,0 +1,134 @@
+"""The report contract: the one result type the CLI, the service, the batch runner and the store emit.
+
+``caseqa.report/1`` is documented in ``analyser/schema/report.schema.json`` (generated from these
+models by ``python -m analyser.report``) and tested against it.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA_ID = "caseqa.report/1"
+DocType = Literal["care_plan", "review_minutes", "pathway_plan", "other"]
+Severity = Literal["info", "warning", "error"]
+Grade = Literal["outstanding", "good", "requires_improvement", "inadequate"]
+DIMENSIONS: tuple[str, ...] = (
+    "timebound_actions",
+    "child_directed_language",
+    "readability",
+    "plan_detail",
+)
+DOC_TYPES: tuple[str, ...] = ("care_plan", "review_minutes", "pathway_plan", "other")
+GRADES: tuple[str, ...] = ("outstanding", "good", "requires_improvement", "inadequate")
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Finding(_Model):
+    """One thing wrong (or notably right) in the record, pointing at the words."""
+
+    dimension: str
+    code: str
+    severity: Severity
+    message: str
+    start: int
+    end: int
+    excerpt: str
+    suggestion: str | None = None
+
+
+class Action(_Model):
+    """A commitment in the record: who will do what by when, and what is missing."""
+
+    text: str
+    start: int
+    end: int
+    owner: str | None = None
+    deadline_text: str | None = None
+    deadline: str | None = None  # YYYY-MM-DD
+    timebound: bool = False
+    problems: list[str] = Field(default_factory=list)
+
+
+class DimensionResult(_Model):
+    score: float
+    summary: str
+    metrics: dict[str, float | int] = Field(default_factory=dict)
+
+
+class Meta(_Model):
+    child_name: str | None = None
+    child_age: int | None = None
+    date: str | None = None
+    next_review: str | None = None
+    words: int = 0
+    sentences: int = 0
+
+
+class Overall(_Model):
+    score: float
+    grade: Grade
+
+
+class Versions(_Model):
+    caseqa: str
+    rubric: str
+    model: str
+
+
+class Report(_Model):
+    """A scored record. ``model_dump(mode="json")`` is the wire format."""
+
+    schema_: str = Field(default=SCHEMA_ID, alias="schema")
+    id: str
+    source: str | None = None
+    doc_type: DocType
+    meta: Meta
+    overall: Overall
+    dimensions: dict[str, DimensionResult]
+    actions: list[Action]
+    findings: list[Finding]
+    versions: Versions
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    def to_dict(self) -> dict:
+        return self.model_dump(mode="json", by_alias=True)
+
+    def to_json(self, **kwargs: object) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, **kwargs)  # type: ignore[arg-type]
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Report":
+        return cls.model_validate(data)
+
+
+SCHEMA_PATH = Path(__file__).parent / "schema" / "report.schema.json"
+
+
+def json_schema() -> dict:
+    """The JSON Schema of the report, as shipped in ``analyser/schema/report.schema.json``."""
+    schema = Report.model_json_schema(by_alias=True)
+    schema["$id"] = SCHEMA_ID
+    props = schema["properties"]
+    props["schema"] = {"const": SCHEMA_ID, "title": "Schema", "type": "string"}
+    props["dimensions"]["propertyNames"] = {"enum": list(DIMENSIONS)}
+    props["dimensions"]["required"] = list(DIMENSIONS)
+    schema.setdefault("required", [])
+    if "schema" not in schema["required"]:
+        schema["required"].insert(0, "schema")
+    for name in ("date", "next_review"):
+        schema["$defs"]["Meta"]["properties"][name]["anyOf"][0]["pattern"] = r"^\d{4}-\d{2}-\d{2}$"
+    return schema
+
+
+if __name__ == "__main__":  # regenerate the shipped schema
+    SCHEMA_PATH.parent.mkdir(exist_ok=True)
+    SCHEMA_PATH.write_text(json.dumps(json_schema(), indent=2) + "\n")
+    print(SCHEMA_PATH)
