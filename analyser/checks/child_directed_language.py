@@ -1,0 +1,184 @@
+"""Child-directed language: is the record written to the child, in words the child would choose?
+
+Counts second-person address against references *about* the child ("the child", "the young person",
+"CYP", "he/she"), flags care-system jargon with the preferred words, blaming words and acronyms the
+record never spells out, and credits the child's own voice and explained decisions.
+"""
+
+from __future__ import annotations
+
+import re
+
+from analyser.checks import CheckResult, clamp, finding, register
+from analyser.facts import Facts
+from analyser.nlp import Analysis
+from analyser.report import Finding
+from analyser.rubric import Rubric
+
+DIMENSION = "child_directed_language"
+MAX_FINDINGS_PER_CODE = 12
+
+SECOND_PERSON = {"you", "your", "yours", "yourself", "you're", "you've", "you'll", "you'd"}
+THIRD_PRONOUNS = {"he", "she", "him", "her", "his", "hers", "himself", "herself"}
+ABOUT_CHILD = re.compile(
+    r"\b(the child|this child|the young person|this young person|the baby|the infant|the subject|"
+    r"the looked[- ]after child|the yp|he/she|she/he|his/her|her/his|him/her|s/he)\b|\b(CYP|YP|LAC|CLA|CiC)\b(?!\s+review)",
+    re.I,
+)
+_CASE_SENSITIVE_ABOUT = {"cyp", "yp", "lac", "cla", "cic"}
+CHILD_VOICE = re.compile(
+    r"\b(you told me|you said|you have told|you've told|you wrote|you drew|you asked|in your (own )?words|"
+    r"you shared|you explained|you let me know|you were clear|you would like|you want(ed)?|your wishes|"
+    r"you are proud|you chose)\b|[\"“][^\"”\n]{3,200}[\"”]",
+    re.I,
+)
+BECAUSE = re.compile(r"\b(because|so that|this is why|that is why|the reason)\b", re.I)
+STRENGTHS = re.compile(
+    r"\b(proud|well done|you are (really )?good at|strengths?|achieved|brilliant|amazing|fantastic|"
+    r"you have done (so |really )?well|you worked hard|kind|funny|caring|talented)\b",
+    re.I,
+)
+# Words that are jargon only as nouns ("contact" as family time, not "I will contact school").
+_VERB_TOO = {"contact", "presenting", "sanctions", "progress"}
+_PARENTHESISED = re.compile(r"\(\s*([A-Z][A-Za-z]{1,6}s?)\s*\)")
+
+
+def _jargon_is_noun(analysis: Analysis, start: int, term: str) -> bool:
+    if term.lower() not in _VERB_TOO:
+        return True
+    for unit in analysis.units:
+        if unit.start <= start < unit.end and unit.doc is not None:
+            for t in unit.doc:
+                if unit.start + t.idx == start:
+                    return not t.tag_.startswith("VB")
+    return True
+
+
+def _acronym_explained(text: str, acronym: str, expansion: str) -> bool:
+    """Spelled out somewhere: the expansion appears, or 'Long Form (ACR)' / 'ACR (long form)'."""
+    if re.search(re.escape(expansion.split("(")[0].strip()), text, re.I):
+        return True
+    return bool(re.search(rf"\b{re.escape(acronym)}\s*\([a-z][^)]{{3,}}\)", text, re.I)) or bool(
+        re.search(rf"\([^)]*\b{re.escape(acronym)}\b[^)]*\)", text)
+    )
+
+
+@register(DIMENSION)
+def check(analysis: Analysis, facts: Facts, rubric: Rubric) -> CheckResult:
+    """Score how far the record speaks to the child, and flag words that talk about them."""
+    s = rubric.child_language
+    lex = rubric.lexicons
+    text = analysis.text
+    findings: list[Finding] = []
+    second = third = name_mentions = 0
+    for unit in analysis.body_units():
+        if unit.doc is None:
+            continue
+        for t in unit.doc:
+            low = t.lower_
+            if low in SECOND_PERSON:
+                second += 1
+            elif low in THIRD_PRONOUNS:
+                third += 1
+            elif facts.child_name and t.text == facts.child_name:
+                name_mentions += 1
+
+    # References about the child, with evidence.
+    about = []
+    for m in ABOUT_CHILD.finditer(text):
+        word = m.group(0)
+        if word.lower() in _CASE_SENSITIVE_ABOUT and not word.isupper() and word != "CiC":
+            continue
+        about.append(m)
+    direct_share = second / (second + len(about) + 0.5 * third) if (second + len(about) + third) else 0.0
+    if direct_share < 0.5:
+        for m in about[:MAX_FINDINGS_PER_CODE]:
+            who = facts.child_name or "the child"
+            findings.append(finding(analysis, DIMENSION, "written_about_child", "warning",
+                f"'{m.group(0)}' writes about {who} instead of to them.", m.start(), m.end(),
+                f"Write to {who}: 'you', 'your' or their name."))
+        if not about and third and second == 0 and analysis.words > 40:
+            findings.append(finding(analysis, DIMENSION, "written_about_child", "warning",
+                "The record talks about the child in the third person ('he', 'she') and never to them.",
+                0, 0, "Write to the child: 'you', 'your', and say 'I' for yourself."))
+
+    jargon_hits = 0
+    jargon_pattern = rubric.phrase_pattern("jargon", tuple(lex.jargon))
+    blaming_pattern = rubric.phrase_pattern("blaming", tuple(lex.blaming))
+    jargon_lookup = {k.lower(): v for k, v in lex.jargon.items()}
+    blaming_lookup = {k.lower(): v for k, v in lex.blaming.items()}
+    blaming_spans: list[tuple[int, int]] = []
+    blaming_hits = 0
+    for m in blaming_pattern.finditer(text):
+        blaming_hits += 1
+        blaming_spans.append((m.start(), m.end()))
+        if blaming_hits <= MAX_FINDINGS_PER_CODE:
+            key = re.sub(r"[\s-]+", " ", m.group(0).lower())
+            findings.append(finding(analysis, DIMENSION, "blaming_language", "warning",
+                f"'{m.group(0)}' blames the child rather than describing what happened.", m.start(), m.end(),
+                blaming_lookup.get(key) or blaming_lookup.get(m.group(0).lower()) or "Describe what happened and why."))
+    for m in jargon_pattern.finditer(text):
+        if any(s0 <= m.start() < e0 for s0, e0 in blaming_spans):
+            continue
+        if not _jargon_is_noun(analysis, m.start(), m.group(0)):
+            continue
+        jargon_hits += 1
+        if jargon_hits <= MAX_FINDINGS_PER_CODE:
+            key = m.group(0).lower()
+            preferred = jargon_lookup.get(key) or jargon_lookup.get(re.sub(r"[\s-]+", " ", key)) or ""
+            findings.append(finding(analysis, DIMENSION, "jargon", "info",
+                f"'{m.group(0)}' is care-system jargon.", m.start(), m.end(),
+                f"Children often prefer: {preferred}." if preferred else None))
+
+    acronym_hits = 0
+    seen: set[str] = set()
+    for acronym, expansion in lex.acronyms.items():
+        for m in re.finditer(rf"(?<![\w/]){re.escape(acronym)}(?![\w/])", text):
+            if acronym in seen:
+                break
+            seen.add(acronym)
+            if _acronym_explained(text, acronym, expansion):
+                break
+            acronym_hits += 1
+            findings.append(finding(analysis, DIMENSION, "unexplained_acronym", "info",
+                f"'{acronym}' is never spelled out.", m.start(), m.end(),
+                f"Spell it out the first time: {expansion} ({acronym}), or use plain words."))
+
+    voice = len(CHILD_VOICE.findall(text))
+    because = len(BECAUSE.findall(text))
+    strengths = len(STRENGTHS.findall(text))
+    cap = s.max_penalty_per_kind
+    penalty = (
+        min(cap, jargon_hits * s.penalty_jargon)
+        + min(cap, blaming_hits * s.penalty_blaming)
+        + min(cap, acronym_hits * s.penalty_unexplained_acronym)
+    )
+    credit = min(2, voice) * s.credit_child_voice + min(2, because) * s.credit_because + (4 if strengths else 0)
+    base = 20 + 60 * min(1.0, direct_share / s.target_direct_share)
+    score = clamp(base + credit - penalty)
+    if direct_share >= 0.5:
+        summary = f"Written to the child ({round(100 * direct_share)}% of references are 'you')"
+    else:
+        summary = f"Written about the child ({len(about)} references like 'the child' or 'the young person', {second} uses of 'you')"
+    extras = []
+    if jargon_hits:
+        extras.append(f"{jargon_hits} jargon terms")
+    if blaming_hits:
+        extras.append(f"{blaming_hits} blaming words")
+    if acronym_hits:
+        extras.append(f"{acronym_hits} unexplained acronyms")
+    summary += ("; " + ", ".join(extras) if extras else "") + "."
+    metrics: dict[str, float | int] = {
+        "second_person": second,
+        "about_child_references": len(about),
+        "third_person_pronouns": third,
+        "name_mentions": name_mentions,
+        "direct_share": round(direct_share, 3),
+        "jargon": jargon_hits,
+        "blaming": blaming_hits,
+        "unexplained_acronyms": acronym_hits,
+        "child_voice": voice,
+        "explanations": because,
+        "strengths": strengths,
+    }
+    return CheckResult(score, summary, metrics, findings)

@@ -1,0 +1,163 @@
+"""Plan detail: are the sections this kind of record needs there, and do they say anything?
+
+A section is found by its heading, or (for prose letters without headings) by sentences on its
+subject. It is substantive when it has enough words and specifics (names, dates, numbers), and thin
+when it is filled with "no concerns", "as per plan", "stable".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from analyser.checks import CheckResult, clamp, finding, register
+from analyser.facts import Facts
+from analyser.nlp import Analysis, Unit
+from analyser.report import Finding
+from analyser.rubric import Rubric, Section, compile_phrases
+
+DIMENSION = "plan_detail"
+_SPECIFIC = re.compile(
+    r"\d|£|%|\b(Mr|Mrs|Ms|Miss|Dr)\b|\b(January|February|March|April|June|July|August|September|October|"
+    r"November|December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
+)
+_CAPITALISED = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]{2,}\b")
+
+
+@dataclass
+class _Found:
+    key: str
+    units: list[Unit] = field(default_factory=list)
+    heading: Unit | None = None
+
+
+def _section_matchers(sections: dict[str, Section]) -> dict[str, tuple[re.Pattern[str], re.Pattern[str]]]:
+    return {k: (compile_phrases(list(s.headings)), compile_phrases(list(s.content))) for k, s in sections.items()}
+
+
+_MATCHER_CACHE: dict[int, dict[str, tuple[re.Pattern[str], re.Pattern[str]]]] = {}
+
+
+def _matchers(rubric: Rubric) -> dict[str, tuple[re.Pattern[str], re.Pattern[str]]]:
+    key = id(rubric.lexicons)
+    if key not in _MATCHER_CACHE:
+        _MATCHER_CACHE[key] = _section_matchers(rubric.lexicons.sections)
+    return _MATCHER_CACHE[key]
+
+
+def _specifics(units: list[Unit]) -> int:
+    n = 0
+    for u in units:
+        n += len(_SPECIFIC.findall(u.text))
+        n += len(_CAPITALISED.findall(u.text))
+    return n
+
+
+def _words(units: list[Unit]) -> int:
+    return sum(len(u.text.split()) for u in units)
+
+
+def _is_filler(units: list[Unit], filler: re.Pattern[str]) -> bool:
+    text = " ".join(u.text for u in units)
+    stripped = filler.sub("", text)
+    return bool(filler.search(text)) and len(re.findall(r"[A-Za-z]{3,}", stripped)) < 6
+
+
+@register(DIMENSION)
+def check(analysis: Analysis, facts: Facts, rubric: Rubric) -> CheckResult:
+    """Score whether the required sections are present and substantive."""
+    s = rubric.plan_detail
+    lex = rubric.lexicons
+    required = lex.required_sections.get(facts.doc_type, ())
+    matchers = _matchers(rubric)
+    filler = rubric.phrase_pattern("filler", lex.filler)
+    findings: list[Finding] = []
+
+    # Group units under their headings, and map headings to the sections they name.
+    by_heading: dict[int, list[Unit]] = {}
+    headings: dict[int, Unit] = {}
+    for u in analysis.units:
+        if u.kind == "heading":
+            headings[u.block] = u
+        else:
+            by_heading.setdefault(u.section, []).append(u)
+    found: dict[str, _Found] = {}
+    for block_idx, hu in headings.items():
+        label = hu.text.lower()
+        for key in required:
+            head_re, _ = matchers[key]
+            if head_re.search(label):
+                f = found.setdefault(key, _Found(key))
+                f.heading = f.heading or hu
+                f.units.extend(by_heading.get(block_idx, []))
+    # Sections written as prose without a heading: sentences on the subject.
+    body = [u for u in analysis.units if u.kind != "heading"]
+    for key in required:
+        if key in found:
+            continue
+        _, content_re = matchers[key]
+        hits = [u for u in body if content_re.search(u.text)]
+        if hits:
+            found[key] = _Found(key, hits)
+    if "next_review" in required and facts.next_review is not None:
+        found.setdefault("next_review", _Found("next_review", []))
+
+    credits: list[float] = []
+    missing: list[str] = []
+    thin: list[str] = []
+    for key in required:
+        label = lex.sections[key].label
+        f = found.get(key)
+        if f is None:
+            credits.append(0.0)
+            missing.append(label)
+            findings.append(finding(analysis, DIMENSION, "missing_section", "warning",
+                f"No section on {label}.", 0, 0,
+                f"Add a section on {label}, with names, dates and what will happen."))
+            continue
+        if key == "next_review" and facts.next_review is not None:
+            credits.append(1.0)
+            continue
+        words = _words(f.units)
+        specifics = _specifics(f.units)
+        if f.units and _is_filler(f.units, filler):
+            credits.append(s.thin_section_credit * 0.5)
+            thin.append(label)
+            m = filler.search(" ".join(u.text for u in f.units))
+            span_unit = f.units[0]
+            findings.append(finding(analysis, DIMENSION, "filler", "warning",
+                f"The {label} section says only '{m.group(0) if m else span_unit.text}'.",
+                span_unit.start, span_unit.end,
+                f"Say what is happening for the child's {label}: who, what, and by when."))
+        elif words < s.min_section_words or specifics == 0:
+            credits.append(s.thin_section_credit)
+            thin.append(label)
+            anchor = f.heading or (f.units[0] if f.units else None)
+            if anchor is not None:
+                findings.append(finding(analysis, DIMENSION, "thin_section", "warning",
+                    f"The {label} section is thin ({words} words, no names, dates or numbers).",
+                    anchor.start, anchor.end,
+                    "Add specifics: who is involved, dates, and what will change."))
+        else:
+            credits.append(1.0)
+
+    filler_hits = len(filler.findall(analysis.text))
+    metrics: dict[str, float | int] = {
+        "sections_required": len(required),
+        "sections_present": len(required) - len(missing),
+        "sections_substantive": sum(1 for c in credits if c >= 1.0),
+        "sections_thin": len(thin),
+        "filler_phrases": filler_hits,
+        "specifics_per_100_words": round(100 * _specifics(body) / max(1, analysis.words), 1),
+    }
+    if not required:
+        density = metrics["specifics_per_100_words"]
+        score = clamp(40 + 6 * float(density))
+        return CheckResult(score, "No sections are required for this kind of record.", metrics, findings)
+    score = clamp(100 * sum(credits) / len(required) - s.filler_penalty * max(0, filler_hits - 1))
+    summary = f"{len(required) - len(missing)} of {len(required)} expected sections present"
+    if missing:
+        summary += "; missing: " + ", ".join(missing[:4]) + ("..." if len(missing) > 4 else "")
+    if thin:
+        summary += f"; {len(thin)} thin"
+    return CheckResult(score, summary + ".", metrics, findings)

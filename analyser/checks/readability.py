@@ -1,0 +1,139 @@
+"""Readability: could the child read this?
+
+Flesch reading ease, Flesch-Kincaid grade and UK reading age (grade + 5), computed per unit so bullets
+and table rows are not glued into one giant sentence, from the tokens spaCy already made. Flags long
+sentences, passive constructions and sentences dense with acronyms. The target reading age is the
+child's age (at least 11: a young child's plan is written for them to read later), else the rubric's.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+
+from analyser import syllables
+from analyser.checks import CheckResult, clamp, finding, register
+from analyser.facts import Facts
+from analyser.nlp import Analysis, Unit
+from analyser.report import Finding
+from analyser.rubric import Rubric
+
+DIMENSION = "readability"
+MAX_FINDINGS_PER_CODE = 15
+_BE_FORMS = {"is", "are", "was", "were", "be", "been", "being", "am", "'s", "'re", "get", "got", "gets"}
+# Participles after "be" that describe a state, not a passive action ("you are settled").
+_ADJECTIVAL = {
+    "settled", "interested", "worried", "scared", "pleased", "excited", "tired", "married", "concerned",
+    "involved", "based", "located", "allowed", "supposed", "used", "called", "named", "aged", "bored",
+    "confused", "upset", "frightened", "annoyed", "surprised", "engaged", "disappointed", "prepared",
+    "determined", "committed", "motivated", "known", "entitled", "qualified", "closed", "done", "finished",
+}
+_KEY_VALUE = re.compile(r"^[A-Z][\w '’/()-]{0,40}:\s*\S")
+_ACRONYM = re.compile(r"\b[A-Z]{2,6}s?\b")
+
+
+def _word_tokens(unit: Unit) -> list[str]:
+    return [t.text for t in unit.doc or () if t.is_alpha or t.like_num]
+
+
+def _is_passive(unit: Unit) -> tuple[int, int] | None:
+    doc = unit.doc
+    if doc is None:
+        return None
+    for i, t in enumerate(doc):
+        if t.lower_ in _BE_FORMS:
+            for k in range(i + 1, min(len(doc), i + 3)):
+                nxt = doc[k]
+                if nxt.tag_ == "VBN" and nxt.lower_ not in _ADJECTIVAL:
+                    return unit.start + t.idx, unit.start + nxt.idx + len(nxt.text)
+                if nxt.tag_ not in ("RB", "RBR"):
+                    break
+    return None
+
+
+def target_reading_age(facts: Facts, rubric: Rubric) -> int:
+    s = rubric.readability
+    if facts.child_age is None:
+        return s.default_reading_age
+    return max(facts.child_age, s.min_reading_age)
+
+
+@register(DIMENSION)
+def check(analysis: Analysis, facts: Facts, rubric: Rubric) -> CheckResult:
+    """Score how readable the record is for its child."""
+    s = rubric.readability
+    findings: list[Finding] = []
+    lengths: list[int] = []
+    total_words = total_syll = 0
+    long_units = passive_units = dense_units = 0
+    for unit in analysis.body_units():
+        # "Name: Amira" header fields are labels, not sentences.
+        if unit.kind == "sentence" and _KEY_VALUE.match(unit.text) and len(unit.text.split()) <= 8:
+            continue
+        words = _word_tokens(unit)
+        if not words:
+            continue
+        n = len(words)
+        lengths.append(n)
+        total_words += n
+        total_syll += sum(syllables.count(w) for w in words)
+        if n > s.long_sentence_words and unit.kind != "table_row":
+            long_units += 1
+            if long_units <= MAX_FINDINGS_PER_CODE:
+                severity = "error" if n > s.very_long_sentence_words else "warning"
+                findings.append(finding(analysis, DIMENSION, "long_sentence", severity,
+                    f"This sentence has {n} words.", unit.start, unit.end,
+                    "Split it into sentences of 15 to 20 words, one idea each."))
+        passive = _is_passive(unit)
+        if passive:
+            passive_units += 1
+            if passive_units <= MAX_FINDINGS_PER_CODE:
+                findings.append(finding(analysis, DIMENSION, "passive_voice", "info",
+                    "Passive voice hides who does what.", passive[0], passive[1],
+                    "Say who does it: 'I will ...', 'Sam (your carer) will ...'."))
+        acronyms = _ACRONYM.findall(unit.text)
+        if len(acronyms) >= 3:
+            dense_units += 1
+            if dense_units <= MAX_FINDINGS_PER_CODE:
+                findings.append(finding(analysis, DIMENSION, "dense_acronyms", "warning",
+                    f"{len(acronyms)} acronyms in one sentence.", unit.start, unit.end,
+                    "Use the words instead of the letters."))
+    units = len(lengths)
+    if units == 0 or total_words == 0:
+        return CheckResult(0.0, "No readable sentences found.", {"sentences": 0, "words": 0}, findings)
+    wps = total_words / units
+    spw = total_syll / total_words
+    fre = 206.835 - 1.015 * wps - 84.6 * spw
+    fk = 0.39 * wps + 11.8 * spw - 15.59
+    reading_age = max(5.0, fk + 5)
+    target = target_reading_age(facts, rubric)
+    long_share = long_units / units
+    passive_share = passive_units / units
+    score = clamp(
+        100
+        - max(0.0, reading_age - target) * s.points_per_year_over
+        - long_share * s.penalty_long_sentence_share
+        - passive_share * s.penalty_passive_share
+    )
+    metrics: dict[str, float | int] = {
+        "flesch_reading_ease": round(fre, 1),
+        "flesch_kincaid_grade": round(fk, 1),
+        "reading_age": round(reading_age, 1),
+        "target_reading_age": target,
+        "words_per_sentence": round(wps, 1),
+        "sentence_length_sd": round(statistics.pstdev(lengths), 1),
+        "max_sentence_words": max(lengths),
+        "long_sentences": long_units,
+        "passive_sentences": passive_units,
+        "long_sentence_share": round(long_share, 3),
+        "passive_share": round(passive_share, 3),
+    }
+    gap = reading_age - target
+    summary = (
+        f"Reading age about {reading_age:.0f} against a target of {target}"
+        + (" (readable for the child)" if gap <= 0 else f" ({gap:.0f} years too hard)")
+        + f"; {wps:.0f} words a sentence on average"
+        + (f", {long_units} sentences over {s.long_sentence_words} words" if long_units else "")
+        + "."
+    )
+    return CheckResult(score, summary, metrics, findings)

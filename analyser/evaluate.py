@@ -1,0 +1,278 @@
+"""Accuracy against gold annotations (docs/GOLD_FORMAT.md): how often is caseqa wrong?
+
+Action detection is matched by span overlap; owner, timebound and deadline accuracy are measured on
+matched actions; each dimension's scores are compared with the gold quality levels by pairwise ordering
+accuracy and Spearman's rank correlation, and on paired versions of the same record.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from itertools import combinations
+from pathlib import Path
+from typing import Callable, Iterable
+
+from analyser.report import DIMENSIONS, Report
+
+MIN_OVERLAP = 0.5
+
+
+@dataclass
+class GoldRecord:
+    data: dict
+    path: Path
+
+    @property
+    def id(self) -> str:
+        return str(self.data["id"])
+
+
+def load_gold(folder: Path) -> list[GoldRecord]:
+    """Gold records of a folder (its gold.jsonl), or of every sub-folder holding one."""
+    files = [folder / "gold.jsonl"] if (folder / "gold.jsonl").exists() else sorted(folder.glob("*/gold.jsonl"))
+    if not files:
+        raise FileNotFoundError(f"no gold.jsonl in {folder} or its sub-folders")
+    records = []
+    for gf in files:
+        for n, line in enumerate(gf.read_text(encoding="utf-8").splitlines(), 1):
+            if line.strip():
+                try:
+                    data = json.loads(line)
+                except json.JSONDecodeError as exc:
+                    raise ValueError(f"{gf}:{n} is not valid JSON ({exc.msg})") from None
+                records.append(GoldRecord(data, gf.parent / data["file"]))
+    return records
+
+
+def _overlap(a: tuple[int, int], b: tuple[int, int]) -> float:
+    inter = min(a[1], b[1]) - max(a[0], b[0])
+    if inter <= 0:
+        return 0.0
+    return inter / max(1, min(a[1] - a[0], b[1] - b[0]))
+
+
+def match_actions(gold: list[dict], predicted: list[dict]) -> list[tuple[int, int]]:
+    """Greedy one-to-one matching of gold and predicted actions by span overlap, best first."""
+    candidates = []
+    for gi, g in enumerate(gold):
+        for pi, p in enumerate(predicted):
+            ov = _overlap((g["start"], g["end"]), (p["start"], p["end"]))
+            if ov >= MIN_OVERLAP:
+                candidates.append((ov, gi, pi))
+    candidates.sort(reverse=True)
+    used_g: set[int] = set()
+    used_p: set[int] = set()
+    pairs = []
+    for _, gi, pi in candidates:
+        if gi not in used_g and pi not in used_p:
+            used_g.add(gi)
+            used_p.add(pi)
+            pairs.append((gi, pi))
+    return pairs
+
+
+_OWNER_NOISE = re.compile(r"\b(the|your|a|an|our|my|his|her|their)\b|[^\w\s]", re.I)
+
+
+def owner_matches(gold: str | None, predicted: str | None) -> bool:
+    """Owners agree when both are absent, or one names the other ('Jo' ~ 'Jo (your social worker)')."""
+    if not gold or not predicted:
+        return not gold and not predicted
+    g = " ".join(_OWNER_NOISE.sub(" ", gold.lower()).split())
+    p = " ".join(_OWNER_NOISE.sub(" ", predicted.lower()).split())
+    return bool(g and p) and (g in p or p in g)
+
+
+def spearman(xs: list[float], ys: list[float]) -> float | None:
+    """Spearman's rho with average ranks for ties; None when either side is constant."""
+    if len(xs) < 3:
+        return None
+
+    def ranks(v: list[float]) -> list[float]:
+        order = sorted(range(len(v)), key=lambda i: v[i])
+        r = [0.0] * len(v)
+        i = 0
+        while i < len(order):
+            j = i
+            while j + 1 < len(order) and v[order[j + 1]] == v[order[i]]:
+                j += 1
+            for k in range(i, j + 1):
+                r[order[k]] = (i + j) / 2
+            i = j + 1
+        return r
+
+    rx, ry = ranks(xs), ranks(ys)
+    mx, my = sum(rx) / len(rx), sum(ry) / len(ry)
+    cov = sum((a - mx) * (b - my) for a, b in zip(rx, ry))
+    vx = sum((a - mx) ** 2 for a in rx) ** 0.5
+    vy = sum((b - my) ** 2 for b in ry) ** 0.5
+    if vx == 0 or vy == 0:
+        return None
+    return cov / (vx * vy)
+
+
+def pairwise_accuracy(levels: list[int], scores: list[float]) -> float | None:
+    """Of record pairs whose gold levels differ, the share the scores put in the same order (ties half)."""
+    right = total = 0.0
+    for i, j in combinations(range(len(levels)), 2):
+        if levels[i] == levels[j]:
+            continue
+        total += 1
+        hi, lo = (i, j) if levels[i] > levels[j] else (j, i)
+        if scores[hi] > scores[lo]:
+            right += 1
+        elif scores[hi] == scores[lo]:
+            right += 0.5
+    return right / total if total else None
+
+
+@dataclass
+class Evaluation:
+    name: str
+    records: int = 0
+    failed: list[str] = field(default_factory=list)
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+    owner_right: int = 0
+    timebound_right: int = 0
+    matched: int = 0
+    deadline_right: int = 0
+    deadline_total: int = 0
+    doc_type_right: int = 0
+    date_right: int = 0
+    date_total: int = 0
+    levels: dict[str, list[int]] = field(default_factory=lambda: {d: [] for d in DIMENSIONS})
+    scores: dict[str, list[float]] = field(default_factory=lambda: {d: [] for d in DIMENSIONS})
+    pair_right: dict[str, float] = field(default_factory=lambda: {d: 0.0 for d in DIMENSIONS})
+    pair_total: dict[str, int] = field(default_factory=lambda: {d: 0 for d in DIMENSIONS})
+    errors: list[dict] = field(default_factory=list)
+
+    def summary(self) -> dict:
+        p = self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+        r = self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+        f1 = 2 * p * r / (p + r) if p + r else 0.0
+        dims = {}
+        for d in DIMENSIONS:
+            dims[d] = {
+                "pairwise_accuracy": _round(pairwise_accuracy(self.levels[d], self.scores[d])),
+                "spearman": _round(spearman([float(x) for x in self.levels[d]], self.scores[d])),
+                "paired_versions_accuracy": _round(self.pair_right[d] / self.pair_total[d]) if self.pair_total[d] else None,
+                "paired_versions": self.pair_total[d],
+            }
+        return {
+            "set": self.name,
+            "records": self.records,
+            "failed": len(self.failed),
+            "actions": {
+                "gold": self.tp + self.fn,
+                "predicted": self.tp + self.fp,
+                "precision": round(p, 3),
+                "recall": round(r, 3),
+                "f1": round(f1, 3),
+                "owner_accuracy": _round(self.owner_right / self.matched) if self.matched else None,
+                "timebound_accuracy": _round(self.timebound_right / self.matched) if self.matched else None,
+                "deadline_accuracy": _round(self.deadline_right / self.deadline_total) if self.deadline_total else None,
+                "deadline_gold_dates": self.deadline_total,
+            },
+            "doc_type_accuracy": _round(self.doc_type_right / self.records) if self.records else None,
+            "date_accuracy": _round(self.date_right / self.date_total) if self.date_total else None,
+            "dimensions": dims,
+        }
+
+
+def _round(x: float | None) -> float | None:
+    return None if x is None else round(x, 3)
+
+
+def evaluate(
+    folder: Path,
+    analyse: Callable[[Path], Report] | None = None,
+    *,
+    name: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    keep_errors: bool = False,
+) -> Evaluation:
+    """Analyse every gold record (from its text alone) and compare with the annotations."""
+    from analyser import analyse_file
+    from analyser.ingest import IngestError
+
+    run = analyse or (lambda p: analyse_file(p))
+    gold = load_gold(folder)
+    ev = Evaluation(name or folder.name)
+    reports: dict[str, Report] = {}
+    for i, g in enumerate(gold):
+        if progress:
+            progress(i, len(gold))
+        try:
+            report = run(g.path)
+        except (IngestError, ValueError, OSError) as exc:
+            ev.failed.append(f"{g.path}: {exc}")
+            continue
+        reports[g.id] = report
+        _score_record(ev, g.data, report, keep_errors)
+    _score_pairs(ev, [g.data for g in gold], reports)
+    return ev
+
+
+def _score_record(ev: Evaluation, g: dict, report: Report, keep_errors: bool) -> None:
+    ev.records += 1
+    gold_actions = g.get("actions") or []
+    predicted = [a.model_dump() for a in report.actions]
+    pairs = match_actions(gold_actions, predicted)
+    ev.tp += len(pairs)
+    ev.fp += len(predicted) - len(pairs)
+    ev.fn += len(gold_actions) - len(pairs)
+    for gi, pi in pairs:
+        ga, pa = gold_actions[gi], predicted[pi]
+        ev.matched += 1
+        ev.owner_right += owner_matches(ga.get("owner"), pa.get("owner"))
+        ev.timebound_right += bool(ga.get("timebound")) == bool(pa.get("timebound"))
+        if ga.get("deadline"):
+            ev.deadline_total += 1
+            ev.deadline_right += ga["deadline"] == pa.get("deadline")
+        if keep_errors and (
+            not owner_matches(ga.get("owner"), pa.get("owner"))
+            or bool(ga.get("timebound")) != bool(pa.get("timebound"))
+            or (ga.get("deadline") and ga["deadline"] != pa.get("deadline"))
+        ):
+            ev.errors.append({"id": g["id"], "kind": "mismatch", "gold": ga, "predicted": pa})
+    if keep_errors:
+        matched_g = {gi for gi, _ in pairs}
+        matched_p = {pi for _, pi in pairs}
+        ev.errors += [{"id": g["id"], "kind": "missed", "gold": a} for i, a in enumerate(gold_actions) if i not in matched_g]
+        ev.errors += [{"id": g["id"], "kind": "spurious", "predicted": a} for i, a in enumerate(predicted) if i not in matched_p]
+    ev.doc_type_right += g.get("doc_type") == report.doc_type
+    if g.get("date"):
+        ev.date_total += 1
+        ev.date_right += g["date"] == report.meta.date
+    for d in DIMENSIONS:
+        level = (g.get("quality") or {}).get(d)
+        if level is not None:
+            ev.levels[d].append(int(level))
+            ev.scores[d].append(report.dimensions[d].score)
+
+
+def _score_pairs(ev: Evaluation, gold: Iterable[dict], reports: dict[str, Report]) -> None:
+    seen: set[frozenset[str]] = set()
+    by_id = {g["id"]: g for g in gold}
+    for g in by_id.values():
+        other = g.get("pair")
+        if not other or other not in by_id or g["id"] not in reports or other not in reports:
+            continue
+        key = frozenset((g["id"], other))
+        if key in seen:
+            continue
+        seen.add(key)
+        a, b = g, by_id[other]
+        for d in DIMENSIONS:
+            la, lb = (a.get("quality") or {}).get(d), (b.get("quality") or {}).get(d)
+            if la is None or lb is None or la == lb:
+                continue
+            better, worse = (a, b) if la > lb else (b, a)
+            sb = reports[better["id"]].dimensions[d].score
+            sw = reports[worse["id"]].dimensions[d].score
+            ev.pair_total[d] += 1
+            ev.pair_right[d] += 1.0 if sb > sw else (0.5 if sb == sw else 0.0)

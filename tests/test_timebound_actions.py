@@ -1,0 +1,134 @@
+"""Timebound actions: found where they are, not where they are not, with owner and deadline."""
+
+from __future__ import annotations
+
+import pytest
+
+from analyser import analyse
+
+
+def actions(text: str, **meta: object) -> list:
+    return analyse(text, **meta).actions
+
+
+def only(text: str, **meta: object):
+    found = actions(text, **meta)
+    assert len(found) == 1, [a.text for a in found]
+    return found[0]
+
+
+def test_named_owner_and_written_date_make_a_timebound_action() -> None:
+    a = only("Ms Smith will book Amira's dental check by 15 March 2024.", date="2024-03-01")
+    assert a.owner == "Ms Smith"
+    assert a.deadline == "2024-03-15"
+    assert a.deadline_text == "by 15 March 2024"
+    assert a.timebound and a.problems == []
+
+
+def test_numeric_deadlines_are_day_first() -> None:
+    a = only("Jo will visit you at home by 02/11/2024.", date="2024-10-01")
+    assert a.deadline == "2024-11-02"
+
+
+def test_past_events_with_dates_are_not_actions() -> None:
+    text = (
+        "A referral to CAMHS was made on 2 May 2024. You had your health check on 3/09/2024. "
+        "Your social worker visited you on 12 August."
+    )
+    assert actions(text, date="2024-10-01") == []
+
+
+def test_childs_quoted_wishes_are_not_actions() -> None:
+    text = 'You told me you would like to see your brother more. You said "I will try harder at school".'
+    assert actions(text, date="2024-10-01") == []
+
+
+def test_bullets_without_full_stops_are_separate_actions() -> None:
+    text = (
+        "Actions\n"
+        "- SW to complete the life story book by 30/06/2024\n"
+        "- Carer to take Kai to the dentist within 4 weeks\n"
+        "- Mum to attend the parenting course\n"
+    )
+    found = actions(text, date="2024-05-01")
+    assert [a.owner for a in found] == ["SW", "Carer", "Mum"]
+    assert found[0].deadline == "2024-06-30"
+    assert found[1].deadline == "2024-05-29"
+    assert not found[2].timebound and "no_deadline" in found[2].problems
+
+
+def test_table_rows_are_actions_with_who_and_when_from_their_cells() -> None:
+    text = (
+        "| Action | Who | By when |\n"
+        "|---|---|---|\n"
+        "| Apply to the housing register | Priya | 31/10/2024 |\n"
+        "| Open a bank account | Leah | TBC |\n"
+    )
+    found = actions(text, date="2024-10-03")
+    assert len(found) == 2
+    assert found[0].owner == "Priya" and found[0].deadline == "2024-10-31" and found[0].timebound
+    assert found[1].owner == "Leah" and not found[1].timebound and "vague_timescale" in found[1].problems
+
+
+def test_vague_timescale_is_not_timebound() -> None:
+    a = only("The social worker will arrange family time with your sister as soon as possible.", date="2024-10-01")
+    assert not a.timebound
+    assert "vague_timescale" in a.problems
+
+
+def test_vague_verb_without_outcome_is_flagged() -> None:
+    a = only("Foster carers will continue to monitor Amira's sleep by 1 December 2024.", date="2024-10-01")
+    assert "vague_verb" in a.problems
+
+
+def test_passive_action_without_agent_has_no_owner() -> None:
+    a = only("The review health assessment is to be completed by 15 March 2025.", date="2025-01-10")
+    assert a.owner is None and "no_owner" in a.problems
+    assert a.deadline == "2025-03-15"
+
+
+def test_passive_action_names_its_agent() -> None:
+    a = only("Your PEP will be updated by Mr Jones by 20 May 2024.", date="2024-05-01")
+    assert a.owner == "Mr Jones"
+    assert a.deadline == "2024-05-20"
+
+
+def test_deadline_already_past_at_record_date_is_reported() -> None:
+    a = only("Dad will complete the parenting assessment by 1 March 2024.", date="2024-05-02")
+    assert "deadline_past" in a.problems
+
+
+def test_working_days_skip_bank_holidays() -> None:
+    # 10 working days from Friday 20 December 2024 skip Christmas Day, Boxing Day and New Year's Day.
+    a = only("Jo will send you a copy of this plan within 10 working days.", date="2024-12-20")
+    assert a.deadline == "2025-01-08"
+
+
+def test_next_review_deadline_resolves_when_the_record_gives_the_date() -> None:
+    text = "Kim will take Josh to football trials before the next review.\nNext review: 10 December 2024"
+    a = only(text, date="2024-06-10")
+    assert a.deadline == "2024-12-10" and a.timebound
+
+
+def test_next_review_deadline_without_a_date_is_not_timebound() -> None:
+    a = only("Kim will take Josh to football trials before the next review.", date="2024-06-10")
+    assert not a.timebound and "next_review_unknown" in a.problems
+
+
+def test_recommendation_that_clause_is_an_action_with_its_owner() -> None:
+    a = only("1. That the social worker completes the sibling assessment by 30 September 2024.", date="2024-06-10")
+    assert a.owner == "the social worker"
+    assert a.deadline == "2024-09-30"
+
+
+def test_negated_and_state_sentences_are_not_actions() -> None:
+    text = "Dad will not have unsupervised time with you. You will be 16 in May. You will live with Sarah and Tom."
+    assert actions(text, date="2024-01-10") == []
+
+
+@pytest.mark.parametrize("doc_type", ["care_plan", "review_minutes", "pathway_plan"])
+def test_plan_without_actions_scores_low_with_an_error(doc_type: str) -> None:
+    report = analyse("You live with Sarah and Tom. You like school and football.", doc_type=doc_type)
+    dim = report.dimensions["timebound_actions"]
+    assert dim.score <= 20
+    assert any(f.code == "no_actions" and f.severity == "error" for f in report.findings)
