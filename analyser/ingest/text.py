@@ -1,0 +1,485 @@
+"""Plain text -> Document: newline normalisation, byte decoding, block splitting, sanity checks.
+
+The block splitter is line based and runs on every record of large batches, so it does one pass of
+cheap per-line classification (regexes compiled once) and one pass that uses a little context
+(previous/next line) to settle the ambiguous cases (numbered headings vs numbered items, Title Case
+headings vs wrapped prose, bullet continuation lines).
+"""
+
+from __future__ import annotations
+
+import re
+
+from analyser.document import Block, Document
+
+from .errors import IngestError
+
+# ---------------------------------------------------------------------------------------------
+# Normalisation and decoding
+# ---------------------------------------------------------------------------------------------
+
+
+def normalise_newlines(text: str) -> str:
+    """Strip a leading BOM and turn ``\\r\\n`` / ``\\r`` into ``\\n``; nothing else changes."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
+
+
+# Control characters that never occur in real text files (tab, LF, VT, FF, CR are allowed).
+# U+FFFD comes from undecodable bytes in the cp1252 fallback.
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f\ufffd]")
+_MAX_CONTROL_SHARE = 0.01
+
+
+def decode_text_bytes(data: bytes, source: str) -> str:
+    """Decode a .txt/.md file: UTF-8 (BOM optional), UTF-16 with BOM, else cp1252.
+
+    Raises :class:`IngestError` for empty files and binary data. The result is not yet
+    newline-normalised.
+    """
+    if not data:
+        raise IngestError(source, "file is empty")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        # Notepad's "Unicode" is UTF-16 with a BOM; without this it would look binary (NULs).
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise IngestError(source, "not a text file (binary data)") from None
+    elif b"\x00" in data:
+        raise IngestError(source, "not a text file (binary data)")
+    else:
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            # Older Windows tools save cp1252 ("£", smart quotes). Undefined bytes become U+FFFD
+            # and count as non-printable below, so binary data still gets rejected.
+            text = data.decode("cp1252", errors="replace")
+    if text and len(_CONTROL_RE.findall(text)) > _MAX_CONTROL_SHARE * len(text):
+        raise IngestError(source, "not a text file (binary data)")
+    return text
+
+
+# ---------------------------------------------------------------------------------------------
+# Line classification
+# ---------------------------------------------------------------------------------------------
+
+BLANK, TEXT, KV, HEAD, BULLET, NUM, PIPE, SEP, RULE, TABC, TITLEC = range(11)
+
+# Bullet glyphs. "-", "*", "+" need a space after them (so "-5" or "**bold**" are not bullets);
+# the typographic glyphs may be glued to the text. \uf0b7/\uf0a7/\uf0d8 are Word's Symbol/Wingdings
+# bullets as they come out of copy-paste. An optional markdown task box "[ ]" is part of the marker.
+_BULLET_RE = re.compile(
+    r"(?:[-*+][ \t]+|[•◦▪▫‣○●■□➢►▶✓✔·–\uf0b7\uf0a7\uf0d8][ \t]*)(?:\[[ xX]\][ \t]+)?(?=\S)"
+)
+# Word's second-level bullet "o" survives copy-paste as "o<tab>" (or an indented "o ").
+_O_BULLET_RE = re.compile(r"o[ \t]+(?=\S)")
+# (a) (iv) (3)  a)  A)  iv.  iv)
+_LETTERED_RE = re.compile(
+    r"(?:\((?:[a-zA-Z]|[ivxIVX]{1,5}|\d{1,3})\)|[a-zA-Z]\)|[ivx]{1,5}[.)])[ \t]+(?=\S)"
+)
+_NUM_RE = re.compile(r"(\d{1,3})[.)][ \t]+(?=\S)")
+# 4.1 Physical health / 4.1. Physical health (not dates such as 12.03.2024)
+_MULTI_RE = re.compile(r"(\d{1,2}(?:\.\d{1,2})+)\.?[ \t]+(?=\S)")
+_SECTION_RE = re.compile(
+    r"(?:section|part|appendix|annex|schedule|chapter)[ \t]+(?:\d{1,3}[a-z]?|[A-Z]|[IVXivx]{1,5})\b"
+    r"[ \t]*([-–—:.][ \t]*)?",
+    re.IGNORECASE,
+)
+_ATX_RE = re.compile(r"(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
+_BOLD_RE = re.compile(r"(\*\*|__)([^*_].*?)\1[ \t]*:?")
+# "Name: Amira Khan", "Date of review: 02/11/2024": a short capitalised key, a colon, a value.
+_KV_RE = re.compile(r"([A-Z][A-Za-z0-9'’/()&,.\- ]{0,40}?)[ \t]*:[ \t]+(?=\S)")
+_UNESCAPED_PIPE_RE = re.compile(r"(?<!\\)\|")
+_TAB_SPLIT_RE = re.compile(r"\t+")
+# Words that make a short numbered line an action rather than a section title.
+_ACTION_WORD_RE = re.compile(r"\b(?:will|must|should|shall|by|within|to be)\b")
+_SMALL_WORDS = frozenset(
+    "a an and the of to in on for with at by from or as into vs via per &".split()
+)
+_OPEN_PUNCT = "\"'([{“‘"
+_CLOSE_PUNCT = "\"')]}”’,;:"
+
+
+class _Line:
+    """What one line looks like on its own. ``cs``/``ce`` is the span a block would take."""
+
+    __slots__ = ("cls", "cs", "ce", "start", "level", "num", "indent", "lower", "ends", "headable",
+                 "marker", "words")
+
+    def __init__(self, cls: int, cs: int = 0, ce: int = 0, start: int = 0, level: int = 0,
+                 num: int = 0, indent: int = 0, lower: bool = False, ends: bool = False,
+                 headable: bool = False, marker: str = "", words: int = 0) -> None:
+        self.cls = cls
+        self.cs = cs  # block span (after any marker)
+        self.ce = ce
+        self.start = start  # start of the stripped line (numbered headings keep their number)
+        self.level = level
+        self.num = num
+        self.indent = indent
+        self.lower = lower  # starts with a lowercase letter or digit: a wrapped continuation?
+        self.ends = ends  # ends a sentence (. ! ?)
+        self.headable = headable
+        self.marker = marker
+        self.words = words
+
+
+_BLANK_LINE = _Line(BLANK)
+
+
+def _is_title_case(s: str) -> bool:
+    """Every significant word capitalised ("Health and Wellbeing", "Amira's Views")."""
+    if not s[0].isupper():
+        return False
+    long_word = False
+    for w in s.split():
+        w = w.strip(_OPEN_PUNCT).rstrip(_CLOSE_PUNCT)
+        if not w or not any(c.isalpha() for c in w):
+            continue
+        if len(w) > 1:
+            long_word = True
+        if w[0].isupper():
+            continue
+        if w.lower() in _SMALL_WORDS:
+            continue
+        return False
+    return long_word
+
+
+def _short_title(rest: str) -> bool:
+    """Could the text after a section number be a section title (not an action or sentence)?"""
+    return (
+        len(rest.split()) <= 8
+        and rest[-1] not in ".;,!"
+        and rest[0].isupper()
+        and not _ACTION_WORD_RE.search(rest)
+    )
+
+
+def _classify(text: str, ls: int, le: int) -> _Line:
+    """Classify the line ``text[ls:le]`` (no newline inside) without looking at its neighbours."""
+    line = text[ls:le]
+    body = line.lstrip()
+    if not body:
+        return _BLANK_LINE
+    s = body.rstrip()
+    indent = len(line) - len(body)
+    cs = ls + indent
+    ce = cs + len(s)
+    first = s[0]
+    nw = len(s.split())
+    lower = first.islower() or first.isdigit()
+    ends = s[-1] in ".!?"
+
+    def mk(cls: int, bs: int = cs, level: int = 0, **kw) -> _Line:
+        return _Line(cls, bs, ce, cs, level, indent=indent, lower=lower, ends=ends, words=nw, **kw)
+
+    # Markdown table separator |---|:---:| (not a block)
+    if "|" in s and "-" in s and not s.strip("|-: \t"):
+        return mk(SEP)
+    compact = s.replace(" ", "").replace("\t", "")
+    if len(compact) >= 3 and compact[0] in "=-*_" and compact.count(compact[0]) == len(compact):
+        return mk(RULE, marker=compact[0])
+    if first == "#":
+        m = _ATX_RE.match(s)
+        if m:
+            if m.group(2):
+                return _Line(HEAD, cs + m.start(2), cs + m.end(2), cs, len(m.group(1)),
+                             indent=indent, words=nw)
+            return mk(RULE, marker="#")
+    if (first == "|" and s.count("|") >= 2) or " | " in s:
+        return mk(PIPE)
+    if first in "-*+•◦▪▫‣○●■□➢►▶✓✔·–\uf0b7\uf0a7\uf0d8":
+        m = _BULLET_RE.match(s)
+        if m:
+            return mk(BULLET, cs + m.end())
+    if first == "o" and (indent or s[1:2] == "\t"):
+        m = _O_BULLET_RE.match(s)
+        if m:
+            return mk(BULLET, cs + m.end())
+    if first == "(" or (len(s) > 2 and s[1] in ".)") or first in "ivx":
+        m = _LETTERED_RE.match(s)
+        if m:
+            return mk(BULLET, cs + m.end())
+    if first.isdigit():
+        m = _MULTI_RE.match(s)
+        if m:
+            rest = s[m.end():]
+            if _short_title(rest):
+                return mk(HEAD, level=m.group(1).count(".") + 1)
+            return mk(BULLET, cs + m.end())
+        m = _NUM_RE.match(s)
+        if m:
+            return mk(NUM, cs + m.end(), num=int(m.group(1)), headable=_short_title(s[m.end():]))
+    if first in "SsPpAaCc":
+        m = _SECTION_RE.match(s)
+        if m and nw <= 10 and s[-1] != ".":
+            rest = s[m.end():]
+            if not rest or m.group(1) or _is_title_case(rest):
+                return mk(HEAD, level=1)
+    if first in "*_" and s[:2] in ("**", "__"):
+        m = _BOLD_RE.fullmatch(s)
+        if m and len(m.group(2).split()) <= 10 and not m.group(2).rstrip().endswith("."):
+            inner_s = cs + m.start(2)
+            inner = m.group(2)
+            inner_e = inner_s + len(inner.rstrip())
+            return _Line(HEAD, inner_s, inner_e, cs, 0, indent=indent, words=nw)
+    if nw <= 8 and s.upper() == s and sum(c.isalpha() for c in s) >= 3:
+        # ALL-CAPS title, unless it is a "DOB: 01/02/2015" style field
+        key, colon, value = s.partition(":")
+        if not (colon and value.strip() and any(c.isdigit() for c in value)):
+            return mk(HEAD)
+    m = _KV_RE.match(s)
+    if m and len(m.group(1).split()) <= 5:
+        return mk(KV)
+    if s[-1] == ":" and nw <= 8:
+        return mk(HEAD)
+    if "\t" in s and sum(1 for c in _TAB_SPLIT_RE.split(s) if c.strip()) >= 2:
+        return mk(TABC)
+    if nw <= 8 and s[-1] not in ".,;:!?" and _is_title_case(s):
+        return mk(TITLEC)
+    return mk(TEXT)
+
+
+def _trim(text: str, s: int, e: int) -> tuple[int, int]:
+    while s < e and text[s].isspace():
+        s += 1
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    return s, e
+
+
+def _row_block(cells: list[tuple[int, int]]) -> Block | None:
+    """A table_row block spanning the first to the last non-empty cell; None if all are empty.
+
+    Empty cells are kept (column positions matter) as zero-length spans clamped into the block.
+    """
+    filled = [c for c in cells if c[0] < c[1]]
+    if not filled:
+        return None
+    bs, be = filled[0][0], filled[-1][1]
+    clamped = tuple((min(max(s, bs), be), min(max(e, bs), be)) if s == e else (s, e) for s, e in cells)
+    return Block("table_row", bs, be, cells=clamped)
+
+
+def _pipe_row(text: str, cs: int, ce: int) -> Block | None:
+    """Cells of a markdown pipe row ``| a | b |`` (outer pipes optional, ``\\|`` escapes)."""
+    pieces: list[tuple[int, int]] = []
+    seg = cs
+    for m in _UNESCAPED_PIPE_RE.finditer(text, cs, ce):
+        pieces.append((seg, m.start()))
+        seg = m.end()
+    pieces.append((seg, ce))
+    if text[cs] == "|":
+        pieces.pop(0)
+    if pieces and text[ce - 1] == "|" and (ce - 2 < cs or text[ce - 2] != "\\"):
+        pieces.pop()
+    return _row_block([_trim(text, s, e) for s, e in pieces])
+
+
+def _tab_row(text: str, cs: int, ce: int) -> Block | None:
+    cells = []
+    seg = cs
+    for m in _TAB_SPLIT_RE.finditer(text, cs, ce):
+        cells.append(_trim(text, seg, m.start()))
+        seg = m.end()
+    cells.append(_trim(text, seg, ce))
+    return _row_block([c for c in cells if c[0] < c[1]])
+
+
+# ---------------------------------------------------------------------------------------------
+# Block assembly
+# ---------------------------------------------------------------------------------------------
+
+
+def split_blocks(text: str) -> list[Block]:
+    """Split normalised text into heading / paragraph / bullet / table_row blocks (see module doc)."""
+    infos: list[_Line] = []
+    pos = 0
+    for line in text.split("\n"):
+        end = pos + len(line)
+        infos.append(_classify(text, pos, end))
+        pos = end + 1
+    n = len(infos)
+    next_nb = [-1] * n  # index of the next non-blank line
+    nb = -1
+    for i in range(n - 1, -1, -1):
+        next_nb[i] = nb
+        if infos[i].cls != BLANK:
+            nb = i
+
+    blocks: list[Block] = []
+    open_kind = ""  # "", "paragraph", "bullet", "kv"
+    o_start = o_end = o_indent = o_lines = 0
+    last_num: int | None = None  # number of the numbered item that is the latest block
+
+    def flush() -> None:
+        nonlocal open_kind
+        if open_kind:
+            blocks.append(Block("bullet" if open_kind == "bullet" else "paragraph", o_start, o_end))
+            open_kind = ""
+
+    def open_block(kind: str, info: _Line) -> None:
+        nonlocal open_kind, o_start, o_end, o_indent, o_lines
+        flush()
+        open_kind, o_start, o_end, o_indent, o_lines = kind, info.cs, info.ce, info.indent, 1
+
+    for i, info in enumerate(infos):
+        cls = info.cls
+        if cls == BLANK:
+            flush()
+            continue
+        # Continuation lines: wrapped bullet text (indented or lowercase), wrapped field values,
+        # and ordinary lines of an open paragraph.
+        if open_kind and cls in (TEXT, TITLEC, KV, TABC):
+            if open_kind == "bullet" and (info.indent > o_indent or (info.lower and cls == TEXT)):
+                o_end, o_lines = info.ce, o_lines + 1
+                continue
+            if open_kind == "kv" and cls != KV and info.lower:
+                o_end, o_lines = info.ce, o_lines + 1
+                continue
+        if cls == TITLEC:
+            prev = infos[i - 1] if i else _BLANK_LINE
+            nxt = infos[i + 1] if i + 1 < n else _BLANK_LINE
+            standalone = prev.cls in (BLANK, HEAD, RULE, SEP) or (prev.cls in (TEXT, KV) and prev.ends)
+            if standalone and not (nxt.cls == TEXT and nxt.lower):
+                flush()
+                blocks.append(Block("heading", info.cs, info.ce))
+                last_num = None
+                continue
+            cls = TEXT
+        if cls == TABC:
+            run = (i and infos[i - 1].cls == TABC) or (i + 1 < n and infos[i + 1].cls == TABC)
+            if run:
+                flush()
+                row = _tab_row(text, info.cs, info.ce)
+                if row is not None:
+                    blocks.append(row)
+                last_num = None
+                continue
+            cls = TEXT
+        if cls == TEXT:
+            if open_kind == "paragraph":
+                o_end, o_lines = info.ce, o_lines + 1
+            else:
+                open_block("paragraph", info)
+                last_num = None
+            continue
+        if cls == KV:
+            open_block("kv", info)
+            last_num = None
+            continue
+        if cls == BULLET:
+            open_block("bullet", info)
+            last_num = None
+            continue
+        if cls == NUM:
+            num = info.num
+            j = next_nb[i]
+            in_list = (last_num is not None and num == last_num + 1) or (
+                j >= 0 and infos[j].cls == NUM and infos[j].num == num + 1
+            )
+            if in_list or not info.headable:
+                open_block("bullet", info)
+                last_num = num
+            else:
+                flush()
+                blocks.append(Block("heading", info.start, info.ce, level=1))
+                last_num = None
+            continue
+        if cls == HEAD:
+            flush()
+            blocks.append(Block("heading", info.cs, info.ce, level=info.level))
+        elif cls == PIPE:
+            flush()
+            row = _pipe_row(text, info.cs, info.ce)
+            if row is not None:
+                blocks.append(row)
+        elif cls == RULE:
+            # Setext heading: a single line underlined with === or ---
+            if open_kind == "paragraph" and o_lines == 1 and info.marker in "=-" \
+                    and infos[i - 1].words <= 10:
+                blocks.append(Block("heading", o_start, o_end, level=1 if info.marker == "=" else 2))
+                open_kind = ""
+            elif not open_kind and info.marker in "=-" and blocks and blocks[-1].kind == "heading" \
+                    and blocks[-1].level == 0 and blocks[-1].end == infos[i - 1].ce:
+                # the line above was already taken as a heading; the underline gives its level
+                h = blocks[-1]
+                blocks[-1] = Block("heading", h.start, h.end, level=1 if info.marker == "=" else 2)
+            else:
+                flush()
+        elif cls == SEP:
+            flush()
+        last_num = None
+    flush()
+    return blocks
+
+
+# ---------------------------------------------------------------------------------------------
+# Sanity checks
+# ---------------------------------------------------------------------------------------------
+
+_LATIN_RUN_RE = re.compile(r"[A-Za-z\u00C0-\u024F]+")
+# Characters that say nothing about the language: digits, whitespace, everyday punctuation,
+# table pipes, bullets. Everything else that is not a Latin letter counts against English.
+_NEUTRAL_RUN_RE = re.compile(r"[\s\d.,:;!?'\"’‘“”()\[\]/\\\-–—|&%£$€@#*+=_<>•◦▪·…]+")
+_WORD_RE = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
+# Deliberately no one-letter words: Welsh "a"/"i"/"o" would otherwise pass as English.
+_FUNCTION_WORDS = frozenset(
+    """the and to of in is you your will for with be on by that this are was were has have had he
+    she his her they their them it its at as from or not we our us an been would should can about
+    if who which what when there any all has but she's he's it's i'm i'll you'll we'll""".split()
+)
+_MIN_WORDS_FOR_FUNCTION_CHECK = 40
+_MIN_FUNCTION_SHARE = 0.05
+
+
+def looks_english(text: str, prose: str | None = None) -> bool:
+    """Cheap language sniff: mostly Latin letters, and running prose has English function words.
+
+    ``prose`` is the text to count function words in (paragraphs and bullets; terse tables of
+    names and dates have few function words, so they are left out). Short prose (< 40 words) is
+    never rejected for lacking function words.
+    """
+    letters = sum(map(len, _LATIN_RUN_RE.findall(text)))
+    if letters == 0:
+        return False
+    other = len(_NEUTRAL_RUN_RE.sub("", text)) - letters
+    if letters < other:  # fewer than half of the meaningful characters are Latin letters
+        return False
+    words = _WORD_RE.findall(text if prose is None else prose)
+    if len(words) >= _MIN_WORDS_FOR_FUNCTION_CHECK:
+        hits = sum(1 for w in words if w.lower() in _FUNCTION_WORDS)
+        if hits < _MIN_FUNCTION_SHARE * len(words):
+            return False
+    return True
+
+
+def validate(doc: Document, source: str, empty_reason: str) -> Document:
+    """Raise :class:`IngestError` if ``doc`` has no text or does not look like English."""
+    if not doc.text.strip() or not doc.blocks:
+        raise IngestError(source, empty_reason)
+    prose = "\n".join(doc.text[b.start : b.end] for b in doc.blocks if b.kind in ("paragraph", "bullet"))
+    if not looks_english(doc.text, prose):
+        raise IngestError(source, "does not look like English text")
+    return doc
+
+
+def from_text(text: str, *, source: str | None = None, format: str = "record",
+              validate_text: bool = True) -> Document:
+    """Build a Document from a string: ``Document.text`` is ``text`` with ``\\r\\n``/``\\r`` -> ``\\n``
+    and any BOM removed; blocks index it.
+
+    Raises :class:`IngestError` (source = ``source`` or ``"text"``) when the text is empty
+    ("no text" for records, "file is empty" for files) or does not look like English, unless
+    ``validate_text`` is false.
+    """
+    if not isinstance(text, str):
+        raise TypeError("from_text expects str")
+    text = normalise_newlines(text)
+    doc = Document(text=text, blocks=split_blocks(text), source=source, format=format)
+    if validate_text:
+        validate(doc, source or "text", "no text" if format == "record" else "file is empty")
+    return doc
