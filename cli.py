@@ -280,6 +280,29 @@ def _fmt_num(x: object) -> str:
     return "-" if x is None else f"{x:.3f}" if isinstance(x, float) else str(x)
 
 
+@app.command()
+def train(
+    train_dir: Annotated[Path, typer.Option("--train", help="Gold folder to train on (the synthetic train split).")] = Path("corpus/synthetic/train"),
+    out_dir: Annotated[Path, typer.Option("--out", help="Where to write the model files.")] = Path("models"),
+    seed: Annotated[int, typer.Option("--seed", help="Random seed: the same seed and data give the same models.")] = 13,
+    eval_dirs: Annotated[Optional[list[Path]], typer.Option("--eval", help="Gold folders to measure on (never trained on); repeatable.")] = None,
+    format: FormatOpt = "text",
+) -> None:
+    """Train the action and document-type classifiers (scikit-learn, saved with skops)."""
+    from analyser.models import train as run_training
+
+    if not (train_dir / "gold.jsonl").exists():
+        raise _fail(f"--train {train_dir}: no gold.jsonl there (generate it with `caseqa corpus generate`)")
+    evals = {str(p): p for p in (eval_dirs or [Path("corpus/synthetic/dev"), Path("corpus/handwritten")]) if (p / "gold.jsonl").exists()}
+    with err.status("training ..."):
+        meta = run_training(train_dir, out_dir, seed=seed, eval_dirs=evals)
+    if format == "json":
+        sys.stdout.write(json.dumps(meta, indent=2) + "\n")
+    else:
+        out.print(f"models {meta['version']} written to {out_dir}")
+        out.print_json(data=meta["metrics"])
+
+
 @corpus_app.command("generate")
 def corpus_generate(
     out_dir: Annotated[Path, typer.Option("--out", help="Folder to write records and gold.jsonl into.")],

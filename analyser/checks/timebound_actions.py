@@ -75,6 +75,8 @@ ACTION_VERBS = {
 }
 MODAL_CUES = {"will", "shall", "'ll", "ll", "wo"}
 NEED_CUES = {"need", "needs", "must", "should", "ought"}
+_TO_CUES = {"is", "are", "has", "have", "going", "agreed", "asked", "expected", "responsible", "plans", "aims", "intends", "committed", "requested", "required"}
+_FINITE = {"VBD", "VBZ", "VBP", "MD"}
 _CLAUSE_BREAK = {",", ";", ":", "that", "so", "because", "once", "if", "when", "after", "while", "(", "–", "—", "-", "whilst", "where", "but", "as", "until", "which", "who"}
 _LEAD_SKIP = {"and", "also", "then", "therefore", "additionally", "furthermore", "now", "the", "in", "addition"}
 _TRAIL_SKIP = {"also", "now", "then", "still", "both", "all", "each", "again", "further", "jointly", "together"}
@@ -289,34 +291,29 @@ def _find_cue(unit: Unit, in_action_section: bool) -> _Cue | None:
             continue
         if low == "to" and i + 1 < n:
             prev = doc[i - 1].lower_ if i > 0 else ""
-            nxt = doc[i + 1]
             # "is to", "are to", "has to", "going to", "agreed to", "asked to", "expected to"
-            if prev in ("is", "are", "has", "have", "going", "agreed", "asked", "expected", "responsible", "plans", "aims", "intends", "committed"):
-                if prev in ("has", "have") and i >= 2 and doc[i - 2].lower_ in ("will",):
-                    pass
-                if prev == "agreed" and i >= 2 and doc[i - 2].lower_ == "have":
-                    pass
+            if prev in _TO_CUES:
                 v = _next_verb(doc, i + 1, 2)
                 if v != -1 and _tag(doc[v]) == "VB":
                     main, passive, ok = _resolve_main(doc, v)
                     if ok:
                         return _Cue(i, main, passive=passive)
                 continue
-            # "SW to complete ...": a subject then a bare infinitive, at the start of the unit or clause.
-            if _tag(nxt) == "VB" and i > start_tok:
-                before = doc[start_tok:i]
-                if all(_tag(t) in ("NNP", "NNPS", "NN", "NNS", "DT", "PRP$", "CC", "POS", "HYPH", "JJ", "-LRB-", "-RRB-", ",", "PRP") or t.lower_ in ROLE_WORDS for t in before):
-                    main, passive, ok = _resolve_main(doc, i + 1)
-                    if ok or _lemma(doc[i + 1]) == "be":
-                        if _lemma(doc[i + 1]) == "be":
-                            v2 = _next_verb(doc, i + 2, 2)
-                            if v2 == -1 or _tag(doc[v2]) != "VBN":
-                                continue
-                            return _Cue(i, v2, passive=True, infinitive_subject=True)
-                        return _Cue(i, main, passive=passive, infinitive_subject=True)
-        # "... to be completed by ..." with no subject: a passive requirement.
-        if low == "to" and i + 2 < n and doc[i + 1].lower_ == "be" and _tag(doc[i + 2]) == "VBN" and i == start_tok + 0:
-            return _Cue(i, i + 2, passive=True, infinitive_subject=True)
+            # "SW to complete ...", "Referral to be made ...": a subject, then an infinitive, with no
+            # finite verb before it in the clause (so "you want to go" and "went to school" are not cues).
+            if _tag(doc[i + 1]) != "VB" or i == start_tok:
+                continue
+            before = doc[start_tok:i]
+            if any(_tag(t) in _FINITE for t in before) or any(t.is_punct and t.text not in "()'’-" for t in before):
+                continue
+            if _lemma(doc[i + 1]) == "be":
+                v2 = _next_verb(doc, i + 2, 2)
+                if v2 != -1 and _tag(doc[v2]) == "VBN":
+                    return _Cue(i, v2, passive=True, infinitive_subject=True)
+                continue
+            main, passive, ok = _resolve_main(doc, i + 1)
+            if ok:
+                return _Cue(i, main, passive=passive, infinitive_subject=True)
     # Imperatives ("Book the dental check by 3 May", "To complete the PEP") in bullets, rows, action sections.
     if unit.kind in ("bullet", "table_row") or in_action_section:
         k = start_tok
@@ -492,7 +489,8 @@ def _unit_action(unit: Unit, facts: Facts, rubric: Rubric, in_action_section: bo
             owner_tokens = list(doc[first + 1 : cue.index])
         else:
             owner_tokens = _subject_tokens(doc, cue.index)
-        if cue.passive and not cue.infinitive_subject or (cue.passive and not _is_owner(owner_tokens, facts.child_name)):
+        if cue.passive:
+            # The grammatical subject of a passive is what is done, not who does it: "by X" names the owner.
             owner_tokens = _passive_agent(unit, doc, cue, found)
     owner = None
     if owner_tokens and _is_owner(owner_tokens, facts.child_name):
