@@ -27,23 +27,27 @@ DIMENSION = "timebound_actions"
 # Verbs that describe a state, not something anyone will do ("you will live with", "you will be 16").
 STATE_VERBS = {
     "be", "live", "stay", "remain", "feel", "seem", "enjoy", "like", "love", "want", "know", "belong",
-    "need", "turn", "become", "hope", "wish", "understand", "prefer", "miss", "grow", "get", "benefit",
-    "deserve", "mean", "depend", "appear", "look", "sound",
+    "need", "turn", "become", "hope", "wish", "understand", "prefer", "miss", "grow", "benefit",
+    "deserve", "mean", "depend", "appear", "sound",
 }
 # "have" is an action only with an event ("will have her health assessment").
 EVENT_NOUNS = {
     "assessment", "check", "appointment", "review", "meeting", "session", "sessions", "visit", "visits",
     "time", "contact", "test", "medical", "health", "dental", "interview", "conversation", "course",
     "training", "therapy", "counselling", "referral", "check-up", "checkup", "call", "calls", "lesson",
-    "lessons", "support", "plan", "pep",
+    "lessons", "support", "plan", "pep", "tutor", "tutoring", "mentor", "advocate", "worker", "break",
+    "breaks", "holiday", "trip", "place", "chance", "opportunity", "say",
 }
 # Words introducing the child's own words or wishes: a cue inside them is not a commitment.
 REPORTED = re.compile(
-    r"\b(told (me|us|your \w+|the \w+)|you said|(he|she|they) said|said that|you asked|you wrote|"
-    r"would (like|love|prefer)|you want|(he|she) wants|you wish|you hope|you feel|you think|you thought|"
-    r"you were worried|in your words)\b",
+    r"\b(told (me|us|you|him|her|them|the \w+|your \w+)|said|says|asked|explained|shared|wrote|"
+    r"would (like|love|prefer)|wants?|wanted|wishes|wished|hopes?|hoped|feels?|felt|thinks?|thought|"
+    r"were worried|was worried|in (your|his|her|their) (own )?words|does not want|doesn't want|"
+    r"would rather)\b",
     re.I,
 )
+# The author's own clause after reported words ends the reported part: "You told me X, so I will ...".
+_NEW_CLAUSE = re.compile(r"([,;.]\s*(so|and|but|therefore|then)?\s+\w+|;\s*\w+|\.\s+\w+)", re.I)
 # Roles and relations that can own an action.
 ROLE_WORDS = {
     "sw", "social", "worker", "iro", "carer", "carers", "fc", "fcs", "mum", "mother", "dad", "father",
@@ -57,9 +61,11 @@ ROLE_WORDS = {
     "cafcass", "guardian", "landlord", "housing", "health", "professionals", "professional", "network",
     "everyone", "all", "partner", "partners", "friend", "grandparent", "home", "unit", "residential",
     "placement", "foster", "kinship", "stepdad", "stepmum", "step-dad", "step-mum", "siblings",
+    "nursery", "ssw", "iso", "tas", "ta", "senco", "hospital", "clinic", "dentist", "optician", "court",
+    "judge", "commissioning", "fostering", "adoption", "carer's", "carers'", "aunty", "grandma's",
 }
 PERSON_PRONOUNS = {"i", "we", "you", "he", "she", "they"}
-NOT_OWNERS = {"it", "this", "that", "there", "these", "those", "which", "what", "plan", "review", "everything"}
+NOT_OWNERS = {"it", "this", "that", "there", "these", "those", "which", "what", "plan", "review", "everything", "nothing", "anything", "something", "transport", "contact", "referral", "assessment", "work", "support", "money", "time"}
 # Common imperative openings of an action bullet ("Book dental check by 3 May").
 ACTION_VERBS = {
     "arrange", "book", "complete", "refer", "make", "attend", "visit", "update", "write", "send", "apply",
@@ -87,8 +93,9 @@ _HEADER_STATUS = re.compile(r"\b(status|progress|done|update|rag|complete[d]?|ou
 _EMPTY_CELL = re.compile(r"^\s*(|-+|–|n/?a|none|nil|\?+)\s*$", re.I)
 _POSSESSIVE = re.compile(r"('s|’s|'|’)$")
 _NUMBER = re.compile(r"\d|%|\b(one|two|three|four|five|six|seven|eight|nine|ten|twice|once)\b", re.I)
+# "Recommendation 2:", "Action:", "Plan:", "3.", "b)" before the action itself.
 _RECOMMENDATION_PREFIX = re.compile(
-    r"^\s*(?:(?:recommendation|rec|decision|action|agreed action|outcome)s?\s*\d*\s*[:.)-]\s*|\(?\d+[.)]\s*|[a-z][.)]\s+)",
+    r"^\s*(?:(?:recommendation|rec|decision|action|agreed action|outcome|plan|next steps?)s?\s*\d*\s*[:.)-]\s*|\(?\d+[.)]\s*|[a-z][.)]\s+)",
     re.I,
 )
 
@@ -122,12 +129,15 @@ def _lemma(t: "Token") -> str:
 
 
 def _in_quotes(doc: "Doc", i: int) -> bool:
-    """True when token i sits inside quotation marks opened earlier in the unit."""
-    opens = 0
-    for t in doc[:i]:
-        if t.text in ('"', "“", "”"):
-            opens += 1
-    return opens % 2 == 1
+    """True when token i sits inside quotation marks (opened earlier, or closed later in a quote begun
+    in the previous unit: '... if someone helps."')."""
+    marks = [k for k, t in enumerate(doc) if t.text in ('"', "“", "”")]
+    opens = sum(1 for k in marks if k < i)
+    if opens % 2 == 1:
+        return True
+    if len(marks) % 2 == 1 and marks and marks[0] > i and doc[marks[0]].text in ('"', "”"):
+        return all(t.text not in ('"', "“") for t in doc[:i])
+    return False
 
 
 def _reported_before(unit: Unit, tok: "Token") -> bool:
@@ -138,9 +148,10 @@ def _reported_before(unit: Unit, tok: "Token") -> bool:
         pass
     if m is None:
         return False
-    # A new clause owned by the author ("..., so I will ...") ends the reported part.
-    between = before[m.end() :]
-    return not re.search(r"[,;.]\s*(so|and|but|therefore)?\s*(i|we)\b", between, re.I)
+    # "I said I will ..." is the author's own commitment.
+    if re.search(r"\b(i|we)\s+(have\s+)?$", before[: m.start()], re.I):
+        return False
+    return not _NEW_CLAUSE.search(before[m.end() :])
 
 
 def _next_verb(doc: "Doc", j: int, limit: int = 4) -> int:
@@ -186,27 +197,53 @@ def _resolve_main(doc: "Doc", v: int) -> tuple[int, bool, bool]:
 
 
 def _subject_tokens(doc: "Doc", cue: int) -> list["Token"]:
-    """The noun phrase before the cue, within its clause."""
+    """The noun phrase before the cue, within its clause; for 'Ms Adeyemi, your IRO, will ...' the name."""
     segments: list[list["Token"]] = [[]]
+    breaks: list[str] = []
+    depth = 0
     for t in doc[:cue]:
-        if t.lower_ in _CLAUSE_BREAK or t.text in _CLAUSE_BREAK:
+        if t.text == "(":
+            depth += 1
+        elif t.text == ")":
+            depth = max(0, depth - 1)
+        if depth == 0 and (t.lower_ in _CLAUSE_BREAK or t.text in _CLAUSE_BREAK or t.text in (".", "!")) and t.text != "(":
             segments.append([])
+            breaks.append(t.text)
         else:
             segments[-1].append(t)
-    subject: list["Token"] = []
-    for seg in reversed(segments):
+    # Walk back over comma-separated noun phrases (an appositive chain) to the clause start.
+    chain: list[list["Token"]] = []
+    k = len(segments) - 1
+    while k >= 0:
+        seg = _trim_subject(segments[k])
         if seg:
-            subject = seg
+            if any(_tag(t).startswith("VB") and t.lower_ not in ROLE_WORDS for t in seg):
+                if not chain:
+                    chain.append(seg)
+                break
+            chain.insert(0, seg)
+        if k == 0 or breaks[k - 1] != ",":
             break
+        k -= 1
+    if not chain:
+        return []
+    for seg in chain:
+        if _is_owner(_head_np(seg), None):
+            return _head_np(seg)
+    subject = chain[-1]
+    # If a verb sits inside, only the trailing noun phrase is the subject.
+    for j in range(len(subject) - 1, -1, -1):
+        if _tag(subject[j]).startswith("VB") and subject[j].lower_ not in ROLE_WORDS:
+            subject = subject[j + 1 :]
+            break
+    return _head_np(subject)
+
+
+def _trim_subject(subject: list["Token"]) -> list["Token"]:
     while subject and subject[0].lower_ in _LEAD_SKIP and len(subject) > 1:
         subject = subject[1:]
     while subject and (subject[-1].lower_ in _TRAIL_SKIP or _tag(subject[-1]) in ("RB", "MD")):
         subject = subject[:-1]
-    # If a verb sits inside, only the trailing noun phrase is the subject.
-    for k in range(len(subject) - 1, -1, -1):
-        if _tag(subject[k]).startswith("VB") and subject[k].lower_ not in ROLE_WORDS:
-            subject = subject[k + 1 :]
-            break
     return subject
 
 
@@ -237,6 +274,20 @@ def _span_text(unit: Unit, tokens: list["Token"]) -> tuple[int, int, str]:
     return s, e, unit.text[s:e]
 
 
+def _clause_start(doc: "Doc", start_tok: int, i: int) -> int:
+    """Index just after the last strong clause break (';', ':', a dash) before token i."""
+    k = start_tok
+    for j in range(start_tok, i):
+        if doc[j].text in (";", ":", "–", "—") or (doc[j].text == "-" and doc[j].whitespace_):
+            k = j + 1
+    return k
+
+
+def _verb_like(t: "Token") -> bool:
+    """Tagged as a verb, or a known action verb the tagger missed in terse minutes ('SW to present')."""
+    return _tag(t) in ("VB", "VBP") or (t.lower_ in ACTION_VERBS and t.text.islower())
+
+
 def _find_cue(unit: Unit, in_action_section: bool) -> _Cue | None:
     doc = unit.doc
     if doc is None or len(doc) == 0:
@@ -250,8 +301,8 @@ def _find_cue(unit: Unit, in_action_section: bool) -> _Cue | None:
             start_tok += 1
     n = len(doc)
     # "That the social worker completes ..." (review recommendations).
-    if start_tok < n and doc[start_tok].lower_ == "that":
-        for k in range(start_tok + 1, min(n, start_tok + 10)):
+    if start_tok + 2 < n and doc[start_tok].lower_ == "that" and not _tag(doc[start_tok + 1]).startswith("VB") and doc[start_tok + 1].lower_ not in MODAL_CUES:
+        for k in range(start_tok + 2, min(n, start_tok + 10)):
             tag = _tag(doc[k])
             if tag in ("VBZ", "VBP", "VB") or doc[k].lower_ in MODAL_CUES | NEED_CUES:
                 if doc[k].lower_ in MODAL_CUES | NEED_CUES:
@@ -264,6 +315,8 @@ def _find_cue(unit: Unit, in_action_section: bool) -> _Cue | None:
     for i in range(start_tok, n):
         tok = doc[i]
         low = tok.lower_
+        if low not in MODAL_CUES and low not in NEED_CUES and low != "to":
+            continue
         if _in_quotes(doc, i) or _reported_before(unit, tok):
             continue
         if low in MODAL_CUES and _tag(tok) == "MD":
@@ -279,7 +332,7 @@ def _find_cue(unit: Unit, in_action_section: bool) -> _Cue | None:
         if low in NEED_CUES and (_tag(tok) in ("MD", "VBZ", "VBP") or low in ("need", "needs")):
             if low in ("need", "needs") and not (i + 1 < n and doc[i + 1].lower_ == "to"):
                 continue
-            if _negated(doc, i) or (i + 1 < n and doc[i + 1].lower_ == "have"):
+            if _negated(doc, i) or (i + 1 < n and doc[i + 1].lower_ == "have") or (i > 0 and doc[i - 1].lower_ in ("not", "n't")):
                 continue
             j = i + 2 if low in ("need", "needs") else i + 1
             v = _next_verb(doc, j)
@@ -293,41 +346,91 @@ def _find_cue(unit: Unit, in_action_section: bool) -> _Cue | None:
             prev = doc[i - 1].lower_ if i > 0 else ""
             # "is to", "are to", "has to", "going to", "agreed to", "asked to", "expected to"
             if prev in _TO_CUES:
+                aux = i - 1
+                if prev == "going" and i >= 2:
+                    aux = i - 2
+                # "was going to", "were asked to", "did not have to": past or negated, not a commitment.
+                if aux >= 1 and doc[aux].lower_ not in ("is", "are", "am", "has", "have") and doc[aux - 1].lower_ in ("was", "were", "had", "not", "n't"):
+                    continue
+                if doc[aux].lower_ in ("was", "were") or (aux >= 1 and doc[aux - 1].lower_ in ("not", "n't", "never")):
+                    continue
                 v = _next_verb(doc, i + 1, 2)
                 if v != -1 and _tag(doc[v]) == "VB":
                     main, passive, ok = _resolve_main(doc, v)
                     if ok:
-                        return _Cue(i, main, passive=passive)
+                        return _Cue(aux, main, passive=passive)
                 continue
             # "SW to complete ...", "Referral to be made ...": a subject, then an infinitive, with no
             # finite verb before it in the clause (so "you want to go" and "went to school" are not cues).
-            if _tag(doc[i + 1]) != "VB" or i == start_tok:
+            first = _clause_start(doc, start_tok, i)
+            if i == first:
                 continue
-            before = doc[start_tok:i]
-            if any(_tag(t) in _FINITE for t in before) or any(t.is_punct and t.text not in "()'’-" for t in before):
+            before = doc[first:i]
+            if any(_tag(t) in _FINITE for t in before) or any(_tag(t) == "VBD" for t in before):
                 continue
-            if _lemma(doc[i + 1]) == "be":
+            depth = 0
+            bad_punct = False
+            for t in before:
+                if t.text == "(":
+                    depth += 1
+                elif t.text == ")":
+                    depth = max(0, depth - 1)
+                elif t.is_punct and depth == 0 and t.text not in ("'", "’", "-"):
+                    bad_punct = True
+            if bad_punct:
+                continue
+            nxt = doc[i + 1]
+            if _lemma(nxt) == "be" and nxt.lower_ == "be":
                 v2 = _next_verb(doc, i + 2, 2)
                 if v2 != -1 and _tag(doc[v2]) == "VBN":
                     return _Cue(i, v2, passive=True, infinitive_subject=True)
                 continue
+            owner_like = _is_owner(_head_np(list(before)), None)
+            if not (_verb_like(nxt) or (owner_like and nxt.is_alpha and nxt.text.islower() and _tag(nxt) not in ("DT", "PRP", "PRP$", "CD", "IN"))):
+                continue
             main, passive, ok = _resolve_main(doc, i + 1)
+            if not ok and _lemma(nxt) in ("stay", "remain", "continue") and _has_time(unit.text):
+                ok = True  # "Family time to stay every Tuesday": an arrangement with a when
             if ok:
                 return _Cue(i, main, passive=passive, infinitive_subject=True)
     # Imperatives ("Book the dental check by 3 May", "To complete the PEP") in bullets, rows, action sections.
     if unit.kind in ("bullet", "table_row") or in_action_section:
         k = start_tok
-        if k < n and doc[k].lower_ == "to" and k + 1 < n:
+        if k < n and doc[k].lower_ in ("to", "please") and k + 1 < n:
             k += 1
         if k < n:
-            first = doc[k]
-            if first.lower_ in ACTION_VERBS and _tag(first) in ("VB", "VBP", "NN", "NNP") and not first.text.isupper():
+            first_tok = doc[k]
+            if first_tok.lower_ in ACTION_VERBS and _tag(first_tok) in ("VB", "VBP", "NN", "NNP") and not first_tok.text.isupper():
                 nxt = doc[k + 1] if k + 1 < n else None
-                # "Contact with mum" is a noun phrase, not an imperative.
-                if nxt is not None and nxt.lower_ in ("with", "is", "was", "has", "have", "are", "were", "will"):
+                # "Contact with mum", "Plan: ...", "Review in 6 months" are noun phrases, not imperatives.
+                if nxt is None or nxt.is_punct or nxt.lower_ in ("with", "is", "was", "has", "have", "are", "were", "will", "in", "of", "for", "date", "to"):
+                    return None
+                if _tag(first_tok) in ("NN", "NNP") and _tag(nxt) not in ("DT", "PRP", "PRP$", "NNP", "NNPS", "JJ", "CD", "NN", "NNS", "RP"):
                     return None
                 return _Cue(k, k, imperative=True)
+    if start_tok + 1 < n and doc[start_tok].lower_ == "please" and _tag(doc[start_tok + 1]) == "VB":
+        return _Cue(start_tok + 1, start_tok + 1, imperative=True)
     return None
+
+
+_TIME_HINT = re.compile(r"\b(every|each|weekly|fortnightly|monthly|daily|termly|once|twice|by|until|from|on)\b|\d", re.I)
+
+
+def _has_time(text: str) -> bool:
+    return bool(_TIME_HINT.search(text))
+
+
+def _head_np(tokens: list["Token"]) -> list["Token"]:
+    """The head of a subject noun phrase: 'Family time with Mum' -> 'Family time'."""
+    depth = 0
+    for k, t in enumerate(tokens):
+        if t.text == "(":
+            depth += 1
+        elif t.text == ")":
+            depth = max(0, depth - 1)
+        elif depth == 0 and k > 0 and t.lower_ in ("with", "between", "of", "for", "at", "in", "from", "about", "to", "on"):
+            return tokens[:k]
+    return tokens
 
 
 def _passive_agent(unit: Unit, doc: "Doc", cue: _Cue, deadline: dates.DateMention | None) -> list["Token"]:
@@ -353,14 +456,22 @@ def _passive_agent(unit: Unit, doc: "Doc", cue: _Cue, deadline: dates.DateMentio
 
 
 def _owner_from_suffix(unit: Unit) -> tuple[int, int, str] | None:
-    """Owners written after the action: '... (SW)', '... - Mum', 'Lead: IRO'."""
-    m = re.search(r"(?:\(|[-–—]\s*|\b(?:lead|owner|responsible|who)\s*:\s*)([A-Z][\w .'’/&]{1,40}?)\)?\s*[.;]?\s*$", unit.text)
+    """Owners written after the action: '... (SW)', '... (Priya Shah).', '... - Mum', 'Lead: IRO'."""
+    m = re.search(r"(\(|[-–—]\s*|\b(?:lead|owner|responsible|who)\s*:\s*)([A-Z][\w .'’/&]{1,40}?)\)?\s*[.;]?\s*$", unit.text)
     if m:
-        value = m.group(1).strip()
+        value = m.group(2).strip()
         low = value.lower()
+        words = value.split()
         if any(_POSSESSIVE.sub("", w.strip(".")) in ROLE_WORDS for w in low.split()) or re.match(r"^(mr|mrs|ms|miss|dr)\b", low):
-            return m.start(1), m.start(1) + len(value), value
+            return m.start(2), m.start(2) + len(value), value
+        # "(Priya Shah)": a capitalised name in brackets.
+        if m.group(1) == "(" and 1 <= len(words) <= 3 and all(w[:1].isupper() for w in words) and not _dates_like(value):
+            return m.start(2), m.start(2) + len(value), value
     return None
+
+
+def _dates_like(value: str) -> bool:
+    return bool(dates.find_dates(value)) or bool(re.search(r"\d", value))
 
 
 def _table_index(analysis: Analysis) -> dict[int, _Table]:
@@ -474,7 +585,42 @@ def _strip_span(text: str, span: tuple[int, int] | None) -> str:
     return text[: span[0]] + text[span[1] :]
 
 
-def _unit_action(unit: Unit, facts: Facts, rubric: Rubric, in_action_section: bool) -> _Draft | None:
+# Progress on earlier decisions ("PEP to be held - done 12/01/24", "| Not done"): reported, not planned.
+_STATUS = re.compile(
+    r"(?:[-–—:;|(]\s*|\b)(?:not\s+)?(?:done|completed|achieved|not started|started|in progress|partly|partially|"
+    r"happened|took place|outstanding)\b(?=\s*(?:on\s+)?\d|\s*[-–—.;,)|]|\s*$)",
+    re.I,
+)
+_CONDITIONAL = re.compile(r"^\s*(if|should|in the event|unless|were|where|in case)\b", re.I)
+_CONTINGENCY_SECTION = re.compile(r"contingen|parallel plan|if things change|plan b\b|what happens if|if (this|the) plan", re.I)
+_REVIEW_DATE_STATEMENT = re.compile(r"\b(review|meeting|conference)\b", re.I)
+
+
+def _excluded(unit: Unit, cue: _Cue, heading: str, owner_found: bool) -> bool:
+    """Units that look like actions but are not commitments in the plan."""
+    if _STATUS.search(unit.text):
+        return True
+    if heading and _CONTINGENCY_SECTION.search(heading):
+        return True
+    prefix = _RECOMMENDATION_PREFIX.match(unit.text)
+    body = unit.text[prefix.end() :] if prefix else unit.text
+    if _CONDITIONAL.match(body) and (cue.passive or not owner_found):
+        return True
+    doc = unit.doc
+    if doc is not None and 0 <= cue.verb < len(doc):
+        lemma = _lemma(doc[cue.verb])
+        # "The next review will be held on 5 May": a date, not an action.
+        if lemma in ("hold", "schedule", "take") and _REVIEW_DATE_STATEMENT.search(unit.text) and cue.passive or (
+            lemma == "take" and "place" in unit.text.lower() and _REVIEW_DATE_STATEMENT.search(unit.text)
+        ):
+            return True
+        # "Placement to continue": nothing will be done.
+        if lemma == "continue" and cue.infinitive_subject and not owner_found and not _has_time(unit.text):
+            return True
+    return False
+
+
+def _unit_action(unit: Unit, facts: Facts, rubric: Rubric, in_action_section: bool, heading: str = "") -> _Draft | None:
     cue = _find_cue(unit, in_action_section)
     if cue is None or unit.doc is None:
         return None
@@ -496,10 +642,12 @@ def _unit_action(unit: Unit, facts: Facts, rubric: Rubric, in_action_section: bo
     if owner_tokens and _is_owner(owner_tokens, facts.child_name):
         s, e, t = _span_text(unit, owner_tokens)
         owner = (unit.start + s, unit.start + e, t)
-    elif cue.imperative or cue.passive:
+    else:
         suffix = _owner_from_suffix(unit)
         if suffix:
             owner = (unit.start + suffix[0], unit.start + suffix[1], suffix[2])
+    if _excluded(unit, cue, heading, owner is not None):
+        return None
     vague = [(unit.start + a, unit.start + b, t) for a, b, t in dates.find_vague_timescales(unit.text, rubric.lexicons.vague_timescales)]
     verb = None
     if 0 <= cue.verb < len(doc):
@@ -556,7 +704,7 @@ def check(analysis: Analysis, facts: Facts, rubric: Rubric) -> CheckResult:
                 continue
         heading = text[blocks[unit.section].start : blocks[unit.section].end] if unit.section >= 0 else ""
         in_action_section = bool(heading and _ACTION_SECTION.search(heading))
-        draft = _unit_action(unit, facts, rubric, in_action_section)
+        draft = _unit_action(unit, facts, rubric, in_action_section, heading)
         if draft is not None:
             drafts.append(draft)
 
