@@ -175,7 +175,7 @@ def _resolve_main(doc: "Doc", v: int) -> tuple[int, bool, bool]:
     lemma = _lemma(doc[v])
     if lemma == "be":
         nxt = _next_verb(doc, v + 1, 3)
-        if nxt != -1 and _tag(doc[nxt]) == "VBN":
+        if nxt != -1 and _tag(doc[nxt]) in ("VBN", "VBD"):
             return nxt, True, True
         return v, False, False  # copular or progressive: "will be 16", "will be living"
     if lemma == "continue" and v + 2 < len(doc) and doc[v + 1].lower_ == "to":
@@ -320,7 +320,7 @@ def _find_cue(unit: Unit, in_action_section: bool) -> _Cue | None:
         if _in_quotes(doc, i) or _reported_before(unit, tok):
             continue
         if low in MODAL_CUES and _tag(tok) == "MD":
-            if _negated(doc, i):
+            if _negated(doc, i) or (i > 0 and doc[i - 1].lower_ in ("which", "who", "whom")):
                 continue
             v = _next_verb(doc, i + 1)
             if v == -1:
@@ -354,6 +354,11 @@ def _find_cue(unit: Unit, in_action_section: bool) -> _Cue | None:
                     continue
                 if doc[aux].lower_ in ("was", "were") or (aux >= 1 and doc[aux - 1].lower_ in ("not", "n't", "never")):
                     continue
+                # "You agreed to meet ..." is a past agreement; "Mum has agreed to ..." is a commitment.
+                if prev in ("agreed", "asked", "expected", "requested", "required") and not (
+                    aux >= 1 and doc[aux - 1].lower_ in ("has", "have", "is", "are", "been", "'s", "am")
+                ):
+                    continue
                 v = _next_verb(doc, i + 1, 2)
                 if v != -1 and _tag(doc[v]) == "VB":
                     main, passive, ok = _resolve_main(doc, v)
@@ -382,12 +387,21 @@ def _find_cue(unit: Unit, in_action_section: bool) -> _Cue | None:
             nxt = doc[i + 1]
             if _lemma(nxt) == "be" and nxt.lower_ == "be":
                 v2 = _next_verb(doc, i + 2, 2)
-                if v2 != -1 and _tag(doc[v2]) == "VBN":
+                if v2 != -1 and _tag(doc[v2]) in ("VBN", "VBD") and not _finite_after(doc, v2 + 1):
                     return _Cue(i, v2, passive=True, infinitive_subject=True)
                 continue
-            owner_like = _is_owner(_head_np(list(before)), None)
-            if not (_verb_like(nxt) or (owner_like and nxt.is_alpha and nxt.text.islower() and _tag(nxt) not in ("DT", "PRP", "PRP$", "CD", "IN"))):
-                continue
+            head = _head_np(list(before))
+            owner_like = _is_owner(head, None)
+            if owner_like:
+                if not (_verb_like(nxt) or (nxt.is_alpha and nxt.text.islower() and _tag(nxt) not in ("DT", "PRP", "PRP$", "CD", "IN"))):
+                    continue
+            else:
+                # "Family time to increase": a thing as subject needs a clear verb, a noun head, and no
+                # finite verb after it ("The application to discharge the order was meant ...").
+                if _tag(nxt) not in ("VB", "VBP") or not head or _tag(head[-1]) not in ("NN", "NNS", "NNP", "NNPS", "VBG"):
+                    continue
+                if head[-1].lower_ in NOT_OWNERS or _finite_after(doc, i + 2):
+                    continue
             main, passive, ok = _resolve_main(doc, i + 1)
             if not ok and _lemma(nxt) in ("stay", "remain", "continue") and _has_time(unit.text):
                 ok = True  # "Family time to stay every Tuesday": an arrangement with a when
@@ -414,6 +428,16 @@ def _find_cue(unit: Unit, in_action_section: bool) -> _Cue | None:
 
 
 _TIME_HINT = re.compile(r"\b(every|each|weekly|fortnightly|monthly|daily|termly|once|twice|by|until|from|on)\b|\d", re.I)
+
+
+def _finite_after(doc: "Doc", j: int) -> bool:
+    """A finite verb later in the same clause (before if/when/because/so/','/';')."""
+    for t in doc[j:]:
+        if t.lower_ in ("if", "when", "because", "so", "once", "unless", "until", "and", "but") or t.text in (",", ";", ":", "("):
+            return False
+        if _tag(t) in ("VBD", "VBZ", "VBP", "MD"):
+            return True
+    return False
 
 
 def _has_time(text: str) -> bool:
@@ -543,9 +567,13 @@ def _table_action(analysis: Analysis, unit: Unit, table: _Table, facts: Facts, r
     a_s, a_e = block.cells[table.action_col]
     if _EMPTY_CELL.match(text[a_s:a_e]):
         return None
+    # A row reporting progress ("Done 18/07/2024", "Not done", "Partly") reviews an earlier action.
+    for c, (s, e) in enumerate(block.cells):
+        if c != table.action_col and _CELL_STATUS.match(text[s:e]):
+            return None
     if table.status_col is not None and table.status_col < len(block.cells):
         s, e = block.cells[table.status_col]
-        if re.match(r"^\s*(done|completed?|achieved|closed)\b", text[s:e], re.I):
+        if text[s:e].strip() and not _EMPTY_CELL.match(text[s:e]):
             return None
     owner = None
     if table.who_col is not None and table.who_col < len(block.cells):
@@ -591,6 +619,7 @@ _STATUS = re.compile(
     r"happened|took place|outstanding)\b(?=\s*(?:on\s+)?\d|\s*[-–—.;,)|]|\s*$)",
     re.I,
 )
+_CELL_STATUS = re.compile(r"^\s*(not\s+)?(done|completed|achieved|started|partly|partially|closed|in progress)\b", re.I)
 _CONDITIONAL = re.compile(r"^\s*(if|should|in the event|unless|were|where|in case)\b", re.I)
 _CONTINGENCY_SECTION = re.compile(r"contingen|parallel plan|if things change|plan b\b|what happens if|if (this|the) plan", re.I)
 _REVIEW_DATE_STATEMENT = re.compile(r"\b(review|meeting|conference)\b", re.I)
@@ -615,7 +644,11 @@ def _excluded(unit: Unit, cue: _Cue, heading: str, owner_found: bool) -> bool:
         ):
             return True
         # "Placement to continue": nothing will be done.
-        if lemma == "continue" and cue.infinitive_subject and not owner_found and not _has_time(unit.text):
+        if lemma == "continue" and (cue.verb + 1 >= len(doc) or doc[cue.verb + 1].is_punct) and not _has_time(unit.text):
+            return True
+        # "When we will look at this plan again: 06/05/2025": a labelled field, not an action.
+        colon = unit.text.find(":")
+        if colon > 0 and doc[cue.verb].idx < colon and len(unit.text[colon + 1 :].split()) <= 4:
             return True
     return False
 
