@@ -64,6 +64,7 @@ ROLE_WORDS = {
     "nursery", "ssw", "iso", "tas", "ta", "senco", "hospital", "clinic", "dentist", "optician", "court",
     "judge", "commissioning", "fostering", "adoption", "carer's", "carers'", "aunty", "grandma's",
 }
+PRONOUN_SUBJECTS = {"it", "this", "that", "there", "these", "those", "which", "what", "nothing", "anything", "something", "everything"}
 PERSON_PRONOUNS = {"i", "we", "you", "he", "she", "they"}
 NOT_OWNERS = {"it", "this", "that", "there", "these", "those", "which", "what", "plan", "review", "everything", "nothing", "anything", "something", "transport", "contact", "referral", "assessment", "work", "support", "money", "time"}
 # Common imperative openings of an action bullet ("Book dental check by 3 May").
@@ -400,7 +401,7 @@ def _find_cue(unit: Unit, in_action_section: bool) -> _Cue | None:
                 # finite verb after it ("The application to discharge the order was meant ...").
                 if _tag(nxt) not in ("VB", "VBP") or not head or _tag(head[-1]) not in ("NN", "NNS", "NNP", "NNPS", "VBG"):
                     continue
-                if head[-1].lower_ in NOT_OWNERS or _finite_after(doc, i + 2):
+                if head[-1].lower_ in PRONOUN_SUBJECTS or _finite_after(doc, i + 2):
                     continue
             main, passive, ok = _resolve_main(doc, i + 1)
             if not ok and _lemma(nxt) in ("stay", "remain", "continue") and _has_time(unit.text):
@@ -417,7 +418,7 @@ def _find_cue(unit: Unit, in_action_section: bool) -> _Cue | None:
             if first_tok.lower_ in ACTION_VERBS and _tag(first_tok) in ("VB", "VBP", "NN", "NNP") and not first_tok.text.isupper():
                 nxt = doc[k + 1] if k + 1 < n else None
                 # "Contact with mum", "Plan: ...", "Review in 6 months" are noun phrases, not imperatives.
-                if nxt is None or nxt.is_punct or nxt.lower_ in ("with", "is", "was", "has", "have", "are", "were", "will", "in", "of", "for", "date", "to"):
+                if nxt is None or nxt.is_punct or nxt.lower_ in ("with", "is", "was", "has", "have", "are", "were", "will", "in", "of", "for", "date"):
                     return None
                 if _tag(first_tok) in ("NN", "NNP") and _tag(nxt) not in ("DT", "PRP", "PRP$", "NNP", "NNPS", "JJ", "CD", "NN", "NNS", "RP"):
                     return None
@@ -433,9 +434,10 @@ _TIME_HINT = re.compile(r"\b(every|each|weekly|fortnightly|monthly|daily|termly|
 def _finite_after(doc: "Doc", j: int) -> bool:
     """A finite verb later in the same clause (before if/when/because/so/','/';')."""
     for t in doc[j:]:
-        if t.lower_ in ("if", "when", "because", "so", "once", "unless", "until", "and", "but") or t.text in (",", ";", ":", "("):
+        if t.lower_ in ("if", "when", "because", "so", "once", "unless", "until", "and", "but", "before", "after", "while", "as", "whether") or t.text in (",", ";", ":", "("):
             return False
-        if _tag(t) in ("VBD", "VBZ", "VBP", "MD"):
+        # VBD is often a mis-tagged participle ("3x weekly supervised"); only past "be" counts.
+        if _tag(t) in ("VBZ", "VBP", "MD") or t.lower_ in ("was", "were"):
             return True
     return False
 
