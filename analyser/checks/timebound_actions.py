@@ -243,30 +243,53 @@ def _subject_tokens(doc: "Doc", cue: int) -> list["Token"]:
 def _trim_subject(subject: list["Token"]) -> list["Token"]:
     while subject and subject[0].lower_ in _LEAD_SKIP and len(subject) > 1:
         subject = subject[1:]
-    while subject and (subject[-1].lower_ in _TRAIL_SKIP or _tag(subject[-1]) in ("RB", "MD")):
+    while subject and (subject[-1].lower_ in _TRAIL_SKIP or (_tag(subject[-1]) in ("RB", "MD") and subject[-1].text.islower())):
         subject = subject[:-1]
     return subject
 
 
+# Things that head a subject but never do anything themselves ("Family time to increase").
+THING_HEADS = {
+    "time", "contact", "sessions", "session", "finding", "plan", "review", "assessment", "referral", "work",
+    "support", "therapy", "counselling", "funding", "transport", "arrangements", "arrangement", "visits",
+    "meeting", "meetings", "application", "report", "order", "matching", "placement", "accommodation",
+    "education", "health", "money", "it", "this", "that", "everything", "nothing", "rha", "iha", "pep",
+    "ehcp", "lsw", "planning", "intervention", "tuition", "medication", "appointment", "check",
+}
+
+
+def _head_token(tokens: list["Token"]) -> "Token | None":
+    """The last word of the noun phrase outside brackets: 'Jo (your social worker)' -> 'Jo'."""
+    depth = 0
+    head = None
+    for t in tokens:
+        if t.text == "(":
+            depth += 1
+        elif t.text == ")":
+            depth = max(0, depth - 1)
+        elif depth == 0 and (t.is_alpha or t.text.isalnum()) and _tag(t) != "POS":
+            head = t
+    return head
+
+
 def _is_owner(tokens: list["Token"], child_name: str | None) -> bool:
-    if not tokens:
+    """Does this noun phrase name someone who can act: a person, a role, a service, 'I', 'you'?"""
+    head = _head_token(tokens)
+    if head is None:
         return False
-    words = [t.lower_ for t in tokens]
-    if len(words) == 1 and words[0] in NOT_OWNERS:
+    word = _POSSESSIVE.sub("", head.lower_.strip("."))
+    if word in PERSON_PRONOUNS:
+        return True
+    if word in ROLE_WORDS:
+        return True
+    if word in THING_HEADS or word in NOT_OWNERS or word in PRONOUN_SUBJECTS:
         return False
-    if words[0] in NOT_OWNERS and len(words) <= 2:
-        return False
-    if any(w in PERSON_PRONOUNS for w in words):
+    if child_name and head.text == child_name:
         return True
-    if any(_POSSESSIVE.sub("", w.strip(".")) in ROLE_WORDS for w in words):
-        return True
-    if child_name and any(t.text == child_name for t in tokens):
-        return True
-    # A capitalised name that is not the first word of the unit, or a title ("Ms Okafor").
-    return any(
-        t.text[:1].isupper() and t.is_alpha and (_tag(t) in ("NNP", "NNPS") or t.i > 0) and t.lower_ not in NOT_OWNERS
-        for t in tokens
-    )
+    # A name: capitalised and not a common noun ("Grace", "Ms Okafor", "Mr & Mrs Grant").
+    if head.text[:1].isupper() and head.is_alpha:
+        return _tag(head) in ("NNP", "NNPS") or head.i > 0 or len(tokens) == 1 or head.text.isupper()
+    return False
 
 
 def _span_text(unit: Unit, tokens: list["Token"]) -> tuple[int, int, str]:
