@@ -346,6 +346,7 @@ _RECURRING = re.compile(
       |on\s+{_WD_FULL}\s+(?:mornings|afternoons|evenings|nights)
       |on\s+{_WD_FULL}s(?:\s+(?:and|&)\s+{_WD_FULL}s)?
       |(?:at|on)\s+(?:the\s+)?weekends
+      |(?:at|on|during)\s+(?:every|each)\s+(?:visit|meeting|session|appointment|review|supervision)s?
     )\b""",
     _FLAGS,
 )
@@ -997,6 +998,37 @@ def _absolute_hits(spans: list[_Span], text: str) -> Iterator[_Hit]:
         yield _Hit(start, span.end, span.value, "absolute", tier, rank, True)
 
 
+# School-calendar deadlines: bounded, but the dates differ by school and council, so no value.
+_TERM = re.compile(
+    r"(?<![\w/])(?P<intro>by|before|until|at|for)?\s*(?:the\s+)?(?:(?:end|start|beginning)\s+of\s+(?:the\s+|this\s+|next\s+)?"
+    r"(?:(?:autumn|spring|summer)\s+)?(?:school\s+)?(?:term|half[\s-]term|school\s+year|academic\s+year)"
+    r"|(?:(?:october|february|may|summer|autumn|spring)\s+)?half[\s-]term)\b",
+    re.IGNORECASE,
+)
+# "due 12/2024": a month and year only; the end of that month.
+_MONTH_YEAR = re.compile(r"(?<![\w/.])(?P<intro>due|by|before|in)?\s*(?P<m>0?[1-9]|1[0-2])/(?P<y>20\d\d)(?![\w/])", re.IGNORECASE)
+
+
+def _term_hits(text: str) -> list[_Hit]:
+    hits = []
+    for m in _TERM.finditer(text):
+        start = m.start() if m["intro"] else m.start() + (len(m.group()) - len(m.group().lstrip()))
+        tier, rank = _grade(m["intro"] or "")
+        hits.append(_Hit(start, m.end(), None, "relative", tier, rank))
+    return hits
+
+
+def _month_year_hits(text: str) -> list[_Hit]:
+    hits = []
+    for m in _MONTH_YEAR.finditer(text):
+        year, month = int(m["y"]), int(m["m"])
+        value = _make_date(year, month, _last_day(year, month))
+        start = m.start() if m["intro"] else m.start("m")
+        tier, rank = _grade(m["intro"] or "")
+        hits.append(_Hit(start, m.end(), value, "absolute", tier, rank, True))
+    return hits
+
+
 def _deadline_hits(text: str, doc_date: date | None, next_review: date | None) -> list[_Hit]:
     low = text.lower()
     spans = _scan_absolute(text, doc_date, True)
@@ -1016,6 +1048,10 @@ def _deadline_hits(text: str, doc_date: date | None, next_review: date | None) -
                  for m in _RECURRING.finditer(text))  # fmt: skip
     if _has_any(low, _CUES_OPEN):
         hits += (_Hit(m.start(), m.end(), None, "open", 1, _RANK_OPEN) for m in _OPEN.finditer(text))
+    if "term" in low:
+        hits += _term_hits(text)
+    if "/20" in low:
+        hits += _month_year_hits(text)
     return hits
 
 
@@ -1090,7 +1126,8 @@ def find_deadline(
         hits = _cell_hits(text, doc_date, next_review)
     if not hits:
         return None
-    best = max(hits, key=lambda h: (h.tier, h.rank, h.start))
+    # A phrase that resolves to a date beats one that cannot ("by 21 June" over "within two weeks of hearing back").
+    best = max(hits, key=lambda h: (h.tier, h.value is not None or h.kind != "relative", h.rank, h.start))
     return DateMention(best.start, best.end, text[best.start : best.end], best.value, best.kind)
 
 

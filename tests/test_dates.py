@@ -867,3 +867,23 @@ def test_random_text_never_raises() -> None:
 def test_long_text_is_handled() -> None:
     text = ("Amira enjoys school. " * 2000) + "SW will visit by 15 March 2024."
     assert deadline(text).value == date(2024, 3, 15)
+
+
+def test_school_term_deadline_is_bounded_without_a_date() -> None:
+    m = find_deadline("SENCO to hold the review by the end of the summer term", date(2024, 6, 1))
+    assert m is not None and m.text == "by the end of the summer term" and m.kind == "relative" and m.value is None
+
+
+def test_month_and_year_only_resolves_to_the_end_of_that_month() -> None:
+    m = find_deadline("RHA due 12/2024 - SW to request.", date(2024, 6, 1))
+    assert m is not None and m.value == date(2024, 12, 31)
+
+
+def test_at_every_visit_is_a_recurring_timescale() -> None:
+    m = find_deadline("I will check with you at every visit whether you feel safe.", date(2024, 6, 1))
+    assert m is not None and m.kind == "recurring"
+
+
+def test_a_resolvable_deadline_beats_an_event_relative_one() -> None:
+    m = find_deadline("Becky will write by 21 June and tell you within two weeks of hearing back.", date(2024, 6, 1))
+    assert m is not None and m.value == date(2024, 6, 21)
