@@ -57,14 +57,22 @@ _TYPE_PATTERNS: dict[str, list[tuple[re.Pattern[str], float]]] = {
         (re.compile(r"\b(recommendations?|recs)\b", re.I), 0.8),
         (re.compile(r"\b(previous|last) review\b|\bsince (the|your) last review\b", re.I), 1.5),
         (re.compile(r"\bthe review (was|took place|agreed|heard)\b|\bat (the|your) review\b|\bthis review\b", re.I), 1.0),
+        (re.compile(r"\b(about|of|at|from) your review\b|\breview meetings?\b|\byour (last |next )?review\b", re.I), 1.5),
     ],
     "care_plan": [
-        (re.compile(r"\bcare plan\b", re.I), 3.0),
+        (re.compile(r"\bcare (and [\w-]+ )?plan\b", re.I), 3.0),
         (re.compile(r"\bplacement plan\b|\bplan for permanence\b|\bpermanence plan\b", re.I), 1.5),
         (re.compile(r"\b(contingency|parallel) plan\b", re.I), 0.7),
         (re.compile(r"\bpermanence\b|\blong[- ]term (plan|foster)", re.I), 0.7),
     ],
 }
+
+
+# Records that are not plans: supervision, visit and case notes.
+_OTHER_PATTERNS = [
+    (re.compile(r"\b(supervision record|case supervision|supervisee|visit record|visit note|case note|"
+                r"contact record|statutory visit record|chronology|referral form)\b", re.I), 4.0),
+]
 
 
 @dataclass(frozen=True)
@@ -95,7 +103,10 @@ def detect_doc_type(text: str) -> str:
                 if pattern.search(head):
                     total += weight
         scores[doc_type] = total
+    other = sum(w for pattern, w in _OTHER_PATTERNS if pattern.search(head))
     best = max(scores, key=lambda k: scores[k])
+    if other and other >= scores[best] / 2:
+        return "other"
     return best if scores[best] >= 2.5 else "other"
 
 
