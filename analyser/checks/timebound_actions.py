@@ -178,6 +178,9 @@ def _resolve_main(doc: "Doc", v: int) -> tuple[int, bool, bool]:
         nxt = _next_verb(doc, v + 1, 3)
         if nxt != -1 and _tag(doc[nxt]) in ("VBN", "VBD"):
             return nxt, True, True
+        # "will be mindful of", "will be available to": a (vague) commitment, not a state.
+        if v + 1 < len(doc) and doc[v + 1].lower_ in _COMMITTED_ADJECTIVES:
+            return v + 1, False, True
         return v, False, False  # copular or progressive: "will be 16", "will be living"
     if lemma == "continue" and v + 2 < len(doc) and doc[v + 1].lower_ == "to":
         inner = v + 2
@@ -287,7 +290,7 @@ def _is_owner(tokens: list["Token"], child_name: str | None) -> bool:
     if child_name and head.text == child_name:
         return True
     # A name: capitalised and not a common noun ("Grace", "Ms Okafor", "Mr & Mrs Grant").
-    if head.text[:1].isupper() and head.is_alpha:
+    if head.text[:1].isupper() and head.is_alpha and _tag(head) in ("NNP", "NNPS", "NN", "NNS"):
         return _tag(head) in ("NNP", "NNPS") or head.i > 0 or len(tokens) == 1 or head.text.isupper()
     return False
 
@@ -353,7 +356,7 @@ def _find_cue(unit: Unit, in_action_section: bool) -> _Cue | None:
             if ok:
                 return _Cue(i, main, passive=passive)
             continue
-        if low in NEED_CUES and (_tag(tok) in ("MD", "VBZ", "VBP") or low in ("need", "needs")):
+        if low in NEED_CUES and _tag(tok) in ("MD", "VBZ", "VBP", "VB"):
             if low in ("need", "needs") and not (i + 1 < n and doc[i + 1].lower_ == "to"):
                 continue
             if _negated(doc, i) or (i + 1 < n and doc[i + 1].lower_ == "have") or (i > 0 and doc[i - 1].lower_ in ("not", "n't")):
@@ -387,6 +390,9 @@ def _find_cue(unit: Unit, in_action_section: bool) -> _Cue | None:
                 if v != -1 and _tag(doc[v]) == "VB":
                     main, passive, ok = _resolve_main(doc, v)
                     if ok:
+                        # The subject sits before the whole auxiliary chain: "Mum has (been) asked to ...".
+                        while aux >= 1 and doc[aux - 1].lower_ in ("has", "have", "is", "are", "am", "been", "'s", "being"):
+                            aux -= 1
                         return _Cue(aux, main, passive=passive)
                 continue
             # "SW to complete ...", "Referral to be made ...": a subject, then an infinitive, with no
@@ -441,16 +447,23 @@ def _find_cue(unit: Unit, in_action_section: bool) -> _Cue | None:
             if first_tok.lower_ in ACTION_VERBS and _tag(first_tok) in ("VB", "VBP", "NN", "NNP") and not first_tok.text.isupper():
                 nxt = doc[k + 1] if k + 1 < n else None
                 # "Contact with mum", "Plan: ...", "Review in 6 months" are noun phrases, not imperatives.
-                if nxt is None or nxt.is_punct or nxt.lower_ in ("with", "is", "was", "has", "have", "are", "were", "will", "in", "of", "for", "date"):
+                if nxt is None or nxt.is_punct or nxt.lower_ in ("is", "was", "has", "have", "are", "were", "will", "in", "of", "for", "date"):
                     return None
-                if _tag(first_tok) in ("NN", "NNP") and _tag(nxt) not in ("DT", "PRP", "PRP$", "NNP", "NNPS", "JJ", "CD", "NN", "NNS", "RP"):
+                # "Contact with mum" is a noun phrase; "Liaise with school" is an instruction.
+                if nxt.lower_ == "with" and first_tok.lower_ not in _WITH_VERBS:
                     return None
+                if _tag(first_tok) in ("NN", "NNP") and _tag(nxt) not in ("DT", "PRP", "PRP$", "NNP", "NNPS", "JJ", "CD", "RP", "IN"):
+                    return None
+                if sum(1 for t in doc[k:] if t.is_alpha) < 3:
+                    return None  # "Take care," is a sign-off
                 return _Cue(k, k, imperative=True)
     if start_tok + 1 < n and doc[start_tok].lower_ == "please" and _tag(doc[start_tok + 1]) == "VB":
         return _Cue(start_tok + 1, start_tok + 1, imperative=True)
     return None
 
 
+_COMMITTED_ADJECTIVES = {"mindful", "available", "responsible", "accountable", "aware", "supportive", "vigilant"}
+_WITH_VERBS = {"liaise", "work", "engage", "meet", "speak", "talk", "agree", "check", "follow", "keep", "deal", "help", "share", "discuss", "link", "consult"}
 _TIME_HINT = re.compile(r"\b(every|each|weekly|fortnightly|monthly|daily|termly|once|twice|by|until|from|on)\b|\d", re.I)
 
 
@@ -640,8 +653,22 @@ def _strip_span(text: str, span: tuple[int, int] | None) -> str:
 
 # Progress on earlier decisions ("PEP to be held - done 12/01/24", "| Not done"): reported, not planned.
 _STATUS = re.compile(
-    r"(?:[-–—:;|(]\s*|\b)(?:not\s+)?(?:done|completed|achieved|not started|started|in progress|partly|partially|"
-    r"happened|took place|outstanding)\b(?=\s*(?:on\s+)?\d|\s*[-–—.;,)|]|\s*$)",
+    r"(?:^|[-–—:;|(]\s*)(?:not\s+)?(?:done|completed?|achieved|not started|started|in progress|partly|partially|"
+    r"happened|took place|outstanding|continues|being progressed|underway|on track)\b(?!\s+(?:by|within|before|on or)\b)"
+    r"|(?<!be )(?<!been )\b(?:done|completed)\s+(?:on\s+)?\d{1,2}[/.]",
+    re.I,
+)
+# A unit that is only a progress note ("Done.", "In progress.") marks the unit before it as reported.
+_STATUS_ONLY = re.compile(
+    r"^\W*(?:not\s+)?(?:done|completed?|achieved|not started|started|in progress|partly( done)?|partially|outstanding|"
+    r"continues|being progressed|underway|on track|ongoing)\b[^.]{0,80}\.?\s*$",
+    re.I,
+)
+# Sections that report on the last review's decisions rather than plan new ones.
+_PROGRESS_SECTION = re.compile(
+    r"\b(previous|last|earlier)\s+(review'?s?\s+)?(decisions?|recommendations?|actions?|review|plan)|"
+    r"since (your|the|his|her|their) last|progress (on|against|since|with)|update on (the )?(previous|last)|"
+    r"what happened since|actions? from (the )?last|review of (the )?(previous|last)",
     re.I,
 )
 _CELL_STATUS = re.compile(r"^\s*(not\s+)?(done|completed|achieved|started|partly|partially|closed|in progress)\b", re.I)
@@ -650,20 +677,26 @@ _CONTINGENCY_SECTION = re.compile(r"contingen|parallel plan|if things change|pla
 _REVIEW_DATE_STATEMENT = re.compile(r"\b(review|meeting|conference)\b", re.I)
 
 
-def _excluded(unit: Unit, cue: _Cue, heading: str, owner_found: bool) -> bool:
+def _excluded(unit: Unit, cue: _Cue, heading: str, owner_found: bool, has_deadline: bool) -> bool:
     """Units that look like actions but are not commitments in the plan."""
     if _STATUS.search(unit.text):
         return True
-    if heading and _CONTINGENCY_SECTION.search(heading):
+    if heading and _PROGRESS_SECTION.search(heading):
         return True
     prefix = _RECOMMENDATION_PREFIX.match(unit.text)
     body = unit.text[prefix.end() :] if prefix else unit.text
-    if _CONDITIONAL.match(body) and (cue.passive or not owner_found):
+    conditional = bool(_CONDITIONAL.match(body)) or bool(re.search(r"\bwould\b", body, re.I))
+    # A contingency plan says what would happen; a dated, owned task in it is still an action.
+    if heading and _CONTINGENCY_SECTION.search(heading) and (conditional or not owner_found or not has_deadline):
+        return True
+    if conditional and (cue.passive or not owner_found):
         return True
     doc = unit.doc
     if doc is not None and 0 <= cue.verb < len(doc):
         lemma = _lemma(doc[cue.verb])
         # "The next review will be held on 5 May": a date, not an action.
+        if lemma == "meet" and re.search(r"\bnext (\w+ ){0,2}(review|meeting)\b", unit.text, re.I):
+            return True
         if lemma in ("hold", "schedule", "take") and _REVIEW_DATE_STATEMENT.search(unit.text) and cue.passive or (
             lemma == "take" and "place" in unit.text.lower() and _REVIEW_DATE_STATEMENT.search(unit.text)
         ):
@@ -693,6 +726,10 @@ def _unit_action(unit: Unit, facts: Facts, rubric: Rubric, in_action_section: bo
             owner_tokens = list(doc[first + 1 : cue.index])
         else:
             owner_tokens = _subject_tokens(doc, cue.index)
+        head = _head_token(owner_tokens)
+        # "It should be noted that ...", "What will happen next", "This will help you": no one acts.
+        if head is not None and head.lower_ in PRONOUN_SUBJECTS and not cue.that_clause:
+            return None
         if cue.passive:
             # The grammatical subject of a passive is what is done, not who does it: "by X" names the owner.
             owner_tokens = _passive_agent(unit, doc, cue, found)
@@ -704,7 +741,7 @@ def _unit_action(unit: Unit, facts: Facts, rubric: Rubric, in_action_section: bo
         suffix = _owner_from_suffix(unit)
         if suffix:
             owner = (unit.start + suffix[0], unit.start + suffix[1], suffix[2])
-    if _excluded(unit, cue, heading, owner is not None):
+    if _excluded(unit, cue, heading, owner is not None, found is not None):
         return None
     vague = [(unit.start + a, unit.start + b, t) for a, b, t in dates.find_vague_timescales(unit.text, rubric.lexicons.vague_timescales)]
     verb = None
@@ -761,6 +798,10 @@ def check(analysis: Analysis, facts: Facts, rubric: Rubric) -> CheckResult:
                     drafts.append(draft)
                 continue
         heading = text[blocks[unit.section].start : blocks[unit.section].end] if unit.section >= 0 else ""
+        # "Jo to update the plan by 20 April. In progress.": the note reports on the action before it.
+        if _STATUS_ONLY.match(unit.text) and drafts and drafts[-1].end <= unit.start and not text[drafts[-1].end : unit.start].count("\n\n"):
+            drafts.pop()
+            continue
         in_action_section = bool(heading and _ACTION_SECTION.search(heading))
         draft = _unit_action(unit, facts, rubric, in_action_section, heading)
         if draft is not None:

@@ -86,6 +86,8 @@ class ReadabilitySettings(_Strict):
     points_per_year_over: float = Field(ge=0)
     penalty_long_sentence_share: float = Field(ge=0)
     penalty_passive_share: float = Field(ge=0)
+    penalty_per_acronym_per_100_words: float = Field(ge=0)
+    max_acronym_penalty: float = Field(ge=0)
 
 
 class PlanDetailSettings(_Strict):
