@@ -119,6 +119,7 @@ class _Table:
     who_col: int | None = None
     when_col: int | None = None
     status_col: int | None = None
+    title: bool = False  # the first row is a title ("Action plan"), the header follows
 
 
 def _tag(t: "Token") -> str:
@@ -304,9 +305,16 @@ def _span_text(unit: Unit, tokens: list["Token"]) -> tuple[int, int, str]:
 def _clause_start(doc: "Doc", start_tok: int, i: int) -> int:
     """Index just after the last strong clause break (';', ':', a dash) before token i."""
     k = start_tok
+    depth = 0
     for j in range(start_tok, i):
-        if doc[j].text in (";", ":", "–", "—") or (doc[j].text == "-" and doc[j].whitespace_):
+        if doc[j].text == "(":
+            depth += 1
+        elif doc[j].text == ")":
+            depth = max(0, depth - 1)
+        elif doc[j].text in (";", ":", "–", "—") or (doc[j].text == "-" and doc[j].whitespace_):
             k = j + 1
+        elif doc[j].text == "," and depth == 0 and _TIME_LEAD.match(doc[k].lower_ if k < i else ""):
+            k = j + 1  # "Within 10 working days, life story work to be completed."
     return k
 
 
@@ -395,6 +403,11 @@ def _find_cue(unit: Unit, in_action_section: bool) -> _Cue | None:
                             aux -= 1
                         return _Cue(aux, main, passive=passive)
                 continue
+            # "too young to attend", "able to", "old enough to": not a commitment.
+            if prev in ("enough", "able", "unable", "young", "old", "ready", "keen", "happy", "want", "wants", "like", "likes", "love") or (
+                i >= 2 and doc[i - 2].lower_ == "too"
+            ):
+                continue
             # "SW to complete ...", "Referral to be made ...": a subject, then an infinitive, with no
             # finite verb before it in the clause (so "you want to go" and "went to school" are not cues).
             first = _clause_start(doc, start_tok, i)
@@ -463,6 +476,7 @@ def _find_cue(unit: Unit, in_action_section: bool) -> _Cue | None:
 
 
 _COMMITTED_ADJECTIVES = {"mindful", "available", "responsible", "accountable", "aware", "supportive", "vigilant"}
+_TIME_LEAD = re.compile(r"^(by|within|on|before|from|in|after|during|no|over|until|at)$")
 _WITH_VERBS = {"liaise", "work", "engage", "meet", "speak", "talk", "agree", "check", "follow", "keep", "deal", "help", "share", "discuss", "link", "consult"}
 _TIME_HINT = re.compile(r"\b(every|each|weekly|fortnightly|monthly|daily|termly|once|twice|by|until|from|on)\b|\d", re.I)
 
@@ -536,6 +550,23 @@ def _dates_like(value: str) -> bool:
     return bool(dates.find_dates(value)) or bool(re.search(r"\d", value))
 
 
+def _read_header(table: _Table, cells: list[str]) -> None:
+    """Which columns hold the action, who, when and status, from the header row's words."""
+    for c, cell in enumerate(cells):
+        if len(cell) > 40:
+            continue
+        if table.who_col is None and _HEADER_WHO.search(cell):
+            table.who_col = c
+        elif table.when_col is None and _HEADER_WHEN.search(cell):
+            table.when_col = c
+        elif table.status_col is None and _HEADER_STATUS.search(cell) and table.action_col is not None:
+            table.status_col = c
+        elif table.action_col is None and _HEADER_ACTION.search(cell):
+            table.action_col = c
+    if table.action_col is None and (table.who_col is not None or table.when_col is not None):
+        table.action_col = 0 if table.who_col != 0 else None
+
+
 def _table_index(analysis: Analysis) -> dict[int, _Table]:
     """Map each table-row block index to its table, finding action tables from their header row."""
     blocks = analysis.document.blocks
@@ -546,22 +577,17 @@ def _table_index(analysis: Analysis) -> dict[int, _Table]:
         if b.kind != "table_row":
             current = None
             continue
-        if current is None:
+        cells = [text[s:e] for s, e in b.cells] if b.cells else [text[b.start : b.end]]
+        title_row = sum(1 for c in cells if c.strip()) <= 1 and len(" ".join(cells).split()) <= 8
+        if current is not None and not current.rows and current.title and current.header == i - 1 and not title_row:
+            # The row after a title row ("Action plan") is the real header.
             current = _Table(header=i)
-            cells = [text[s:e] for s, e in b.cells] if b.cells else [text[b.start : b.end]]
-            for c, cell in enumerate(cells):
-                if len(cell) > 40:
-                    continue
-                if current.who_col is None and _HEADER_WHO.search(cell):
-                    current.who_col = c
-                elif current.when_col is None and _HEADER_WHEN.search(cell):
-                    current.when_col = c
-                elif current.status_col is None and _HEADER_STATUS.search(cell) and current.action_col is not None:
-                    current.status_col = c
-                elif current.action_col is None and _HEADER_ACTION.search(cell):
-                    current.action_col = c
-            if current.action_col is None and (current.who_col is not None or current.when_col is not None):
-                current.action_col = 0 if current.who_col != 0 else None
+            tables[i - 1] = current
+            _read_header(current, cells)
+        elif current is None:
+            current = _Table(header=i, title=title_row)
+            if not title_row:
+                _read_header(current, cells)
         else:
             current.rows.append(i)
         tables[i] = current
@@ -660,8 +686,9 @@ _STATUS = re.compile(
 )
 # A unit that is only a progress note ("Done.", "In progress.") marks the unit before it as reported.
 _STATUS_ONLY = re.compile(
-    r"^\W*(?:not\s+)?(?:done|completed?|achieved|not started|started|in progress|partly( done)?|partially|outstanding|"
-    r"continues|being progressed|underway|on track|ongoing)\b[^.]{0,80}\.?\s*$",
+    r"^\W*(?:(?:not\s+)?(?:done|completed|achieved|started|in progress|partly(?: done)?|partially|outstanding|"
+    r"continues|being progressed|underway|on track|ongoing)|complete|not complete)\b"
+    r"(?:\s*(?:on\s+)?[\d/.]+|\s*[-–—:,;(].{0,80})?[.!]?\s*$",
     re.I,
 )
 # Sections that report on the last review's decisions rather than plan new ones.
@@ -673,7 +700,12 @@ _PROGRESS_SECTION = re.compile(
 )
 _CELL_STATUS = re.compile(r"^\s*(not\s+)?(done|completed|achieved|started|partly|partially|closed|in progress)\b", re.I)
 _CONDITIONAL = re.compile(r"^\s*(if|should|in the event|unless|were|where|in case)\b", re.I)
-_CONTINGENCY_SECTION = re.compile(r"contingen|parallel plan|if things change|plan b\b|what happens if|if (this|the) plan", re.I)
+_CONTINGENCY_SECTION = re.compile(r"contingen|parallel plan|if things change|plan b\b|back-?up plan|what happens if|if (this|the) plan", re.I)
+# Passives that describe, not commit: "arrangements should be maintained", "needs continue to be met".
+_DESCRIPTIVE_PASSIVES = {"maintain", "meet", "note", "record", "report", "discuss", "acknowledge", "understand",
+                         "recognise", "recognize", "remind", "view", "treat", "regard", "welcome", "praise", "base", "see"}
+# "The IRO's job is to check ...": a definition, not an action.
+_DEFINITION_HEADS = {"job", "role", "aim", "purpose", "hope", "view", "wish", "goal", "intention", "idea", "point", "task"}
 _REVIEW_DATE_STATEMENT = re.compile(r"\b(review|meeting|conference)\b", re.I)
 
 
@@ -695,7 +727,9 @@ def _excluded(unit: Unit, cue: _Cue, heading: str, owner_found: bool, has_deadli
     if doc is not None and 0 <= cue.verb < len(doc):
         lemma = _lemma(doc[cue.verb])
         # "The next review will be held on 5 May": a date, not an action.
-        if lemma == "meet" and re.search(r"\bnext (\w+ ){0,2}(review|meeting)\b", unit.text, re.I):
+        if lemma == "meet" and re.search(r"\bnext (\w+ ){0,2}(review|meeting)\b|\bmeet again\b", unit.text, re.I):
+            return True
+        if cue.passive and lemma in _DESCRIPTIVE_PASSIVES:
             return True
         if lemma in ("hold", "schedule", "take") and _REVIEW_DATE_STATEMENT.search(unit.text) and cue.passive or (
             lemma == "take" and "place" in unit.text.lower() and _REVIEW_DATE_STATEMENT.search(unit.text)
@@ -729,6 +763,12 @@ def _unit_action(unit: Unit, facts: Facts, rubric: Rubric, in_action_section: bo
         head = _head_token(owner_tokens)
         # "It should be noted that ...", "What will happen next", "This will help you": no one acts.
         if head is not None and head.lower_ in PRONOUN_SUBJECTS and not cue.that_clause:
+            return None
+        if head is not None and head.lower_ in _DEFINITION_HEADS:
+            return None
+        # "Talking to someone will help": a thing does something, with no when; a forecast, not an action.
+        if (not cue.passive and not cue.infinitive_subject and not cue.that_clause and found is None
+                and not _is_owner(owner_tokens, facts.child_name)):
             return None
         if cue.passive:
             # The grammatical subject of a passive is what is done, not who does it: "by X" names the owner.
@@ -791,8 +831,8 @@ def check(analysis: Analysis, facts: Facts, rubric: Rubric) -> CheckResult:
         if unit.kind == "table_row":
             table = tables.get(unit.block)
             if table is not None and _is_action_table(table):
-                if unit.block == table.header:
-                    continue
+                if unit.block <= table.header:
+                    continue  # the header row, or a title row above it
                 draft = _table_action(analysis, unit, table, facts, rubric)
                 if draft is not None:
                     drafts.append(draft)
