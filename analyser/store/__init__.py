@@ -305,10 +305,11 @@ class Store:
                 .limit(1)
             )
 
-    def known_hashes(self, rubric_version: str) -> set[str]:
-        """Every content hash already scored under this rubric version (what a batch may skip)."""
+    def scored_keys(self, rubric_version: str) -> set[tuple[str, str]]:
+        """(record id, content hash) of every result stored under this rubric version: what a batch skips."""
         with self._session() as s:
-            return set(s.scalars(select(Result.content_hash).where(Result.rubric_version == rubric_version).distinct()))
+            q = select(Result.record_id, Result.content_hash).where(Result.rubric_version == rubric_version)
+            return {(r[0], r[1]) for r in s.execute(q)}
 
     def find_report(self, content_hash: str, rubric_version: str, record_id: str | None = None) -> Report | None:
         """The stored report for this content and rubric (for this record id when given, else any)."""
@@ -509,19 +510,6 @@ class Store:
         with self._session() as s:
             for result in s.scalars(q):
                 yield _record_row(result), Report.from_dict(result.report)
-
-    def run_texts(self, run_id: int) -> Iterator[tuple[str, int, str | None]]:
-        """(record id, version, stored text or None) for each record a run covers."""
-        q = (
-            select(Record.record_id, Record.version, Record.text)
-            .join(Result, Result.record_pk == Record.id)
-            .join(RunItem, RunItem.result_id == Result.id)
-            .where(RunItem.run_id == run_id)
-            .order_by(RunItem.id)
-        )
-        with self._session() as s:
-            for row in s.execute(q):
-                yield row[0], row[1], row[2]
 
     # ---- users ----------------------------------------------------------------------------------
 
