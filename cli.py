@@ -340,7 +340,7 @@ def _summary(run_id: int, counts: dict[str, int], grades: dict[str, int], failur
              store: object, out_files: list[Path], html: Path | None) -> None:
     err.print(
         f"run {run_id}: scored {counts['scored']}, already in the store {counts['skipped']}, failed {counts['failed']}"
-        f" ({_where(store)})", highlight=False,
+        f" ({_where(store)})", highlight=False, soft_wrap=True,
     )
     if grades:
         err.print("grades: " + ", ".join(f"{g.replace('_', ' ')} {grades[g]}" for g in GRADE_ORDER if g in grades))
@@ -351,7 +351,7 @@ def _summary(run_id: int, counts: dict[str, int], grades: dict[str, int], failur
     if failures:
         err.print(f"[bold red]{len(failures)} failed:[/]")
         for source, reason in failures[:50]:
-            err.print(f"  {source}: {reason}", highlight=False)
+            err.print(f"  {source}: {reason}", highlight=False, soft_wrap=True)
         if len(failures) > 50:
             err.print(f"  ... and {len(failures) - 50} more (see `caseqa report --run {run_id}`)")
 
@@ -398,7 +398,7 @@ def report(
     if grades:
         out.print("grades: " + ", ".join(f"{g.replace('_', ' ')} {grades[g]}" for g in GRADE_ORDER if g in grades))
     for source, reason in failures:
-        out.print(f"  failed: {source}: {reason}", highlight=False)
+        out.print(f"  failed: {source}: {reason}", highlight=False, soft_wrap=True)
     for f in out_files or []:
         err.print(f"wrote {f}", highlight=False)
     if html:
