@@ -108,7 +108,7 @@ def _ticks(peak: int) -> list[int]:
         magnitude *= 10
 
 
-def histogram(counts: Sequence[int], colour: str, *, title: str, width: int = 292, height: int = 200) -> Markup:
+def histogram(counts: Sequence[int], colour: str, *, title: str, width: int = 262, height: int = 200) -> Markup:
     """Scores 0-100 in ten bins, as an SVG bar chart with the bins' ranges under the bars."""
     labels = [f"{10 * i}" for i in range(len(counts))]
     svg = bar_chart(labels, counts, [colour] * len(counts), width=width, height=height, title=title)
@@ -252,7 +252,7 @@ class AuditReport:
             title="Records by grade",
         )
         histograms = [
-            histogram(self.bins[d], DIMENSION_COLOURS[d], title=f"{label(d)} (score 0-100)") for d in DIMENSIONS
+            histogram(self.bins[d], DIMENSION_COLOURS[d], title=label(d)) for d in DIMENSIONS
         ]
         top = [
             {"dimension": d, "code": c, "count": n, "example": self.examples[(d, c)]}
@@ -264,7 +264,7 @@ class AuditReport:
             run=run or {},
             total=self.total.row("all records"),
             grade_chart=grade_chart,
-            overall_chart=histogram(self.bins["overall"], "#555", title="overall score (0-100)", width=520, height=240),
+            overall_chart=histogram(self.bins["overall"], "#555", title="Records by overall score", width=520, height=240),
             histograms=histograms,
             teams=[g.row(n) for n, g in sorted(self.teams.items())],
             workers=[g.row(n) for n, g in sorted(self.workers.items())],
