@@ -17,10 +17,11 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
+from itertools import pairwise
 from pathlib import Path
-from typing import Iterable, Mapping, Sequence
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup, escape
@@ -71,8 +72,10 @@ def bar_chart(
     slot = plot_w / n
     bar_w = slot * 0.7
     parts = [
-        f'<svg role="img" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
-        f'class="chart"><title>{escape(title)}</title>',
+        (
+            f'<svg role="img" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+            f'class="chart"><title>{escape(title)}</title>'
+        ),
         f'<text x="{left}" y="16" class="chart-title">{escape(title)}</text>',
     ]
     for tick in ticks:
@@ -167,7 +170,7 @@ def highlight(text: str, findings: Sequence[Finding]) -> list[_Segment]:
     spans = [s for s in spans if s[2] > s[1]]
     cuts = sorted({0, n, *[s[1] for s in spans], *[s[2] for s in spans]})
     segments: list[_Segment] = []
-    for a, b in zip(cuts, cuts[1:]):
+    for a, b in pairwise(cuts):
         covering = [i for i, s, e in spans if s <= a and e >= b]
         if not covering:
             segments.append(_Segment(text[a:b]))
@@ -260,7 +263,7 @@ class AuditReport:
         ]
         html = self.env.get_template("index.html").render(
             title=title,
-            generated=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+            generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
             run=run or {},
             total=self.total.row("all records"),
             grade_chart=grade_chart,

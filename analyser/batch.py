@@ -15,12 +15,12 @@ import os
 import threading
 import time
 from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from itertools import islice
 from multiprocessing import get_context
-from typing import Callable, Iterable, Iterator
 
 from analyser.inputs import InputFailure, RecordInput
 from analyser.report import Report

@@ -13,10 +13,11 @@ from __future__ import annotations
 import os
 import re
 import secrets
+from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Iterator
+from typing import Self
 
 from sqlalchemy import Engine, and_, create_engine, event, func, select
 from sqlalchemy.engine import make_url
@@ -36,7 +37,7 @@ from analyser.store.models import (
     User,
 )
 
-__all__ = ["Store", "StoreError", "RecordRow", "RunRow", "UserRow", "FailureRow", "ROLES", "resolve_url"]
+__all__ = ["ROLES", "FailureRow", "RecordRow", "RunRow", "Store", "StoreError", "UserRow", "resolve_url"]
 
 DEFAULT_DB = "caseqa.db"
 ROLES = ("social_worker", "supervisor", "auditor", "admin")
@@ -120,7 +121,7 @@ def resolve_url(url: str | None = None) -> str:
     scheme, rest = raw.split("://", 1)
     if scheme in ("postgresql", "postgres"):
         scheme = "postgresql+psycopg"
-    if not (scheme.startswith("sqlite") or scheme.startswith("postgresql")):
+    if not scheme.startswith(("sqlite", "postgresql")):
         raise StoreError(f"database URL scheme '{scheme}' is not supported (use a file path, sqlite:/// or postgresql://)")
     try:
         make_url(f"{scheme}://{rest}")
@@ -131,7 +132,7 @@ def resolve_url(url: str | None = None) -> str:
 
 def _utc(value: datetime) -> datetime:
     # SQLite hands back naive datetimes: they are UTC (we only ever write UTC).
-    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def _iso(value: str | date | None) -> str | None:
@@ -230,7 +231,7 @@ class Store:
 
     def __init__(self, url: str | None = None, *, migrate: bool = True) -> None:
         self.url = resolve_url(url)
-        if self.url.startswith("sqlite:///") and not self.url.startswith("sqlite:///:memory:"):
+        if self.url.startswith("sqlite:///") and ":memory:" not in self.url:
             Path(self.url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
         try:
             self.engine = _make_engine(self.url)
@@ -250,7 +251,7 @@ class Store:
         """Release the database connections."""
         self.engine.dispose()
 
-    def __enter__(self) -> "Store":
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -275,7 +276,7 @@ class Store:
             run = s.get(Run, run_id)
             if run is None:
                 raise KeyError(f"no run {run_id}")
-            run.finished_at = datetime.now(timezone.utc)
+            run.finished_at = datetime.now(UTC)
             run.scored, run.skipped, run.failed = scored, skipped, failed
 
     def get_run(self, run_id: int) -> RunRow | None:

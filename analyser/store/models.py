@@ -8,7 +8,7 @@ only when asked (``--store-text``). Changing a table means a new Alembic revisio
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import (
     JSON,
@@ -26,7 +26,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class Base(DeclarativeBase):
@@ -100,7 +100,7 @@ class Result(Base):
     scored_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
 
     record: Mapped[Record] = relationship(lazy="joined")
-    dimensions: Mapped[list["DimensionScore"]] = relationship(
+    dimensions: Mapped[list[DimensionScore]] = relationship(
         lazy="selectin", cascade="all, delete-orphan", order_by="DimensionScore.dimension"
     )
 
