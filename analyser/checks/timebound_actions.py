@@ -919,6 +919,7 @@ def check(analysis: Analysis, facts: Facts, rubric: Rubric) -> CheckResult:
             problems=problems,
         ))
 
+    analysis.extras["actions"] = actions  # plan detail reads them: one detection, shared
     n = len(actions)
     timebound_n = sum(a.timebound for a in actions)
     owned = sum(a.owner is not None for a in actions)
