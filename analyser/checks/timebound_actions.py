@@ -550,8 +550,20 @@ def _dates_like(value: str) -> bool:
     return bool(dates.find_dates(value)) or bool(re.search(r"\d", value))
 
 
+_HEADER_ACTION_STRONG = re.compile(
+    r"\b(actions?|tasks?|recommendations?|decisions?|what (will|needs to|we will|i will) (happen|be done|do)|"
+    r"what needs to happen|agreed actions?|to do)\b",
+    re.I,
+)
+
+
 def _read_header(table: _Table, cells: list[str]) -> None:
-    """Which columns hold the action, who, when and status, from the header row's words."""
+    """Which columns hold the action, who, when and status, from the header row's words.
+
+    "Action" beats weaker words ("Outcome", "Need", "Area") for the action column, so an
+    "Outcome | Actions | Who | When" table reads its actions from the second column.
+    """
+    weak_action: int | None = None
     for c, cell in enumerate(cells):
         if len(cell) > 40:
             continue
@@ -559,10 +571,14 @@ def _read_header(table: _Table, cells: list[str]) -> None:
             table.who_col = c
         elif table.when_col is None and _HEADER_WHEN.search(cell):
             table.when_col = c
-        elif table.status_col is None and _HEADER_STATUS.search(cell) and table.action_col is not None:
-            table.status_col = c
-        elif table.action_col is None and _HEADER_ACTION.search(cell):
+        elif table.action_col is None and _HEADER_ACTION_STRONG.search(cell):
             table.action_col = c
+        elif table.status_col is None and _HEADER_STATUS.search(cell) and (table.action_col is not None or weak_action is not None):
+            table.status_col = c
+        elif weak_action is None and _HEADER_ACTION.search(cell):
+            weak_action = c
+    if table.action_col is None:
+        table.action_col = weak_action
     if table.action_col is None and (table.who_col is not None or table.when_col is not None):
         table.action_col = 0 if table.who_col != 0 else None
 
