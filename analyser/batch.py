@@ -10,7 +10,7 @@ from analyser.inputs import InputFailure, RecordInput
 from analyser.report import Report
 
 # Record fields that are analysis metadata (the rest, e.g. worker and team, are stored alongside).
-_META_FIELDS = ("doc_type", "date", "child_name", "child_age", "next_review")
+META_FIELDS = ("doc_type", "date", "child_name", "child_age", "next_review")
 
 
 @dataclass
@@ -23,7 +23,8 @@ class Outcome:
 
 
 def record_meta(record: RecordInput) -> dict[str, object]:
-    meta: dict[str, object] = {k: record.fields[k] for k in _META_FIELDS if record.fields.get(k)}
+    """The record's analysis metadata (doc_type, date, child_name, child_age, next_review) as keywords."""
+    meta: dict[str, object] = {k: record.fields[k] for k in META_FIELDS if record.fields.get(k)}
     if "child_age" in meta:
         try:
             meta["child_age"] = int(str(meta["child_age"]).strip())
@@ -40,7 +41,8 @@ def analyse_record(record: RecordInput, rubric: str | os.PathLike[str] | None = 
     if record.path is not None:
         document = load_file(record.path)
     else:
-        document = from_text(record.text or "", source=record.source)
+        # An empty source (a Spark row has no file) means none: the report says null, not "".
+        document = from_text(record.text or "", source=record.source or None)
     return analyse_document(document, id=record.id, rubric=rubric, accurate=accurate, **record_meta(record))  # type: ignore[arg-type]
 
 
