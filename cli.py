@@ -6,6 +6,7 @@
     caseqa runs                  list the runs in the store
     caseqa users add|list|remove service users and their API keys
     caseqa db upgrade            create or migrate the results store
+    caseqa spark-score INPUT     score a Parquet/CSV/JSONL table on Apache Spark (local or a cluster)
     caseqa corpus generate       write synthetic records with gold labels
     caseqa evaluate --gold DIR   measure accuracy against gold labels
     caseqa train                 train the models from the synthetic train split
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sys
 from pathlib import Path
 from typing import Annotated, Optional
@@ -479,6 +481,110 @@ def users_remove(
     if not removed:
         raise _fail(f"no user '{name}'")
     err.print(f"removed {name}", highlight=False)
+
+
+_SPARK_INPUT_FORMATS = {".parquet": "parquet", ".csv": "csv", ".jsonl": "jsonl", ".json": "jsonl"}
+
+
+def _spark_input_format(path: str, given: str | None) -> str:
+    """parquet, csv or jsonl: as given, else from the extension (of the path or of a Spark folder's parts)."""
+    if given:
+        if given not in ("parquet", "csv", "jsonl"):
+            raise _fail(f"--input-format must be parquet, csv or jsonl, not '{given}'")
+        return given
+    suffixes = [Path(path).suffix.lower()]
+    if Path(path).is_dir():
+        suffixes = sorted({p.suffix.lower() for p in Path(path).iterdir() if not p.name.startswith(("_", "."))})
+    found = {_SPARK_INPUT_FORMATS[s] for s in suffixes if s in _SPARK_INPUT_FORMATS}
+    if len(found) != 1:
+        raise _fail(f"{path}: cannot tell parquet, csv or jsonl from the name; use --input-format")
+    return found.pop()
+
+
+@app.command("spark-score")
+def spark_score(
+    input: Annotated[str, typer.Argument(help="Parquet, CSV or JSONL: a file or a folder of parts, any path Spark reads (hdfs://, s3a://, abfss://).")],
+    out_path: Annotated[str, typer.Option("--out", "-o", help="Output folder (Spark writes one part file per partition).")],
+    master: Annotated[str, typer.Option("--master", help="Spark master: local[*], local[2], spark://host:7077, yarn ...")] = "local[*]",
+    out_format: Annotated[str, typer.Option("--format", "-f", help="Output: 'parquet' or 'jsonl'.")] = "parquet",
+    input_format: Annotated[Optional[str], typer.Option("--input-format", help="parquet, csv or jsonl (default: from the extension).")] = None,
+    mapping: Annotated[Optional[str], typer.Option("--map", help="Columns, e.g. 'text=Body,id=RecordID,doc_type=Kind,date=Created'.")] = None,
+    partitions: Annotated[Optional[int], typer.Option("--partitions", min=1, help="Spread the records over this many tasks (default: 2 per core).")] = None,
+    overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace the output folder if it exists.")] = False,
+    rubric: Annotated[Optional[Path], typer.Option("--rubric", help="A rubric TOML file every executor can read at this path.")] = None,
+    accurate: Annotated[bool, typer.Option("--accurate", help="Run the full spaCy pipeline everywhere (slower).")] = False,
+) -> None:
+    """Score a table of records on Apache Spark: the same reports as `caseqa score`, one row per record.
+
+    Output columns: id, doc_type, overall_score, grade, <dimension>_score, action and finding counts,
+    rubric_version, report (the full report JSON) and error (set, with null scores, for a record that
+    could not be scored).
+    """
+    from analyser.batch import META_FIELDS
+    from analyser.inputs import parse_mapping
+    from analyser.rubric import RubricError
+    from analyser.spark import OUTPUT_SCHEMA, score_dataframe, spark_session
+
+    if out_format not in ("parquet", "jsonl"):
+        raise _fail(f"--format must be 'parquet' or 'jsonl', not '{out_format}'")
+    kind = _spark_input_format(input, input_format)
+    try:
+        column_map = parse_mapping(mapping)
+    except ValueError as exc:
+        raise _fail(str(exc)) from None
+    if shutil.which("java") is None and master.startswith("local"):
+        raise _fail("Spark needs Java 17 or later on PATH (e.g. apt-get install openjdk-17-jre-headless)")
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError:
+        raise _fail("spark-score needs pyspark: pip install 'caseqa[spark]'") from None
+
+    # Stop only a session we started: inside a notebook or a test the caller's session lives on.
+    created = SparkSession.getActiveSession() is None
+    spark = spark_session(master)
+    try:
+        if kind == "parquet":
+            df = spark.read.parquet(input)
+        elif kind == "csv":
+            # Every cell as text, like `caseqa score` reads a CSV; quoted cells may span lines.
+            df = spark.read.options(header=True, multiLine=True, escape='"', encoding="UTF-8").csv(input)
+            df = df.toDF(*[c.lstrip("\ufeff") for c in df.columns])  # Excel's byte-order mark
+        else:
+            df = spark.read.json(input)
+        explicit = {k for k, c in column_map.items() if c != k}  # a mapped column must exist
+        meta_cols = {k: c for k, c in column_map.items() if k in META_FIELDS and (c in df.columns or k in explicit)}
+        tasks = partitions or 2 * spark.sparkContext.defaultParallelism
+        try:
+            scored = score_dataframe(df, column_map["text"], column_map["id"], rubric=rubric, accurate=accurate,
+                                     partitions=tasks, **meta_cols)
+        except (ValueError, RubricError) as exc:
+            raise _fail(str(exc)) from None
+        writer = scored.write.mode("overwrite" if overwrite else "errorifexists")
+        try:
+            if out_format == "parquet":
+                writer.parquet(out_path)
+            else:
+                writer.option("ignoreNullFields", False).json(out_path)
+        except Exception as exc:  # pyspark's AnalysisException for an existing folder, among others
+            if "already exists" in str(exc):
+                raise _fail(f"--out {out_path} already exists (use --overwrite to replace it)") from None
+            raise
+        # Count from what was written: re-running the analysis just to count would double the work.
+        written = spark.read.parquet(out_path) if out_format == "parquet" else spark.read.schema(OUTPUT_SCHEMA).json(out_path)
+        grades = {r["grade"]: r["count"] for r in written.where("error IS NULL").groupBy("grade").count().collect()}
+        failures = written.where("error IS NOT NULL").select("id", "error").orderBy("id").collect()
+    finally:
+        if created:
+            spark.stop()
+    err.print(f"scored {sum(grades.values())} records, wrote {out_path}; grades: "
+              + ", ".join(f"{g.replace('_', ' ')} {n}" for g, n in sorted(grades.items())))
+    if failures:
+        err.print(f"[bold red]{len(failures)} failed:[/]")
+        for row in failures[:20]:
+            err.print(f"  {row['id'] or '(no id)'}: {row['error']}", highlight=False)
+        if len(failures) > 20:
+            err.print(f"  ... and {len(failures) - 20} more (the error column of the output lists them all)")
+        raise typer.Exit(EXIT_FAILURES)
 
 
 @app.command()

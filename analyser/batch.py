@@ -26,7 +26,7 @@ from analyser.inputs import InputFailure, RecordInput
 from analyser.report import Report
 
 # Record fields that are analysis metadata (the rest, e.g. worker and team, are stored alongside).
-_META_FIELDS = ("doc_type", "date", "child_name", "child_age", "next_review")
+META_FIELDS = ("doc_type", "date", "child_name", "child_age", "next_review")
 
 
 @dataclass
@@ -54,8 +54,9 @@ class BatchOptions:
 
 
 def record_meta(record: RecordInput) -> dict[str, object]:
-    """The record's fields that change the analysis (given metadata wins over what the text says)."""
-    meta: dict[str, object] = {k: record.fields[k] for k in _META_FIELDS if record.fields.get(k)}
+    """The record's analysis metadata (doc_type, date, child_name, child_age, next_review) as keywords;
+    given metadata wins over what the text says."""
+    meta: dict[str, object] = {k: record.fields[k] for k in META_FIELDS if record.fields.get(k)}
     if "child_age" in meta:
         try:
             meta["child_age"] = int(str(meta["child_age"]).strip())
@@ -79,7 +80,8 @@ def _load(record: RecordInput, max_bytes: int):  # type: ignore[no-untyped-def]
         return load_file(record.path, max_bytes=max_bytes)
     if len((record.text or "").encode("utf-8")) > max_bytes:
         raise IngestError(record.source, f"text is too large (limit {max_bytes // (1024 * 1024)} MB)")
-    return from_text(record.text or "", source=record.source)
+    # An empty source (a Spark row has no file) means none: the report says null, not "".
+    return from_text(record.text or "", source=record.source or None)
 
 
 def analyse_record(record: RecordInput, rubric: str | os.PathLike[str] | None = None, accurate: bool = False) -> Report:

@@ -9,10 +9,12 @@ from __future__ import annotations
 import csv
 import glob
 import json
+import math
 import os
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, Mapping
 
 from analyser.ingest import SUPPORTED_SUFFIXES
 
@@ -55,6 +57,40 @@ def parse_mapping(spec: str | None) -> dict[str, str]:
             raise ValueError(f"--map field '{key}' is not one of {', '.join(RECORD_FIELDS)}")
         mapping[key] = column
     return mapping
+
+
+def cell_text(value: object) -> str | None:
+    """An export cell as record text: None for empty or missing; dates as ISO; whole floats as integers.
+
+    Typed sources (Parquet, Spark, pandas) give ints as floats when a column has gaps (12 -> 12.0) and
+    dates as date objects; written as text they must read the same as in a CSV, or the meta is lost.
+    """
+    if value is None:
+        return None
+    if isinstance(value, float):
+        if math.isnan(value):
+            return None
+        return str(int(value)) if value.is_integer() else str(value)
+    if isinstance(value, datetime):
+        if value != value:  # pandas' NaT, which is a datetime that equals nothing
+            return None
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    text = str(value)
+    return text if text != "" else None
+
+
+def record_from_row(row: Mapping[str, object], mapping: dict[str, str], source: str) -> RecordInput | InputFailure:
+    """One export row (CSV, JSONL, a Spark or pandas row) as a record, or the reason it cannot be one."""
+    text = cell_text(row.get(mapping["text"]))
+    rid = cell_text(row.get(mapping["id"]))
+    if text is None or not text.strip():
+        return InputFailure(source, f"no text in column '{mapping['text']}'", rid)
+    if rid is None or not rid.strip():
+        return InputFailure(source, f"no id in column '{mapping['id']}'")
+    fields = {k: v for k, c in mapping.items() if k not in ("id", "text") and (v := cell_text(row.get(c))) is not None}
+    return RecordInput(id=rid, source=source, text=text, fields=fields)
 
 
 def expand_paths(paths: list[str]) -> tuple[list[Path], list[InputFailure]]:
@@ -121,15 +157,6 @@ def iter_records(paths: list[str], mapping: dict[str, str] | None = None) -> Ite
                 if row is None:
                     yield InputFailure(where, problem or "unreadable row")
                     continue
-                text = row.get(mapping["text"])
-                rid = row.get(mapping["id"])
-                if text is None or not str(text).strip():
-                    yield InputFailure(where, f"no text in column '{mapping['text']}'", str(rid) if rid else None)
-                    continue
-                if rid is None or not str(rid).strip():
-                    yield InputFailure(where, f"no id in column '{mapping['id']}'")
-                    continue
-                fields = {k: str(row[c]) for k, c in mapping.items() if k not in ("id", "text") and row.get(c) not in (None, "")}
-                yield RecordInput(id=str(rid), source=where, text=str(text), fields=fields)
+                yield record_from_row(row, mapping, where)
         except (OSError, UnicodeError, csv.Error) as exc:
             yield InputFailure(str(path), f"could not read the export: {exc}")
