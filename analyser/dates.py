@@ -314,7 +314,7 @@ _REVIEW_BODY = r"""
        |looked[\s-]after(?:\s+child(?:ren)?)?|child(?:ren)?\s+in\s+care|care\s+plan|pathway\s+plan
        |PEP|personal\s+education\s+plan|health|child\s+protection|CP|placement|permanence)
        (?:['’]s)?\s+)?
-    review(?:\s+(?:meeting|conference|date))?\b
+    (?:review(?:\s+(?:meeting|conference|date))?|meeting)\b
 """
 _REVIEW = re.compile(rf"(?<![\w/])(?P<prep>{_INTRO_BY}|at|until|till|for|on|in)\s+{_REVIEW_BODY}", _FLAGS)
 # A "By when" table cell may hold just "Next review".
@@ -590,6 +590,9 @@ def _iter_month_only(text: str, ref: date | None, future: bool, strict: bool) ->
             if mon_token[:1].islower() and mon_token.rstrip(".").lower() in _AMBIGUOUS_MONTHS:
                 continue
             if not _MONTH_CONTEXT.search(text, max(0, m.start() - 48), m.start()):
+                continue
+            # "Ibrahim's timetable for September" names a month; it sets no deadline.
+            if re.search(r"\bfor\s+(?:the\s+)?\Z", text[max(0, m.start() - 12) : m.start()], re.I):
                 continue
         position = (m["edge"] or m["adj"] or "end").lower()
         day: int | None = None  # the month's last day
@@ -1009,12 +1012,22 @@ _TERM = re.compile(
 _MONTH_YEAR = re.compile(r"(?<![\w/.])(?P<intro>due|by|before|in)?\s*(?P<m>0?[1-9]|1[0-2])/(?P<y>20\d\d)(?![\w/])", re.IGNORECASE)
 
 
-def _term_hits(text: str) -> list[_Hit]:
+_BRACKETED_DATE = re.compile(r"\s*\((?:this is |which is |i\.e\.? )?([^()]{4,30})\)", re.I)
+
+
+def _term_hits(text: str, doc_date: date | None) -> list[_Hit]:
     hits = []
     for m in _TERM.finditer(text):
         start = m.start() if m["intro"] else m.start() + (len(m.group()) - len(m.group().lstrip()))
         tier, rank = _grade(m["intro"] or "")
-        hits.append(_Hit(start, m.end(), None, "relative", tier, rank))
+        value, end = None, m.end()
+        # "by the end of the summer term (21/07/2023)": the record names the date.
+        bracket = _BRACKETED_DATE.match(text, m.end())
+        if bracket:
+            named = parse_date(bracket.group(1), doc_date)
+            if named is not None:
+                value, end = named, bracket.end()
+        hits.append(_Hit(start, end, value, "relative" if value is None else "absolute", tier, rank, value is not None))
     return hits
 
 
@@ -1033,7 +1046,7 @@ def _deadline_hits(text: str, doc_date: date | None, next_review: date | None) -
     low = text.lower()
     spans = _scan_absolute(text, doc_date, True)
     hits: list[_Hit] = list(_absolute_hits(spans, text))
-    if "review" in low:
+    if "review" in low or "meeting" in low:
         hits += _review_hits(text, next_review, {s.start: s for s in spans})
     if _has_any(low, _CUES_UNIT):
         hits += _within_hits(text, doc_date)
@@ -1049,7 +1062,7 @@ def _deadline_hits(text: str, doc_date: date | None, next_review: date | None) -
     if _has_any(low, _CUES_OPEN):
         hits += (_Hit(m.start(), m.end(), None, "open", 1, _RANK_OPEN) for m in _OPEN.finditer(text))
     if "term" in low:
-        hits += _term_hits(text)
+        hits += _term_hits(text, doc_date)
     if "/20" in low:
         hits += _month_year_hits(text)
     return hits

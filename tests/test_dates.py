@@ -887,3 +887,17 @@ def test_at_every_visit_is_a_recurring_timescale() -> None:
 def test_a_resolvable_deadline_beats_an_event_relative_one() -> None:
     m = find_deadline("Becky will write by 21 June and tell you within two weeks of hearing back.", date(2024, 6, 1))
     assert m is not None and m.value == date(2024, 6, 21)
+
+
+def test_a_term_deadline_with_its_date_in_brackets_takes_that_date() -> None:
+    m = find_deadline("The nursery is to complete the PEP by the end of the summer term (21/07/2023).", date(2023, 3, 1))
+    assert m is not None and m.value == date(2023, 7, 21)
+
+
+def test_a_month_named_after_for_is_not_a_deadline() -> None:
+    assert find_deadline("Ms Fraser to share the timetable for September with Mrs Evans.", date(2023, 3, 1)) is None
+
+
+def test_next_meeting_resolves_to_the_next_review_date() -> None:
+    m = find_deadline("Jack will add pages before your next meeting.", date(2023, 3, 1), date(2023, 9, 1))
+    assert m is not None and m.kind == "review" and m.value == date(2023, 9, 1)

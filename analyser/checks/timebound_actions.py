@@ -254,6 +254,7 @@ def _trim_subject(subject: list["Token"]) -> list["Token"]:
     return subject
 
 
+_PROCESS_NOUN = re.compile(r"(tions?|ments?|ances?|ences?|ings?|als|sis|ities|ity)$")
 # Things that head a subject but never do anything themselves ("Family time to increase").
 THING_HEADS = {
     "time", "contact", "sessions", "session", "finding", "plan", "review", "assessment", "referral", "work",
@@ -289,6 +290,9 @@ def _is_owner(tokens: list["Token"], child_name: str | None) -> bool:
     if word in ROLE_WORDS:
         return True
     if word in THING_HEADS or word in NOT_OWNERS or word in PRONOUN_SUBJECTS:
+        return False
+    # "Introductions", "Arrangements", "Assessment": processes, not people.
+    if _PROCESS_NOUN.search(word) and _tag(head) not in ("NNP", "NNPS") and (head.text.islower() or head.i == 0):
         return False
     if child_name and head.text == child_name:
         return True
@@ -533,14 +537,15 @@ def _passive_agent(unit: Unit, doc: "Doc", cue: _Cue, deadline: dates.DateMentio
                 continue
             agent: list["Token"] = []
             for t in doc[k + 1 :]:
-                if deadline is not None and t.idx >= deadline.start:
+                if deadline is not None and deadline.start <= t.idx < deadline.end:
                     break
                 if t.is_punct and t.text not in ("(", ")", "'", "’"):
                     break
-                if t.lower_ in ("by", "on", "before", "within", "at", "in", "to", "and", "so", "as", "for"):
-                    if t.lower_ == "and" and agent:
-                        agent.append(t)
-                        continue
+                if t.lower_ == "and" and agent:
+                    agent.append(t)
+                    continue
+                # The agent is a noun phrase: stop at "when appropriate", "with the support of", "weekly".
+                if _tag(t) in ("IN", "TO", "WRB", "WDT", "MD", "RB", "CC") or _tag(t).startswith("VB"):
                     break
                 agent.append(t)
             return agent
