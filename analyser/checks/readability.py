@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import statistics
 
-from analyser import syllables
+from analyser import nlp, syllables
 from analyser.checks import CheckResult, clamp, finding, register
 from analyser.facts import Facts
 from analyser.nlp import Analysis, Unit
@@ -44,6 +44,11 @@ def _is_passive(unit: Unit) -> tuple[int, int] | None:
         if t.lower_ in _BE_FORMS:
             for k in range(i + 1, min(len(doc), i + 3)):
                 nxt = doc[k]
+                # No participle here or just after an adverb: decided without the tagger (analyser.nlp).
+                if not nlp.may_be_participle(nxt) and not (
+                    nlp.may_be_adverb(nxt) and k + 1 < min(len(doc), i + 3) and nlp.may_be_participle(doc[k + 1])
+                ):
+                    break
                 if nxt.tag_ == "VBN" and nxt.lower_ not in _ADJECTIVAL:
                     return unit.start + t.idx, unit.start + nxt.idx + len(nxt.text)
                 if nxt.tag_ not in ("RB", "RBR"):
