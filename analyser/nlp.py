@@ -36,6 +36,10 @@ _DEFAULT_EXCLUDE = ("parser", "ner")
 _TAGGING = ("tok2vec", "tagger")
 _LEMMATISING = ("attribute_ruler", "lemmatizer")
 _BATCH = 256
+# Lemmas already computed in this process, by everything that decides them (see Tokens._lemma_key):
+# most lemmas a check asks for are of common verbs, so the attribute ruler and lemmatizer rarely run.
+_LEMMA_MEMO_SIZE = 200_000
+_LEMMAS: dict[tuple[str, ...], str] = {}
 
 
 class ModelError(RuntimeError):
@@ -89,7 +93,7 @@ class Token:
         if name == "tag_":
             self._tokens.tag()
         elif name == "lemma_":
-            self._tokens.lemmatise()
+            self._tokens.lemma_of(self)
         else:
             raise AttributeError(name)
         return object.__getattribute__(self, name)  # type: ignore[no-any-return]
@@ -129,6 +133,28 @@ class Tokens(list[Token]):
         if not self.tagged:
             tag_units([self])
 
+    def _lemma_key(self, tok: Token) -> tuple[str, ...]:
+        # Everything the attribute ruler and lemmatizer read to lemmatise a token: its text and tag, and
+        # its neighbours' (their patterns span at most two tokens; DEP is empty without the parser).
+        i = tok.i
+        prev = self[i - 1] if i > 0 else None
+        nxt = self[i + 1] if i + 1 < len(self) else None
+        return (
+            tok.text, tok.tag_,
+            prev.lower_ if prev else "", prev.tag_ if prev else "",
+            nxt.lower_ if nxt else "", nxt.tag_ if nxt else "",
+        )
+
+    def lemma_of(self, tok: Token) -> None:
+        """Set one token's lemma: from the process's memo of earlier results, else by lemmatising the unit."""
+        self.tag()
+        key = self._lemma_key(tok)
+        lemma = _LEMMAS.get(key)
+        if lemma is None:
+            self.lemmatise()
+        else:
+            tok.lemma_ = lemma
+
     def lemmatise(self) -> None:
         """Run the attribute ruler and lemmatizer over this unit (once), tagging it first."""
         if self.lemmatised:
@@ -139,6 +165,8 @@ class Tokens(list[Token]):
             doc = get_nlp().get_pipe(name)(doc)
         for tok, t in zip(self, doc):
             tok.lemma_ = t.lemma_
+            if len(_LEMMAS) < _LEMMA_MEMO_SIZE:
+                _LEMMAS[self._lemma_key(tok)] = t.lemma_
         self.lemmatised = True
 
     def copy_annotations(self) -> None:
