@@ -138,6 +138,8 @@ def check(analysis: Analysis, facts: Facts, rubric: Rubric) -> CheckResult:
     acronym_hits = 0
     seen: set[str] = set()
     for acronym, expansion in lex.acronyms.items():
+        if acronym not in text:  # a plain substring test first: most acronyms are absent, the regex is slow
+            continue
         for m in re.finditer(rf"(?<![\w/]){re.escape(acronym)}(?![\w/])", text):
             if acronym in seen:
                 break
