@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import TYPE_CHECKING, Iterable, Iterator, Literal
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Literal
 
 from analyser.document import Block, Document
 
@@ -165,17 +165,14 @@ class Tokens(list[Token]):
         if not self.tagged:
             tag_units([self])
 
-    def _lemma_key(self, tok: Token) -> tuple[str, ...]:
+    def _lemma_key(self, tok: Token) -> tuple[str, str, str, str]:
         # Everything the attribute ruler and lemmatizer read to lemmatise a token: its text and tag, and
-        # its neighbours' (their patterns span at most two tokens; DEP is empty without the parser).
+        # a neighbour's lower-case form where a two-token pattern could match it ("gon na", "let 's").
         i = tok.i
-        prev = self[i - 1] if i > 0 else None
-        nxt = self[i + 1] if i + 1 < len(self) else None
-        return (
-            tok.text, tok.tag_,
-            prev.lower_ if prev else "", prev.tag_ if prev else "",
-            nxt.lower_ if nxt else "", nxt.tag_ if nxt else "",
-        )
+        prev = self[i - 1].lower_ if i > 0 else ""
+        nxt = self[i + 1].lower_ if i + 1 < len(self) else ""
+        paired = _paired_words()
+        return tok.text, tok.tag_, prev if paired(prev) else "", nxt if paired(nxt) else ""
 
     def lemma_of(self, tok: Token) -> None:
         """Set one token's lemma: from the process's memo of earlier results, else by lemmatising the unit."""
@@ -207,6 +204,29 @@ class Tokens(list[Token]):
             tok.tag_ = t.tag_
             tok.lemma_ = t.lemma_
         self.tagged = self.lemmatised = True
+
+
+@lru_cache(maxsize=1)
+def _paired_words() -> Callable[[str], bool]:
+    """Whether a word appears in one of the attribute ruler's multi-token patterns (which, in this
+    pipeline, constrain neighbours only by their lower-case form: LOWER, IN lists and REGEX)."""
+    words: set[str] = set()
+    regexes: list[re.Pattern[str]] = []
+    for entry in get_nlp().get_pipe("attribute_ruler").patterns:  # type: ignore[attr-defined]
+        for pattern in entry["patterns"]:
+            if len(pattern) < 2:
+                continue
+            for spec in pattern:
+                lower = spec.get("LOWER")
+                if isinstance(lower, str):
+                    words.add(lower)
+                elif isinstance(lower, dict) and "IN" in lower:
+                    words.update(lower["IN"])
+                elif isinstance(lower, dict) and "REGEX" in lower:
+                    regexes.append(re.compile(lower["REGEX"]))
+                elif set(spec) - {"TAG", "DEP"}:  # a neighbour test we cannot key on: keep every neighbour
+                    return lambda _w: True
+    return lambda w: bool(w) and (w in words or any(r.search(w) for r in regexes))
 
 
 def _run(names: tuple[str, ...], docs: Iterable["Doc"]) -> Iterator["Doc"]:
