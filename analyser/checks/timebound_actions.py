@@ -262,6 +262,8 @@ def _find_cue(unit: Unit, in_action_section: bool) -> _Cue | None:
     for i in range(start_tok, n):
         tok = doc[i]
         low = tok.lower_
+        if low not in _LOOP_CUES:  # nothing below fires on other words: skip the costly quote/speech tests
+            continue
         if _in_quotes(doc, i) or _reported_before(unit, tok):
             continue
         if low in MODAL_CUES and _tag(tok) == "MD":
@@ -334,6 +336,8 @@ def _find_cue(unit: Unit, in_action_section: bool) -> _Cue | None:
 
 
 _TAGGED_CUES = MODAL_CUES | NEED_CUES | {"to", "that"}
+# The words the cue loop in _find_cue acts on; keep in step with its branches.
+_LOOP_CUES = MODAL_CUES | NEED_CUES | {"to"}
 
 
 @wants_tags(DIMENSION)
