@@ -16,14 +16,13 @@ import os
 import platform
 import re
 import resource
-import statistics
 import sys
 import time
+from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from multiprocessing import get_context
 from pathlib import Path
-from typing import Callable, Iterable
 
 from analyser.document import Document
 
@@ -97,9 +96,14 @@ def draft_text(corpus: Corpus, words: int = DRAFT_WORDS) -> str:
 
 
 def _timed(fn: Callable[[], object]) -> float:
-    start = time.perf_counter()
+    return _timed_both(fn)[0]
+
+
+def _timed_both(fn: Callable[[], object]) -> tuple[float, float]:
+    """(wall seconds, this process's CPU seconds): on a shared machine the CPU time is the steadier."""
+    start, cpu = time.perf_counter(), time.process_time()
     fn()
-    return time.perf_counter() - start
+    return time.perf_counter() - start, time.process_time() - cpu
 
 
 # --- (a) naive -------------------------------------------------------------------------------------
@@ -175,10 +179,15 @@ def batch_rate(texts: list[str], workers: int, accurate: bool = False) -> tuple[
 
 def draft_latency_ms(text: str, runs: int = DRAFT_RUNS) -> list[float]:
     """Warm in-process latency of :func:`analyser.analyse` on one draft, in milliseconds."""
+    return [1000 * wall for wall, _cpu in draft_latency_both(text, runs)]
+
+
+def draft_latency_both(text: str, runs: int = DRAFT_RUNS) -> list[tuple[float, float]]:
+    """Warm (wall, CPU) seconds of :func:`analyser.analyse` on one draft, ``runs`` times."""
     from analyser import analyse
 
     analyse(text)
-    return [1000 * _timed(lambda: analyse(text)) for _ in range(runs)]
+    return [_timed_both(lambda: analyse(text)) for _ in range(runs)]
 
 
 def api_draft_latency_ms(text: str, runs: int = DRAFT_RUNS) -> list[float] | None:
@@ -264,19 +273,21 @@ def run(corpus: Corpus, *, workers: int = 2, progress: Callable[[str], None] | N
         nonlocal words
         words = sum(analyse_document(d).meta.words for d in corpus.documents)
 
-    caseqa_s = _timed(caseqa_pass)
+    caseqa_s, caseqa_cpu = _timed_both(caseqa_pass)
 
     say("(c) spaCy tokenizer alone")
     tokenizer = get_nlp().tokenizer
     tokenizer_s = _timed(lambda: [tokenizer(t) for t in texts])
 
     say("(a) naive: full en_core_web_sm + textstat")
-    naive_s = _timed(lambda: naive_analyse(naive_nlp, texts))
-    del naive_nlp
+    naive_s, naive_cpu = _timed_both(lambda: naive_analyse(naive_nlp, texts))
+    naive_nlp = None  # free it before the workers start
 
     say("draft latency")
     draft = draft_text(corpus)
-    latencies = draft_latency_ms(draft)
+    both = draft_latency_both(draft)
+    latencies = [1000 * wall for wall, _ in both]
+    latencies_cpu = [1000 * cpu for _, cpu in both]
     api = api_draft_latency_ms(draft)
 
     say("batch scaling: 1 worker")
@@ -309,6 +320,10 @@ def run(corpus: Corpus, *, workers: int = 2, progress: Callable[[str], None] | N
         "draft_words": len(re.findall(r"\S+", draft)),
         "p50_ms_draft": round(percentile(latencies, 50), 1),
         "p95_ms_draft": round(percentile(latencies, 95), 1),
+        "p95_ms_draft_cpu": round(percentile(latencies_cpu, 95), 1),
+        "words_per_s_naive_cpu": round(words / naive_cpu),
+        "words_per_s_caseqa_cpu": round(words / caseqa_cpu),
+        "speedup_vs_naive_cpu": round(naive_cpu / caseqa_cpu, 2),
         "peak_rss_mb": round(max(rss_1, rss_n), 1),
         "workers": workers,
         "scaling_2_vs_1": round(wps_n / wps_1, 2) if workers > 1 else 1.0,

@@ -18,9 +18,10 @@ over every unit.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Literal
+from typing import TYPE_CHECKING, Literal
 
 from analyser.document import Block, Document
 
@@ -47,7 +48,7 @@ class ModelError(RuntimeError):
 
 
 @lru_cache(maxsize=2)
-def get_nlp(accurate: bool = False) -> "Language":
+def get_nlp(accurate: bool = False) -> Language:
     """Load the English pipeline from its installed package (never from the network), once per process."""
     try:
         import importlib
@@ -68,7 +69,7 @@ def get_nlp(accurate: bool = False) -> "Language":
     return nlp
 
 
-def _use_blas(nlp: "Language") -> None:
+def _use_blas(nlp: Language) -> None:
     """Run the tagger's matrix products on numpy's BLAS, single-threaded.
 
     thinc multiplies with its bundled blis, which on some CPUs (measured: a KVM Xeon with AVX-512)
@@ -108,7 +109,7 @@ class Token:
     ``tag_`` and ``lemma_`` are set when the unit is tagged; reading them before tags the unit then.
     """
 
-    __slots__ = ("text", "lower_", "idx", "i", "is_alpha", "like_num", "is_punct", "tag_", "lemma_", "_tokens")
+    __slots__ = ("_tokens", "i", "idx", "is_alpha", "is_punct", "lemma_", "like_num", "lower_", "tag_", "text")
 
     text: str
     lower_: str
@@ -140,9 +141,9 @@ class Token:
 class Tokens(list[Token]):
     """A unit's tokens (a list: iterate, index and slice as with a spaCy ``Doc``), annotated on demand."""
 
-    __slots__ = ("doc", "tagged", "lemmatised")
+    __slots__ = ("doc", "lemmatised", "tagged")
 
-    def __init__(self, doc: "Doc") -> None:
+    def __init__(self, doc: Doc) -> None:
         super().__init__()
         self.doc = doc  # the spaCy Doc the tokens came from, for the tagger to annotate
         self.tagged = False
@@ -229,10 +230,10 @@ def _paired_words() -> Callable[[str], bool]:
     return lambda w: bool(w) and (w in words or any(r.search(w) for r in regexes))
 
 
-def _run(names: tuple[str, ...], docs: Iterable["Doc"]) -> Iterator["Doc"]:
+def _run(names: tuple[str, ...], docs: Iterable[Doc]) -> Iterator[Doc]:
     """Stream docs through some of the default pipeline's components, batched as ``nlp.pipe`` does."""
     nlp = get_nlp()
-    stream: Iterable["Doc"] = docs
+    stream: Iterable[Doc] = docs
     for name in names:
         stream = nlp.get_pipe(name).pipe(stream, batch_size=_BATCH)  # type: ignore[attr-defined]
     return iter(stream)

@@ -6,11 +6,12 @@ dimension score, findings and (for timebound actions) the record's actions.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable, Protocol
+from typing import Protocol
 
-from analyser.facts import Facts
 from analyser import nlp
+from analyser.facts import Facts
 from analyser.nlp import Analysis, Unit
 from analyser.report import Action, Finding
 from analyser.rubric import Rubric
