@@ -19,10 +19,9 @@ $(STAMP): pyproject.toml requirements-model.txt
 
 run: install
 	@mkdir -p out
-	$(VENV)/bin/caseqa score examples/ --out out/example-reports.jsonl
-	$(VENV)/bin/caseqa score examples/ --out out/example-reports.csv 2>/dev/null
+	$(VENV)/bin/caseqa score examples/ --db out/caseqa.db --out out/example-reports.jsonl --out out/example-reports.csv --html out/audit
 	@echo
-	@echo "Reports: out/example-reports.jsonl (full) and out/example-reports.csv (one row a record)."
+	@echo "Reports: out/example-reports.jsonl (full), out/example-reports.csv (one row a record), out/audit/index.html."
 	@echo "Check one record:  $(VENV)/bin/caseqa check examples/care_plan_amira.txt"
 
 test: install

@@ -1,7 +1,11 @@
 """caseqa command line: one command per user job.
 
     caseqa check FILE            check one record (a draft) and show what to fix
-    caseqa score PATH...         score files, folders and exports; write JSONL/CSV
+    caseqa score PATH...         score files, folders and exports into the store; write JSONL/CSV/HTML
+    caseqa report --run ID       re-emit a stored run: summary, HTML audit report, JSONL/CSV
+    caseqa runs                  list the runs in the store
+    caseqa users add|list|remove service users and their API keys
+    caseqa db upgrade            create or migrate the results store
     caseqa corpus generate       write synthetic records with gold labels
     caseqa evaluate --gold DIR   measure accuracy against gold labels
     caseqa train                 train the models from the synthetic train split
@@ -13,12 +17,23 @@ Exit codes: 0 success; 1 some records failed (the rest were scored); 2 bad usage
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    Task,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
 from rich.text import Text
 
@@ -32,6 +47,10 @@ app = typer.Typer(
 )
 corpus_app = typer.Typer(help="Synthetic records with gold labels.", no_args_is_help=True)
 app.add_typer(corpus_app, name="corpus")
+db_app = typer.Typer(help="The results store's database.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+users_app = typer.Typer(help="Users of the web service and their API keys.", no_args_is_help=True)
+app.add_typer(users_app, name="users")
 
 out = Console()
 err = Console(stderr=True)
@@ -58,6 +77,7 @@ _DIMENSION_STYLE = {
     "readability": "on dark_green",
     "plan_detail": "on purple4",
 }
+GRADE_ORDER = ("outstanding", "good", "requires_improvement", "inadequate")
 _GRADE_STYLE = {"outstanding": "bold green", "good": "green", "requires_improvement": "yellow", "inadequate": "bold red"}
 
 
@@ -174,59 +194,292 @@ def check(
         render_report(report, document.text, out)
 
 
-@app.command()
+SCORE_HELP = """Score many records into the results store; write JSONL/CSV and an HTML audit report.
+
+Inputs: files (.docx .pdf .txt .md), folders (recursive), globs, and .csv/.jsonl exports (--map names their columns). Results go to the store (--db, default $CASEQA_DB or ./caseqa.db). Records already stored with the same content and rubric version are skipped, but still written to the outputs, so re-running a batch (or finishing a killed one) is safe and cheap.
+
+\b
+Exit codes:
+  0  every record was scored (or was already in the store)
+  1  some records failed (corrupt, encrypted, empty, too large...); the rest were scored
+  2  usage or input error: bad --map, bad --db URL, unreadable rubric, no records found
+"""
+
+
+class _RateColumn(ProgressColumn):
+    """Records per second, averaged over the last half minute."""
+
+    def render(self, task: Task) -> Text:
+        return Text(f"{task.speed:.1f} rec/s" if task.speed else "- rec/s", style="cyan")
+
+
+def _open_store(db: str | None) -> "object":
+    from analyser.store import Store, StoreError
+
+    try:
+        return Store(db)
+    except StoreError as exc:
+        raise _fail(str(exc)) from None
+
+
+def _where(store: "object") -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(store.url).render_as_string(hide_password=True)  # type: ignore[attr-defined]
+
+
+def _rubric_params(rubric: Path | None) -> dict[str, object]:
+    """What reproduces a run's rubric: its path, and its TOML text and hash."""
+    import hashlib
+
+    from analyser.rubric import load_rubric
+
+    path = Path(load_rubric(rubric).path)
+    data = path.read_bytes()
+    return {"rubric": str(rubric) if rubric else None, "rubric_sha256": hashlib.sha256(data).hexdigest(),
+            "rubric_toml": data.decode("utf-8")}
+
+
+@app.command(help=SCORE_HELP)
 def score(
     paths: Annotated[list[str], typer.Argument(help="Files, folders (recursive), globs, or .csv/.jsonl exports with id and text columns.")],
-    out_file: Annotated[Optional[Path], typer.Option("--out", "-o", help="Write one report per line (.jsonl) or one row per record (.csv).")] = None,
-    mapping: Annotated[Optional[str], typer.Option("--map", help="Export columns, e.g. 'text=Body,id=RecordID,worker=Author'.")] = None,
+    out_files: Annotated[Optional[list[Path]], typer.Option("--out", "-o", help="Write one report per line (.jsonl) or one row per record (.csv); repeat for both.")] = None,
+    html: Annotated[Optional[Path], typer.Option("--html", help="Write the HTML audit report (index.html and one page per record) into this folder.")] = None,
+    mapping: Annotated[Optional[str], typer.Option("--map", help="Export columns, e.g. 'text=Body,id=RecordID,worker=Author,team=Team'.")] = None,
+    db: Annotated[Optional[str], typer.Option("--db", envvar="CASEQA_DB", help="Results store: a SQLite file path, sqlite:///FILE or postgresql://... (default ./caseqa.db).")] = None,
+    workers: Annotated[int, typer.Option("--workers", "-w", min=1, help="Worker processes (default: the machine's cores).")] = os.cpu_count() or 1,
+    store_text: Annotated[bool, typer.Option("--store-text", help="Keep each record's text in the store (off by default: children's data).")] = False,
+    max_mb: Annotated[int, typer.Option("--max-mb", min=1, help="Files larger than this many MB fail as too large.")] = 25,
     rubric: RubricOpt = None,
     accurate: Annotated[bool, typer.Option("--accurate", help="Run the full spaCy pipeline everywhere (slower).")] = False,
 ) -> None:
-    """Score many records; a broken file is reported and skipped, the rest are still scored."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
-    from analyser.batch import score_records
-    from analyser.inputs import iter_records, parse_mapping
+    from analyser import __version__
+    from analyser.audit_report import AuditReport
+    from analyser.batch import BatchOptions, run_batch
+    from analyser.inputs import RecordInput, iter_records, parse_mapping
+    from analyser.models import models_version
     from analyser.output import ReportWriter
     from analyser.rubric import RubricError, load_rubric
 
     try:
         column_map = parse_mapping(mapping)
-        load_rubric(rubric)
-        writer = ReportWriter.open(out_file) if out_file else None
+        rubric_version = load_rubric(rubric).version
+        rubric_params = _rubric_params(rubric)
+        for f in out_files or []:
+            if f.suffix.lower() not in (".jsonl", ".csv"):
+                raise ValueError(f"--out {f}: use a .jsonl or .csv file name")
     except (ValueError, RubricError, OSError) as exc:
         raise _fail(str(exc)) from None
     items = list(iter_records(paths, column_map))
-    failures = []
-    scored = 0
+    n_records = sum(isinstance(i, RecordInput) for i in items)
+    if not n_records:
+        for item in items:
+            err.print(f"  {item.source}: {item.reason}", highlight=False)  # type: ignore[union-attr]
+        raise _fail("no records found in " + " ".join(paths))
+    store = _open_store(db)
+    try:
+        writers = [ReportWriter.open(f) for f in out_files or []]
+        audit = AuditReport(html) if html else None
+    except (ValueError, OSError) as exc:
+        raise _fail(str(exc)) from None
+    with err.status("loading the language pipeline ..."):
+        model_version = models_version(accurate)
+    params = {"paths": paths, "map": mapping, "accurate": accurate, "max_mb": max_mb, "store_text": store_text,
+              "workers": workers, "inputs": len(items), **rubric_params}
+    run_id = store.start_run(rubric_version=rubric_version, model_version=model_version,  # type: ignore[attr-defined]
+                             caseqa_version=__version__, params=params)
+    options = BatchOptions(
+        rubric=str(rubric) if rubric else None, accurate=accurate, max_bytes=max_mb * 1024 * 1024,
+        keep_text=store_text or html is not None,
+        known=frozenset(store.scored_keys(rubric_version)),  # type: ignore[attr-defined]
+    )
+    counts = {"scored": 0, "skipped": 0, "failed": 0}
+    failures: list[tuple[str, str]] = []
     grades: dict[str, int] = {}
     with Progress(
-        TextColumn("[bold]scoring"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[rate]}"),
-        TimeRemainingColumn(), console=err, transient=False,
+        TextColumn("[bold]scoring"), BarColumn(), MofNCompleteColumn(), _RateColumn(), TimeElapsedColumn(),
+        TextColumn("left"), TimeRemainingColumn(), console=err,
     ) as progress:
-        task = progress.add_task("score", total=len(items), rate="")
-        for outcome in score_records(items, rubric=rubric, accurate=accurate):
-            if outcome.report is not None:
-                scored += 1
-                grades[outcome.report.overall.grade] = grades.get(outcome.report.overall.grade, 0) + 1
-                if writer:
-                    writer.write(outcome.report, outcome.record.fields if outcome.record else {})
-                else:
-                    sys.stdout.write(outcome.report.to_json() + "\n")
-            elif outcome.failure is not None:
-                failures.append(outcome.failure)
-            elapsed = progress.tasks[0].elapsed or 0
-            done = progress.tasks[0].completed + 1
-            progress.update(task, advance=1, rate=f"{done / elapsed:.1f} rec/s" if elapsed else "")
-    if writer:
-        writer.close()
-    err.print(f"scored {scored} records" + (f", wrote {out_file}" if out_file else "") + "; grades: "
-              + ", ".join(f"{g.replace('_', ' ')} {n}" for g, n in sorted(grades.items())))
+        task = progress.add_task("score", total=len(items))
+        for outcome in run_batch(items, options, workers=min(workers, n_records)):
+            progress.advance(task)
+            if outcome.failure is not None:
+                f = outcome.failure
+                store.save_failure(run_id, source=f.source, reason=f.reason, record_id=f.id)  # type: ignore[attr-defined]
+                failures.append((f.source, f.reason))
+                counts["failed"] += 1
+                continue
+            record = outcome.record
+            assert record is not None and outcome.content_hash is not None
+            report = outcome.report
+            if outcome.skipped:
+                report = store.find_report(outcome.content_hash, rubric_version, record.id)  # type: ignore[attr-defined]
+            assert report is not None
+            store.save_result(run_id, report, content_hash=outcome.content_hash, fields=record.fields,  # type: ignore[attr-defined]
+                              text=outcome.text if store_text else None)
+            counts["skipped" if outcome.skipped else "scored"] += 1
+            grades[report.overall.grade] = grades.get(report.overall.grade, 0) + 1
+            for w in writers:
+                w.write(report, record.fields)
+            if not writers and not html:
+                sys.stdout.write(report.to_json() + "\n")
+            if audit:
+                audit.add(report, record.fields, outcome.text)
+    store.finish_run(run_id, **counts)  # type: ignore[attr-defined]
+    for w in writers:
+        w.close()
+    if audit:
+        run = store.get_run(run_id)  # type: ignore[attr-defined]
+        audit.finish(title="caseqa audit report", run=vars(run), failures=failures)
+    _summary(run_id, counts, grades, failures, store, out_files or [], html)
+    store.close()  # type: ignore[attr-defined]
+    if failures:
+        raise typer.Exit(EXIT_FAILURES)
+
+
+def _summary(run_id: int, counts: dict[str, int], grades: dict[str, int], failures: list[tuple[str, str]],
+             store: object, out_files: list[Path], html: Path | None) -> None:
+    err.print(
+        f"run {run_id}: scored {counts['scored']}, already in the store {counts['skipped']}, failed {counts['failed']}"
+        f" ({_where(store)})", highlight=False, soft_wrap=True,
+    )
+    if grades:
+        err.print("grades: " + ", ".join(f"{g.replace('_', ' ')} {grades[g]}" for g in GRADE_ORDER if g in grades))
+    for f in out_files:
+        err.print(f"wrote {f}", highlight=False)
+    if html:
+        err.print(f"wrote {html / 'index.html'}", highlight=False)
     if failures:
         err.print(f"[bold red]{len(failures)} failed:[/]")
-        for f in failures:
-            err.print(f"  {f.source}: {f.reason}", highlight=False)
-        raise typer.Exit(EXIT_FAILURES)
+        for source, reason in failures[:50]:
+            err.print(f"  {source}: {reason}", highlight=False, soft_wrap=True)
+        if len(failures) > 50:
+            err.print(f"  ... and {len(failures) - 50} more (see `caseqa report --run {run_id}`)")
+
+
+@app.command()
+def report(
+    run_id: Annotated[Optional[int], typer.Option("--run", help="The run to report on (default: the latest run).")] = None,
+    html: Annotated[Optional[Path], typer.Option("--html", help="Write the HTML audit report into this folder.")] = None,
+    out_files: Annotated[Optional[list[Path]], typer.Option("--out", "-o", help="Re-emit the run's reports as .jsonl or .csv; repeat for both.")] = None,
+    db: Annotated[Optional[str], typer.Option("--db", envvar="CASEQA_DB", help="Results store (default ./caseqa.db).")] = None,
+) -> None:
+    """Report on a stored run: a summary, and optionally the HTML audit report and JSONL/CSV, from the store."""
+    from analyser.audit_report import AuditReport
+    from analyser.output import ReportWriter
+
+    store = _open_store(db)
+    run = store.get_run(run_id) if run_id is not None else next(iter(store.list_runs(1)), None)  # type: ignore[attr-defined]
+    if run is None:
+        raise _fail(f"no run {run_id} in {_where(store)}" if run_id is not None else f"no runs in {_where(store)}")
+    try:
+        writers = [ReportWriter.open(f) for f in out_files or []]
+        audit = AuditReport(html) if html else None
+    except (ValueError, OSError) as exc:
+        raise _fail(str(exc)) from None
+    grades: dict[str, int] = {}
+    note = ("The full text is not shown: the store keeps record text only when records are scored with "
+            "--store-text. The findings and actions below show the words they point at.")
+    n = 0
+    for row, rep in store.run_reports(run.id):  # type: ignore[attr-defined]
+        n += 1
+        grades[rep.overall.grade] = grades.get(rep.overall.grade, 0) + 1
+        for w in writers:
+            w.write(rep, row.fields)
+        if audit:
+            audit.add(rep, row.fields, store.get_text(row.record_id, row.version), text_note=note)  # type: ignore[attr-defined]
+    for w in writers:
+        w.close()
+    failures = [(f.source, f.reason) for f in store.run_failures(run.id)]  # type: ignore[attr-defined]
+    if audit:
+        audit.finish(title="caseqa audit report", run=vars(run), failures=failures)
+    out.print(f"run {run.id}: started {run.started_at:%Y-%m-%d %H:%M} UTC, "
+              + (f"finished {run.finished_at:%H:%M}" if run.finished_at else "[yellow]not finished[/] (killed? run it again)")
+              + f"; rubric {run.rubric_version}; {n} records; {len(failures)} failed", highlight=False)
+    if grades:
+        out.print("grades: " + ", ".join(f"{g.replace('_', ' ')} {grades[g]}" for g in GRADE_ORDER if g in grades))
+    for source, reason in failures:
+        out.print(f"  failed: {source}: {reason}", highlight=False, soft_wrap=True)
+    for f in out_files or []:
+        err.print(f"wrote {f}", highlight=False)
+    if html:
+        err.print(f"wrote {html / 'index.html'}", highlight=False)
+    store.close()  # type: ignore[attr-defined]
+
+
+@app.command()
+def runs(
+    db: Annotated[Optional[str], typer.Option("--db", envvar="CASEQA_DB", help="Results store (default ./caseqa.db).")] = None,
+    limit: Annotated[int, typer.Option("--limit", min=1, help="How many runs, newest first.")] = 20,
+) -> None:
+    """List the latest runs in the store."""
+    store = _open_store(db)
+    t = Table(show_header=True, header_style="bold", box=None)
+    for c in ("run", "started (UTC)", "finished", "rubric", "scored", "skipped", "failed"):
+        t.add_column(c, justify="right" if c in ("run", "scored", "skipped", "failed") else "left")
+    for r in store.list_runs(limit):  # type: ignore[attr-defined]
+        t.add_row(str(r.id), f"{r.started_at:%Y-%m-%d %H:%M}", f"{r.finished_at:%H:%M}" if r.finished_at else "-",
+                  r.rubric_version, str(r.scored), str(r.skipped), str(r.failed))
+    out.print(t)
+    store.close()  # type: ignore[attr-defined]
+
+
+@db_app.command("upgrade")
+def db_upgrade(
+    db: Annotated[Optional[str], typer.Option("--db", envvar="CASEQA_DB", help="Results store (default ./caseqa.db).")] = None,
+) -> None:
+    """Create the store or bring its tables to the latest schema (also done on every open)."""
+    store = _open_store(db)
+    out.print(f"store at {_where(store)} is up to date", highlight=False)
+    store.close()  # type: ignore[attr-defined]
+
+
+@users_app.command("add")
+def users_add(
+    name: Annotated[str, typer.Argument(help="The user's name (unique).")],
+    role: Annotated[str, typer.Option("--role", help="social_worker, supervisor, auditor or admin.")],
+    team: Annotated[Optional[str], typer.Option("--team", help="The user's team.")] = None,
+    db: Annotated[Optional[str], typer.Option("--db", envvar="CASEQA_DB", help="Results store (default ./caseqa.db).")] = None,
+) -> None:
+    """Add a service user and print their API key (shown this once only)."""
+    store = _open_store(db)
+    try:
+        user, key = store.add_user(name, role, team)  # type: ignore[attr-defined]
+    except ValueError as exc:
+        raise _fail(str(exc)) from None
+    finally:
+        store.close()  # type: ignore[attr-defined]
+    err.print(f"added {user.name} ({user.role}{', ' + user.team if user.team else ''}); API key (shown once):", highlight=False)
+    sys.stdout.write(key + "\n")
+
+
+@users_app.command("list")
+def users_list(
+    db: Annotated[Optional[str], typer.Option("--db", envvar="CASEQA_DB", help="Results store (default ./caseqa.db).")] = None,
+) -> None:
+    """List service users (never their keys)."""
+    store = _open_store(db)
+    t = Table(show_header=True, header_style="bold", box=None)
+    for c in ("id", "name", "role", "team", "created (UTC)"):
+        t.add_column(c)
+    for u in store.list_users():  # type: ignore[attr-defined]
+        t.add_row(str(u.id), u.name, u.role, u.team or "", f"{u.created_at:%Y-%m-%d %H:%M}")
+    out.print(t)
+    store.close()  # type: ignore[attr-defined]
+
+
+@users_app.command("remove")
+def users_remove(
+    name: Annotated[str, typer.Argument(help="The user's name.")],
+    db: Annotated[Optional[str], typer.Option("--db", envvar="CASEQA_DB", help="Results store (default ./caseqa.db).")] = None,
+) -> None:
+    """Remove a service user; their key stops working at once."""
+    store = _open_store(db)
+    removed = store.remove_user(name)  # type: ignore[attr-defined]
+    store.close()  # type: ignore[attr-defined]
+    if not removed:
+        raise _fail(f"no user '{name}'")
+    err.print(f"removed {name}", highlight=False)
 
 
 @app.command()
@@ -354,6 +607,29 @@ def render_bench(results: dict, console: Console) -> None:
     console.print(t)
     console.print(f"load average at start: {m['load_avg_1m_at_start']} (other work on the machine slows the wall-clock rates; "
                   "the CPU-time rows are steadier)", style="dim")
+
+
+@app.command()
+def train(
+    train_dir: Annotated[Path, typer.Option("--train", help="Gold folder to train on (the synthetic train split).")] = Path("corpus/synthetic/train"),
+    out_dir: Annotated[Path, typer.Option("--out", help="Where to write the model files.")] = Path("models"),
+    seed: Annotated[int, typer.Option("--seed", help="Random seed: the same seed and data give the same models.")] = 13,
+    eval_dirs: Annotated[Optional[list[Path]], typer.Option("--eval", help="Gold folders to measure on (never trained on); repeatable.")] = None,
+    format: FormatOpt = "text",
+) -> None:
+    """Train the action and document-type classifiers (scikit-learn, saved with skops)."""
+    from analyser.models import train as run_training
+
+    if not (train_dir / "gold.jsonl").exists():
+        raise _fail(f"--train {train_dir}: no gold.jsonl there (generate it with `caseqa corpus generate`)")
+    evals = {str(p): p for p in (eval_dirs or [Path("corpus/synthetic/dev"), Path("corpus/handwritten")]) if (p / "gold.jsonl").exists()}
+    with err.status("training ..."):
+        meta = run_training(train_dir, out_dir, seed=seed, eval_dirs=evals)
+    if format == "json":
+        sys.stdout.write(json.dumps(meta, indent=2) + "\n")
+    else:
+        out.print(f"models {meta['version']} written to {out_dir}")
+        out.print_json(data=meta["metrics"])
 
 
 @corpus_app.command("generate")

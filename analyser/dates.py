@@ -68,10 +68,10 @@ _WEEKDAYS: dict[str, int] = {
     "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6,
 }  # fmt: skip
 
-_ONES = (
-    "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
-    "sixteen seventeen eighteen nineteen"
-).split()
+_ONES = [
+    "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+    "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen",
+]  # fmt: skip
 _TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
          "eighty": 80, "ninety": 90}  # fmt: skip
 _NUMBER_WORDS: dict[str, int] = {word: i + 1 for i, word in enumerate(_ONES)}
@@ -96,6 +96,9 @@ _WD_FULL = r"(?:mon|tues|wednes|thurs|fri|satur|sun)day"
 # Abbreviated weekdays only when capitalised: "sat", "wed" and "sun" are ordinary words.
 _WD = rf"(?:{_WD_FULL}|(?-i:Mon|Tues?|Weds?|Thu(?:rs?)?|Fri|Sat|Sun)\.?)"
 _Y4 = r"(?:19|20)\d{2}(?!\d)"
+# "Sept. 2024": an abbreviation's full stop belongs to the date only when a number follows;
+# otherwise it ends the sentence.
+_ABBR_DOT = r"(?:\.(?=\s*['’]?\d))?"
 # Not glued to a word, an amount, a decimal, a path or a time ("£50", "3.5", "10:30").
 _NOT_GLUED = r"(?<![\w£$€./:])"
 
@@ -115,7 +118,7 @@ _DAY_FIRST = re.compile(
     (?:(?P<day0>\d{{1,2}})(?:st|nd|rd|th)?\s*(?:-|–|—|to|and|&)\s*)?
     (?P<day>\d{{1,2}})(?P<ord>st|nd|rd|th)?
     (?:\s+(?P<of>of)\s+|\s*-\s*|\s+)
-    (?P<mon>{_MONTH})\b\.?
+    (?P<mon>{_MONTH})\b{_ABBR_DOT}
     (?:(?:\s*,\s*|\s*-\s*|\s+)(?P<y4>{_Y4})
       |-(?P<y2>\d{{2}})\b(?![.:]\d)
       |\s+(?P<ya>['’]\d{{2}})(?!\d))?
@@ -126,7 +129,7 @@ _DAY_FIRST = re.compile(
 _MONTH_FIRST = re.compile(
     rf"""{_NOT_GLUED}
     (?:(?P<wd>{_WD}),?\s+)?
-    (?P<mon>{_MONTH})\b\.?\s+(?:the\s+)?
+    (?P<mon>{_MONTH})\b{_ABBR_DOT}\s+(?:the\s+)?
     (?P<day>\d{{1,2}})(?P<ord>st|nd|rd|th)?\b(?![.:]\d|\s*%)
     (?:,?\s+(?P<y4>{_Y4}))?
     """,
@@ -135,9 +138,9 @@ _MONTH_FIRST = re.compile(
 # "June 2025", "end of June", "mid-March", "the start of September 2024", "June" (with context).
 _MONTH_ONLY = re.compile(
     rf"""{_NOT_GLUED}
-    (?:(?:the\s+)?(?:very\s+)?(?P<edge>end|close|start|beginning|middle)\s+of\s+(?:the\s+month\s+of\s+)?
+    (?:(?:the\s+)?(?:very\s+)?(?P<edge>end|close|start|beginning|middle)\s+(?:of\s+)?(?:the\s+month\s+of\s+)?
       |(?P<adj>mid|early|late)(?:\s*-\s*|\s+))?
-    (?P<mon>{_MONTH})\b\.?
+    (?P<mon>{_MONTH})\b{_ABBR_DOT}
     (?!['’]s\b)
     (?:(?:\s*,\s*|\s+)(?P<y4>{_Y4})|\s+(?P<ya>['’]\d{{2}})(?!\d))?
     """,
@@ -178,35 +181,41 @@ _FESTIVAL = re.compile(
     _FLAGS,
 )
 _SECTION_BEFORE = re.compile(
-    r"\b(?:section|s|para|paragraph|regulation|reg|page|p|version|v|ref|tel|phone|no)\.?\s*\Z", re.I
+    r"\b(?:section|s|para|paragraph|regulation|reg|page|p|version|v|ref|tel|phone|no)\.?\s*\Z", re.IGNORECASE
 )
 
 # Words that introduce a date in an action. The first group (by/before/within and friends) marks the
 # deadline proper; the others still beat a bare date. Longest alternatives first.
 _INTRO_BY = (
     r"by\s+no\s+later\s+than|no\s+later\s+than|not\s+later\s+than|on\s+or\s+before|prior\s+to"
-    r"|in\s+advance\s+of|ahead\s+of|in\s+time\s+for|due\s+(?:by|on|for|before)|due"
-    r"|deadline(?:\s+date)?|target\s+date|completion\s+date|by|before|within"
+    r"|in\s+advance\s+of|ahead\s+of|in\s+time\s+for|due\s+(?:by|before)|by|before|within"
 )
-_INTRO_OTHER = (
-    r"w/c|w/b|w\.c\.?|w\.b\.?|week\s+(?:commencing|beginning|starting)|on\s+or\s+after"
-    r"|on|from|at|in|until|till|til|starting|commencing|beginning|after|during|for"
+# Labels and week markers may be followed by a colon ("Deadline: 15/03/2024", "w/c: 4 March").
+_INTRO_LABEL = (
+    r"(?:(?:by|before|during|in|from|on|for)\s+(?:the\s+)?)?"
+    r"(?:w/c|w/b|w\.c\.?|w\.b\.?|week\s+(?:commencing|beginning|starting|of))"
+    r"|due(?:\s+(?:on|for|date))?|deadline(?:\s+date)?|target\s+date|completion\s+date"
 )
+# Ordinary prepositions: never before a colon ("looked after: 31 October" is a label, not "after").
+_INTRO_OTHER = r"on\s+or\s+after|on|from|at|in|until|till|til|starting|commencing|beginning|after|during|for"
+_INTRO_ANY = rf"{_INTRO_BY}|{_INTRO_LABEL}|{_INTRO_OTHER}"
 _PREFIX = re.compile(
-    rf"(?<![\w/])(?P<intro>{_INTRO_BY}|{_INTRO_OTHER})\s*[:\-–]?\s*(?:(?:the|this|next|coming)\s+)?\Z",
-    re.I,
+    rf"""(?<![\w/])(?:(?P<intro>{_INTRO_BY}|{_INTRO_LABEL})\s*[:\-–]?\s*|(?P<intro2>{_INTRO_OTHER})\s+)
+    (?:(?:the|this|next|coming)\s+)?\Z""",
+    _FLAGS,
 )
 _START_INTROS = frozenset({"from", "starting", "commencing", "beginning", "after", "on or after"})
-_BY_INTRO = re.compile(rf"(?:{_INTRO_BY})\Z", re.I)
+_BY_INTRO = re.compile(rf"(?:{_INTRO_BY})\b", re.IGNORECASE)  # "by", "by w/c", "no later than", ...
 # Extra words that make a bare month name a month ("next June", "the month of May").
 _MONTH_CONTEXT = re.compile(
-    rf"""(?<![\w/])(?:{_INTRO_BY}|{_INTRO_OTHER}|since|next|this|over|through|throughout
+    rf"""(?<![\w/])(?:{_INTRO_ANY}|since|next|this|over|through|throughout
     |month\s+of|(?:start|end|middle|beginning)\s+of|early|late|mid)\s*[:\-–]?\s*(?:the\s+)?\Z""",
     _FLAGS,
 )
+_SINCE_BEFORE = re.compile(r"\bsince\s+(?:the\s+)?\Z", re.IGNORECASE)
 _SAFE_FRACTION_BEFORE = re.compile(
     r"\b(?:reduc|increas|improv|decreas|ris|fall|fell|drop|cut|grow|grew|multipl|divid)\w*\s+by\s*\Z",
-    re.I,
+    re.IGNORECASE,
 )
 
 
@@ -214,6 +223,10 @@ _SAFE_FRACTION_BEFORE = re.compile(
 # Relative, review, recurring and open patterns
 # --------------------------------------------------------------------------------------------------
 
+# What may follow "in a week" / "in a month" for it to be a period rather than "in a day centre".
+_CLAUSE_END = re.compile(r"\s*(?:[.,;:!?)\]|]|$)|\s+(?:and|or|to|so|then|if|when)\b", re.IGNORECASE)
+_PER_PERIOD = re.compile(r"\s+(?:a|per|each|every)\s", re.IGNORECASE)
+_NOT_A_PERIOD_AFTER = re.compile(r"\s*\d|\s+old\b", re.IGNORECASE)
 _UNIT = r"(?P<unit>hours?|hrs?|days?|weeks?|fortnights?|months?|years?|yrs?)"
 # "within 4 weeks", "in two weeks' time", "within the next 3 months", "within 10 working days".
 _WITHIN = re.compile(
@@ -227,6 +240,17 @@ _WITHIN = re.compile(
     """,
     _FLAGS,
 )
+# "within 72 hours of any missing episode": counted from an event, not from the record's date.
+_EVENT_ANCHOR = re.compile(
+    r"""\s+(?:of|after|following)\s+(?:(?:any|each|every|a|an)\s+[\w'’-]+|[a-z]+ing\b)(?:\s+[\w'’-]+){0,2}?
+    (?=\s*(?:[.,;:!?)\]|]|$)|\s+(?:and|or|to|so|if|when|with|by|at|in|on|for|from|is|are|was|because
+       |as|unless|until|while|where|which|who|that|but)\b)""",
+    _FLAGS,
+)
+# Without a clause boundary in sight, the anchor is taken to be one word ("of any episode ...").
+_EVENT_ANCHOR_SHORT = re.compile(
+    r"\s+(?:of|after|following)\s+(?:(?:any|each|every|a|an)\s+[\w'’-]+|[a-z]+ing\b)", _FLAGS
+)
 # "10 working days from the date of this review", "6 weeks from now".
 _FROM_NOW = re.compile(
     rf"""(?<![\w/])
@@ -238,15 +262,24 @@ _FROM_NOW = re.compile(
     """,
     _FLAGS,
 )
+# A "By when" table cell may hold just "Sundays"; in a sentence ("move contact to Saturdays") a
+# plural weekday needs "on" to be a frequency.
+_BARE_WEEKDAYS = re.compile(rf"{_WD_FULL}s(?:\s+(?:and|&)\s+{_WD_FULL}s)?", re.IGNORECASE)
+# A "By when" table cell may hold just "4 weeks" or "10 working days".
+_BARE_PERIOD = re.compile(
+    rf"""(?P<num>{_NUM_A})(?:\s*-\s*|\s+)
+    (?P<qual>(?:working|business|school|calendar|clear|full)\s+)?{_UNIT}""",
+    _FLAGS,
+)
 # "by the end of the month", "by the end of next week", "by next week", "next month".
 _PERIOD = re.compile(
     r"""(?<![\w/])
     (?:(?P<prep>by|before|until|till|during|in|within|for|on|at|from)\s+)?
     (?:(?:the\s+)?(?:very\s+)?(?P<edge>end|close|start|beginning|middle)\s+of\s+)?
-    (?P<which>the\s+following|the\s+coming|this|next|the|coming|following)\s+
+    (?:(?P<which>the\s+following|the\s+coming|this|next|the|coming|following)\s+)?
     (?P<per>(?:working\s+|school\s+|calendar\s+)?(?:week|month|year|day))\b
     (?P<after>\s+after\s+next\b)?
-    (?!['’]s)
+    (?!['’]s|\s*\d)
     """,
     _FLAGS,
 )
@@ -270,21 +303,22 @@ _WEEKDAY_REL = re.compile(
     _FLAGS,
 )
 # "before the next review", "by Amira's next LAC review", "at the next review meeting".
-_REVIEW = re.compile(
-    rf"""(?<![\w/])
-    (?P<prep>{_INTRO_BY}|at|until|till|for|on|in)\s+
+_REVIEW_BODY = r"""
     (?:(?:the\s+)?(?:time|date|day)\s+of\s+)?
-    (?:(?P<det>the|his|her|their|your|my|our
-       |(?-i:[A-Z][a-zA-Z]+(?:-[A-Z][a-zA-Z]+)?)(?:['’]s|['’]))\s+)?
+    (?:(?P<det>
+         (?:the\s+(?:subject\s+)?)?(?:child|young\s+person|(?-i:[A-Z][a-zA-Z]+(?:-[A-Z][a-zA-Z]+)?))
+           (?:['’]s|['’])
+       |the|his|her|their|your|my|our)\s+)?
     (?:(?P<mod>next|forthcoming|upcoming|following|coming|subsequent)\s+)?
     (?P<qual>(?:LAC|CLA|CiC|LAAC|IRO|statutory|child(?:ren)?\s+looked[\s-]after
        |looked[\s-]after(?:\s+child(?:ren)?)?|child(?:ren)?\s+in\s+care|care\s+plan|pathway\s+plan
        |PEP|personal\s+education\s+plan|health|child\s+protection|CP|placement|permanence)
        (?:['’]s)?\s+)?
     review(?:\s+(?:meeting|conference|date))?\b
-    """,
-    _FLAGS,
-)
+"""
+_REVIEW = re.compile(rf"(?<![\w/])(?P<prep>{_INTRO_BY}|at|until|till|for|on|in)\s+{_REVIEW_BODY}", _FLAGS)
+# A "By when" table cell may hold just "Next review".
+_REVIEW_BARE = re.compile(_REVIEW_BODY, _FLAGS)
 # Reviews of something other than the child's statutory review: the record's next review date
 # says nothing about them.
 _OTHER_REVIEWS = frozenset(
@@ -294,23 +328,25 @@ _OTHER_REVIEWS = frozenset(
 _REVIEW_LINK = re.compile(
     r"\s*(?:[,(–—-]\s*)?(?:(?:which\s+is\s+|scheduled\s+|booked\s+|set\s+|due\s+|planned\s+)?"
     r"(?:on|in|for|of)\s+)?",
-    re.I,
+    re.IGNORECASE,
 )
 _FREQ_UNIT = (
     r"(?:school\s+days?|working\s+days?|week\s*days?|weekends?|days?|weeks?|fortnights?|months?"
     r"|half[\s-]terms?|terms?|years?|mornings?|afternoons?|evenings?|nights?)"
 )
 _RECURRING = re.compile(
-    rf"""(?<![\w/])(?:
+    rf"""(?<![\w/])(?:at\s+least\s+)?(?:
       (?:every|each)\s+(?:other\s+|alternate\s+|second\s+|third\s+|fourth\s+|single\s+)?
         (?:{_NUM}(?:\s*(?:-|–|to|or)\s*{_NUM})?\s+)?
         (?:{_FREQ_UNIT}|{_WD_FULL}s?)(?:\s+(?:morning|afternoon|evening|night)s?)?
-      |(?:{_NUM}[\s-]+|bi-?|twice[\s-]+|three\s+times\s+)?
+        (?:\s+(?:after|before)\s+school)?
+      |(?:\d\s*x\s*|{_NUM}[\s-]+|bi-?|twice[\s-]+|three\s+times\s+)?
         (?:daily|weekly|fortnightly|monthly|termly|half[\s-]termly|yearly|annually|quarterly|nightly)
-      |(?:once|twice|thrice|{_NUM}\s+times)\s+(?:a|per|each|every)\s+{_FREQ_UNIT}
+      |(?:once|twice|thrice|{_NUM}\s+times|\d\s*x)\s+(?:a|per|each|every)\s+{_FREQ_UNIT}
       |on\s+{_WD_FULL}\s+(?:mornings|afternoons|evenings|nights)
-      |(?:on\s+)?{_WD_FULL}s(?:\s+(?:and|&)\s+{_WD_FULL}s)?
+      |on\s+{_WD_FULL}s(?:\s+(?:and|&)\s+{_WD_FULL}s)?
       |(?:at|on)\s+(?:the\s+)?weekends
+      |(?:at|on|during)\s+(?:every|each)\s+(?:visit|meeting|session|appointment|review|supervision)s?
     )\b""",
     _FLAGS,
 )
@@ -325,7 +361,7 @@ _OPEN = re.compile(
     _FLAGS,
 )
 # "parse_date('by 15 March')": the phrase may carry its preposition.
-_LEADING_INTRO = re.compile(rf"(?:{_INTRO_BY}|{_INTRO_OTHER})\s*[:\-–]?\s+", re.I)
+_LEADING_INTRO = re.compile(rf"(?:{_INTRO_ANY})\s*[:\-–]?\s+", re.IGNORECASE)
 
 # Cheap substring cues: a pattern family only runs when its cue words occur in the lower-cased text.
 # Most sentences have no date at all, and `in` on a str is far cheaper than a regex scan.
@@ -337,7 +373,7 @@ _CUES_TODAY = ("today", "tomorrow", "tonight")
 _CUES_WEEKDAY = tuple(_WEEKDAYS)
 _CUES_RECURRING = (
     "every", "each", "daily", "weekly", "nightly", "monthly", "termly", "yearly", "annually",
-    "quarterly", "times", "once", "twice", "thrice", "days", "weekends",
+    "quarterly", "times", "once", "twice", "thrice", "days", "weekends", "x a", "x per",
 )  # fmt: skip
 _CUES_OPEN = ("further notice", "now on", "onward", "forward", "immediate effect", "indefinitely")
 
@@ -592,8 +628,8 @@ def _iter_numeric(text: str, ref: date | None, future: bool, strict: bool) -> It
             yield _Span(m.start(), m.end(), value)
     for m in _NUM_DM.finditer(text):
         day, month = int(m["d"]), int(m["m"])
-        if m.group() == "24/7" or not _day_exists(month, day):
-            continue
+        if not _day_exists(month, day) or (not strict and m.group() == "24/7"):
+            continue  # alone, "24/7" means round the clock; "by 24/7" is 24 July
         if strict and (
             not _intro_before(text, m.start())
             or _SAFE_FRACTION_BEFORE.search(text, max(0, m.start() - 32), m.start())
@@ -610,7 +646,7 @@ def _iter_day_only(text: str, ref: date | None, future: bool, strict: bool) -> I
         value: date | None = None
         if ref is not None:
             # This month if the day is still to come, else the next month that has that day.
-            for offset in range(0, 4):
+            for offset in range(4):
                 first = _add_months(ref.replace(day=1), offset)
                 if first is None:
                     break
@@ -665,7 +701,7 @@ def _drop_overlaps(
     priority: Callable[[_T], tuple[Any, ...]],
 ) -> list[_T]:
     """Keep the highest-priority items that do not overlap each other, in text order."""
-    kept: list[T] = []
+    kept: list[_T] = []
     taken: list[tuple[int, int]] = []
     for item in sorted(items, key=priority, reverse=True):
         s, e = span(item)
@@ -709,17 +745,18 @@ def parse_date(text: str, ref: date | None = None, *, prefer_future: bool = True
     if not isinstance(text, str):
         return None
     ref = _as_date(ref)
-    expression = text.strip()
-    lead = _LEADING_INTRO.match(expression)
-    if lead and lead.end() < len(expression):
-        expression = expression[lead.end() :]
-    expression = expression.rstrip(" \t\n.,;:)]")
+    expression = text.strip().rstrip(" \t\n.,;:)]")
     if not expression or len(expression) > 200:
         return None
-    for form in _ABSOLUTE_FORMS:
-        for span in form(expression, ref, prefer_future, False):
-            if span.start == 0 and span.end == len(expression):
-                return span.value
+    candidates = [expression]
+    lead = _LEADING_INTRO.match(expression)
+    if lead and lead.end() < len(expression):
+        candidates.append(expression[lead.end() :])  # "by 15 March"; but "beginning of June" whole
+    for candidate in candidates:
+        for form in _ABSOLUTE_FORMS:
+            for span in form(candidate, ref, prefer_future, False):
+                if span.start == 0 and span.end == len(candidate):
+                    return span.value
     return None
 
 
@@ -770,7 +807,7 @@ def _grade(intro: str, kind_rank: int = _RANK_DATE) -> tuple[int, int]:
     intro = _norm(intro)
     if not intro:
         return 1, kind_rank
-    if _BY_INTRO.fullmatch(intro):
+    if _BY_INTRO.match(intro):
         return 2, kind_rank
     if intro in _START_INTROS:
         return 1, min(kind_rank, _RANK_START)
@@ -791,7 +828,7 @@ def _count(word: str | None) -> int | None:
 def _offset(doc_date: date, n: int, unit: str, qualifier: str) -> date | None:
     """doc_date + n units; working/school days skip weekends and bank holidays."""
     unit = unit.lower()
-    if unit.startswith(("h",)):  # "within 24 hours": the next day
+    if unit.startswith("h"):  # "within 24 hours": the next day, rounding up
         return _plus_days(doc_date, -(-n // 24))
     if unit.startswith("d"):
         if qualifier in ("working", "business", "school"):
@@ -818,21 +855,25 @@ def _within_hits(text: str, doc_date: date | None) -> Iterator[_Hit]:
             continue  # "over 6 weeks" is a duration, not a deadline
         rest = text[m.end() : m.end() + 24]
         if prep == "in":
-            if re.match(r"\s+(?:a|per|each|every)\s", rest, re.I):
+            if _PER_PERIOD.match(rest):
                 continue  # "in 2 days a week"
             if (
                 m["num"]
                 and m["num"].lower() in ("a", "an")
                 and not m["next"]
                 and not m["tail"]
-                and not re.match(r"\s*(?:[.,;:!?)\]|]|$)|\s+(?:and|or|to|so|then|if|when)\b)", rest)
+                and not _CLAUSE_END.match(rest)
             ):
                 continue  # "in a day centre", "in a year 6 class"
-        if re.match(r"\s*\d", rest) or re.match(r"\s+old\b", rest, re.I):
+        if _NOT_A_PERIOD_AFTER.match(rest):
             continue  # "in year 6", "in 2 years old"
         value = _offset(doc_date, n, m["unit"], _norm(m["qual"])) if doc_date else None
+        end = m.end()
+        anchor = _EVENT_ANCHOR.match(text, end) or _EVENT_ANCHOR_SHORT.match(text, end)
+        if anchor:
+            end, value = anchor.end(), None  # no single date: it restarts with each event
         tier, rank = _grade(prep)
-        yield _Hit(m.start(), m.end(), value, "relative", tier, rank)
+        yield _Hit(m.start(), end, value, "relative", tier, rank)
 
 
 def _from_now_hits(text: str, doc_date: date | None) -> Iterator[_Hit]:
@@ -844,7 +885,7 @@ def _from_now_hits(text: str, doc_date: date | None) -> Iterator[_Hit]:
         start, intro = m.start(), ""
         lead = _intro_before(text, start)
         if lead:
-            start, intro = lead.start(), lead["intro"]
+            start, intro = lead.start(), (lead["intro"] or lead["intro2"])
         tier, rank = _grade(intro)
         yield _Hit(start, m.end(), value, "relative", tier, rank)
 
@@ -887,6 +928,10 @@ def _period_hits(text: str, doc_date: date | None) -> Iterator[_Hit]:
         which, per, edge = _norm(m["which"]), _norm(m["per"]), _norm(m["edge"])
         if edge == "close":
             edge = "end"
+        if not which:
+            if not edge:
+                continue  # "month" on its own
+            which = "the"  # "end of month" (a table cell) is this month
         if per.endswith("day") and not (edge == "end" and which in ("the", "this")):
             continue  # only "the end of the day"
         if which == "the" and not edge:
@@ -927,8 +972,8 @@ def _weekday_hits(text: str, doc_date: date | None) -> Iterator[_Hit]:
 
 def _review_hits(text: str, next_review: date | None, dates: dict[int, _Span]) -> Iterator[_Hit]:
     for m in _REVIEW.finditer(text):
-        if not (m["det"] or m["mod"]):
-            continue  # "by review" alone is too loose
+        if not m["mod"] and _norm(m["det"]) in ("", "the"):
+            continue  # "at the review" is as often the last one; "your review", "the next review" are not
         qual = _norm(m["qual"]).removesuffix("'s").removesuffix("’s")
         value = None if qual in _OTHER_REVIEWS else next_review
         end, solid = m.end(), False
@@ -943,12 +988,45 @@ def _review_hits(text: str, next_review: date | None, dates: dict[int, _Span]) -
 
 def _absolute_hits(spans: list[_Span], text: str) -> Iterator[_Hit]:
     for span in spans:
+        if _SINCE_BEFORE.search(text, max(0, span.start - 12), span.start):
+            continue  # "since July" looks back; it is never a deadline
         start, intro, tier, rank = span.start, "", 0, _RANK_DATE
         lead = _intro_before(text, span.start)
         if lead:
-            start, intro = lead.start(), lead["intro"]
+            start, intro = lead.start(), (lead["intro"] or lead["intro2"])
             tier, rank = _grade(intro)
         yield _Hit(start, span.end, span.value, "absolute", tier, rank, True)
+
+
+# School-calendar deadlines: bounded, but the dates differ by school and council, so no value.
+_TERM = re.compile(
+    r"(?<![\w/])(?P<intro>by|before|until|at|for)?\s*(?:the\s+)?(?:(?:end|start|beginning)\s+of\s+(?:the\s+|this\s+|next\s+)?"
+    r"(?:(?:autumn|spring|summer)\s+)?(?:school\s+)?(?:term|half[\s-]term|school\s+year|academic\s+year)"
+    r"|(?:(?:october|february|may|summer|autumn|spring)\s+)?half[\s-]term)\b",
+    re.IGNORECASE,
+)
+# "due 12/2024": a month and year only; the end of that month.
+_MONTH_YEAR = re.compile(r"(?<![\w/.])(?P<intro>due|by|before|in)?\s*(?P<m>0?[1-9]|1[0-2])/(?P<y>20\d\d)(?![\w/])", re.IGNORECASE)
+
+
+def _term_hits(text: str) -> list[_Hit]:
+    hits = []
+    for m in _TERM.finditer(text):
+        start = m.start() if m["intro"] else m.start() + (len(m.group()) - len(m.group().lstrip()))
+        tier, rank = _grade(m["intro"] or "")
+        hits.append(_Hit(start, m.end(), None, "relative", tier, rank))
+    return hits
+
+
+def _month_year_hits(text: str) -> list[_Hit]:
+    hits = []
+    for m in _MONTH_YEAR.finditer(text):
+        year, month = int(m["y"]), int(m["m"])
+        value = _make_date(year, month, _last_day(year, month))
+        start = m.start() if m["intro"] else m.start("m")
+        tier, rank = _grade(m["intro"] or "")
+        hits.append(_Hit(start, m.end(), value, "absolute", tier, rank, True))
+    return hits
 
 
 def _deadline_hits(text: str, doc_date: date | None, next_review: date | None) -> list[_Hit]:
@@ -970,7 +1048,57 @@ def _deadline_hits(text: str, doc_date: date | None, next_review: date | None) -
                  for m in _RECURRING.finditer(text))  # fmt: skip
     if _has_any(low, _CUES_OPEN):
         hits += (_Hit(m.start(), m.end(), None, "open", 1, _RANK_OPEN) for m in _OPEN.finditer(text))
+    if "term" in low:
+        hits += _term_hits(text)
+    if "/20" in low:
+        hits += _month_year_hits(text)
     return hits
+
+
+def _whole_text_hit(text: str, doc_date: date | None, next_review: date | None) -> _Hit | None:
+    """A time phrase that is the whole text, as in a "By when" table cell: "4 weeks", "Next review",
+    "4/3", "June". Only tried when nothing else matched; such cells are too short to be anything else.
+    """
+    stripped = text.strip()
+    core = stripped.rstrip(".;:")
+    if not core or len(core) > 60:
+        return None
+    start = text.index(core)
+    end = start + len(core)
+    m = _BARE_PERIOD.fullmatch(core)
+    if m:
+        n = _count(m["num"])
+        value = _offset(doc_date, n, m["unit"], _norm(m["qual"])) if doc_date and n else None
+        return _Hit(start, end, value, "relative", 0, _RANK_DATE)
+    if _BARE_WEEKDAYS.fullmatch(core):
+        return _Hit(start, end, None, "recurring", 0, _RANK_RECURRING)
+    m = _REVIEW_BARE.fullmatch(core)
+    if m and (m["mod"] or _norm(m["det"]) not in ("", "the")):
+        qual = _norm(m["qual"]).removesuffix("'s").removesuffix("’s")
+        value = None if qual in _OTHER_REVIEWS else next_review
+        return _Hit(start, end, value, "review", 0, _RANK_REVIEW)
+    value = parse_date(core, doc_date)
+    if value is not None or (doc_date is None and _looks_like_date(core)):
+        return _Hit(start, end, value, "absolute", 0, _RANK_DATE, True)
+    return None
+
+
+def _cell_hits(text: str, doc_date: date | None, next_review: date | None) -> list[_Hit]:
+    """Whole-text phrases in the text, or in each cell of a table row ("... | SW | 4 weeks")."""
+    hits: list[_Hit] = []
+    offset = 0
+    for cell in text.split("|") if "|" in text else [text]:
+        hit = _whole_text_hit(cell, doc_date, next_review)
+        if hit is not None:
+            hits.append(_Hit(hit.start + offset, hit.end + offset, hit.value, hit.kind, hit.tier,
+                             hit.rank, hit.solid))  # fmt: skip
+        offset += len(cell) + 1
+    return hits
+
+
+def _looks_like_date(core: str) -> bool:
+    """Whether ``core`` parses as a date once given some reference (it only lacks a year)."""
+    return parse_date(core, date(2000, 1, 1)) is not None
 
 
 def find_deadline(
@@ -995,8 +1123,11 @@ def find_deadline(
         lambda h: (h.solid, h.end - h.start, -h.start),
     )
     if not hits:
+        hits = _cell_hits(text, doc_date, next_review)
+    if not hits:
         return None
-    best = max(hits, key=lambda h: (h.tier, h.rank, h.start))
+    # A phrase that resolves to a date beats one that cannot ("by 21 June" over "within two weeks of hearing back").
+    best = max(hits, key=lambda h: (h.tier, h.value is not None or h.kind != "relative", h.rank, h.start))
     return DateMention(best.start, best.end, text[best.start : best.end], best.value, best.kind)
 
 

@@ -13,22 +13,20 @@ from analyser import dates
 
 # Labelled header fields, e.g. "Date of review: 02/11/2024", "Name: Amira Khan".
 _FIELD = re.compile(r"^[ \t]*(?P<label>[A-Za-z][A-Za-z '’/()-]{1,40}?)[ \t]*[:\-–][ \t]*(?P<value>\S.*)$", re.M)
-_DATE_LABELS = re.compile(
-    r"^(date|date of (the )?(review|meeting|plan|visit|record|letter|assessment)|meeting date|review date|"
-    r"plan date|date written|date completed|date of this (plan|review)|written on|dated|date plan (written|completed)|"
-    r"this review|review held( on)?|meeting held( on)?|visit date)$",
-    re.I,
-)
+_DATE_LABELS = re.compile(r"^(date\b.*|.*\bdate|dated|written on|(review|meeting|visit) held( on)?|this review)$", re.I)
+# Labelled dates that are not the record's own date.
+_OTHER_DATE_LABELS = re.compile(r"birth|dob|next|entered|admission|accommodated|placement|start|end|due|expir|previous|last|referral|order", re.I)
 _NAME_LABELS = re.compile(
     r"^(name|child'?s? name|child|young person|young person'?s name|name of child|name of young person|"
     r"child/young person|written to|this plan is for|for|full name|child'?s full name|plan for)$",
     re.I,
 )
 _NEXT_REVIEW = re.compile(
-    r"\b(next (lac |cla |looked after |child'?s? |statutory )?review|next meeting|next review meeting|"
-    r"date of next review|next review date|next review will be)\b",
+    r"\b(next ([\w'’-]+ ){0,2}(review|meeting)|date of (the )?next (\w+ )?review|"
+    r"when we will (look at|review) (this|your) plan again|(this|your) plan will be reviewed)\b",
     re.I,
 )
+_UNKNOWN = re.compile(r"^\W*(tbc|tba|to be (confirmed|arranged|agreed)|not (yet )?(set|known|booked|arranged)|unknown)\b", re.I)
 _DOB_LABEL = re.compile(r"^(dob|d\.o\.b\.?|date of birth|born)$", re.I)
 _AGE_LABEL = re.compile(r"^(age|child'?s age|age at review)$", re.I)
 _AGE_TEXT = re.compile(r"\b(?:aged|age)\s+(\d{1,2})\b|\b(\d{1,2})[- ]years?[- ]old\b", re.I)
@@ -59,14 +57,22 @@ _TYPE_PATTERNS: dict[str, list[tuple[re.Pattern[str], float]]] = {
         (re.compile(r"\b(recommendations?|recs)\b", re.I), 0.8),
         (re.compile(r"\b(previous|last) review\b|\bsince (the|your) last review\b", re.I), 1.5),
         (re.compile(r"\bthe review (was|took place|agreed|heard)\b|\bat (the|your) review\b|\bthis review\b", re.I), 1.0),
+        (re.compile(r"\b(about|of|at|from) your review\b|\breview meetings?\b|\byour (last |next )?review\b", re.I), 1.5),
     ],
     "care_plan": [
-        (re.compile(r"\bcare plan\b", re.I), 3.0),
+        (re.compile(r"\bcare (and [\w-]+ )?plan\b", re.I), 3.0),
         (re.compile(r"\bplacement plan\b|\bplan for permanence\b|\bpermanence plan\b", re.I), 1.5),
         (re.compile(r"\b(contingency|parallel) plan\b", re.I), 0.7),
         (re.compile(r"\bpermanence\b|\blong[- ]term (plan|foster)", re.I), 0.7),
     ],
 }
+
+
+# Records that are not plans: supervision, visit and case notes.
+_OTHER_PATTERNS = [
+    (re.compile(r"\b(supervision record|case supervision|supervisee|visit record|visit note|case note|"
+                r"contact record|statutory visit record|chronology|referral form)\b", re.I), 4.0),
+]
 
 
 @dataclass(frozen=True)
@@ -97,14 +103,17 @@ def detect_doc_type(text: str) -> str:
                 if pattern.search(head):
                     total += weight
         scores[doc_type] = total
+    other = sum(w for pattern, w in _OTHER_PATTERNS if pattern.search(head))
     best = max(scores, key=lambda k: scores[k])
+    if other and other >= scores[best] / 2:
+        return "other"
     return best if scores[best] >= 2.5 else "other"
 
 
 def detect_date(text: str) -> date | None:
     """The record's own date: a labelled date field, else the first full date in the opening lines."""
     for label, value, _ in _fields(text):
-        if _DATE_LABELS.match(label):
+        if _DATE_LABELS.match(label) and not _OTHER_DATE_LABELS.search(label):
             found = dates.find_dates(value)
             if found and found[0].value:
                 return found[0].value
@@ -126,8 +135,17 @@ def _is_dob(text: str, pos: int) -> bool:
 def detect_next_review(text: str, ref: date | None) -> date | None:
     """The date following a 'next review' cue in the same sentence or line."""
     for m in _NEXT_REVIEW.finditer(text):
-        # The date may sit on the same line or the next one ("Next review:\n 5 May 2025").
-        found = dates.find_dates(text[m.end() : m.end() + 120], ref)
+        # The date sits on the same line, or on the next line when the cue ends its line ("Next review:\n 5 May").
+        line_end = text.find("\n", m.end())
+        line_end = len(text) if line_end == -1 else line_end
+        rest = text[m.end() : line_end]
+        if not re.search(r"\w", rest.replace(":", "")):
+            nxt_end = text.find("\n", line_end + 1)
+            rest = text[line_end : len(text) if nxt_end == -1 else nxt_end]
+        rest = rest[:160]
+        if _UNKNOWN.match(rest.lstrip(" :*-–")):
+            continue
+        found = dates.find_dates(rest, ref)
         if found and found[0].value:
             return found[0].value
     return None

@@ -411,9 +411,12 @@ def make_units(document: Document) -> list[Unit]:
         if block.kind == "heading":
             section = i
             units.append(Unit("heading", block.start, block.end, text[block.start : block.end], i, section=i))
-        elif block.kind in ("bullet", "table_row"):
-            kind: UnitKind = "bullet" if block.kind == "bullet" else "table_row"
-            units.append(Unit(kind, block.start, block.end, text[block.start : block.end], i, section=section))
+        elif block.kind == "table_row":
+            units.append(Unit("table_row", block.start, block.end, text[block.start : block.end], i, section=section))
+        elif block.kind == "bullet":
+            # A bullet holding several full sentences is several units; one without full stops stays whole.
+            for s, e in split_sentences(text, block.start, block.end):
+                units.append(Unit("bullet", s, e, text[s:e], i, section=section))
         else:
             for s, e in split_sentences(text, block.start, block.end):
                 units.append(Unit("sentence", s, e, text[s:e], i, section=section))

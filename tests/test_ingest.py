@@ -193,6 +193,31 @@ def test_key_value_lines_are_one_paragraph_each():
     ]
 
 
+def test_markdown_bold_key_value_lines_are_one_paragraph_each():
+    text = "**Date of plan:** 21 October 2024\n**Social worker:** Marta Zielinska\nDOB: 01/02/2015\nIRO: K SANDHU\n"
+    assert blocks(from_text(text, format="md")) == [
+        ("paragraph", "**Date of plan:** 21 October 2024"),
+        ("paragraph", "**Social worker:** Marta Zielinska"),
+        ("paragraph", "DOB: 01/02/2015"),
+        ("paragraph", "IRO: K SANDHU"),
+    ]
+
+
+def test_block_offsets_are_well_formed_for_arbitrary_line_mixes():
+    import random
+
+    lines = [
+        "# H", "#", "Health:", "HEALTH", "- a", "-", "• x", "1. Health", "2. That x will be done.", "(a) y",
+        "| a | b |", "|---|---|", "| |", "a | b", "x\ty\tz", "  cont", "Name: A", "Title Case", "plain text.",
+        "lower cont", "", " ", "===", "---", "** Bold **", "Section 4 - X", "4.1 Sub", "o\tsub", "| a \\| b |",
+    ]
+    rnd = random.Random(7)
+    for _ in range(2000):
+        text = "\n".join(rnd.choice(lines) for _ in range(rnd.randint(1, 10)))
+        doc = Document(text=text, blocks=from_text(text, validate_text=False).blocks)
+        assert_well_formed(doc)
+
+
 def test_numbered_section_titles_are_headings_and_numbered_sentences_are_bullets():
     text = (
         "1. Health\n"
@@ -231,8 +256,31 @@ def test_short_numbered_list_items_stay_bullets():
 
 
 def test_title_case_line_inside_wrapped_paragraph_is_not_a_heading():
-    doc = from_text("Amira told us she enjoys\nMaths And Science\nat her new school.\n")
-    assert blocks(doc) == [("paragraph", "Amira told us she enjoys\nMaths And Science\nat her new school.")]
+    text = "Amira told us that she really enjoys her lessons in\nMaths And Science\nat her new school."
+    assert blocks(from_text(text)) == [("paragraph", text)]
+
+
+def test_sentence_case_headings_in_letters_to_the_child():
+    text = (
+        "Dear Kai,\n"
+        "\n"
+        "Where you live\n"
+        "You have lived with Jo and Sam since February 2023.\n"
+        "\n"
+        "What we decided today\n"
+        "- Jo will book the dentist by 28 February.\n"
+        "\n"
+        "Mum to ring school\n"
+        "SW to visit monthly\n"
+    )
+    assert blocks(from_text(text)) == [
+        ("paragraph", "Dear Kai,"),
+        ("heading", "Where you live"),
+        ("paragraph", "You have lived with Jo and Sam since February 2023."),
+        ("heading", "What we decided today"),
+        ("bullet", "Jo will book the dentist by 28 February."),
+        ("paragraph", "Mum to ring school\nSW to visit monthly"),  # terse actions are not headings
+    ]
 
 
 def test_setext_and_bold_markdown_headings():
@@ -445,6 +493,23 @@ def test_docx_line_break_inside_paragraph_kept():
     doc = load_bytes(make_docx(build), "br.docx")
     assert doc.text == "Amira is well.\nShe likes school."
     assert blocks(doc) == [("paragraph", "Amira is well.\nShe likes school.")]
+
+
+def test_docx_content_controls_and_tracked_changes_show_what_word_shows():
+    extra = (
+        b"<w:p><w:r><w:t xml:space='preserve'>Mum will visit </w:t></w:r>"
+        b"<w:sdt><w:sdtPr/><w:sdtContent><w:r><w:t>every Saturday</w:t></w:r></w:sdtContent></w:sdt>"
+        b"<w:del w:id='1' w:author='x' w:date='2024-01-01T00:00:00Z'><w:r><w:delText> monthly</w:delText></w:r></w:del>"
+        b"<w:ins w:id='2' w:author='x' w:date='2024-01-01T00:00:00Z'><w:r><w:t>.</w:t></w:r></w:ins></w:p>"
+        b"<w:sdt><w:sdtPr><w:showingPlcHdr/></w:sdtPr><w:sdtContent><w:p><w:r>"
+        b"<w:t>Click or tap here to enter text.</w:t></w:r></w:p></w:sdtContent></w:sdt>"
+        b"</w:body>"
+    )
+    data = patch_document_xml(
+        make_docx(lambda d: d.add_paragraph("Amira is well.")), lambda xml: xml.replace(b"</w:body>", extra)
+    )
+    doc = load_bytes(data, "controls.docx")
+    assert doc.text == "Amira is well.\nMum will visit every Saturday."
 
 
 def test_corrupt_docx_error_names_the_file(tmp_path):

@@ -104,4 +104,6 @@ def load_all() -> dict[str, Check]:
         timebound_actions,
     )
 
-    return REGISTRY
+    # Timebound actions runs first: plan detail reads the actions it found from the analysis.
+    order = ["timebound_actions", "child_directed_language", "readability", "plan_detail"]
+    return {name: REGISTRY[name] for name in order if name in REGISTRY} | REGISTRY

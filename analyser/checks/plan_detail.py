@@ -154,7 +154,17 @@ def check(analysis: Analysis, facts: Facts, rubric: Rubric) -> CheckResult:
         density = metrics["specifics_per_100_words"]
         score = clamp(40 + 6 * float(density))
         return CheckResult(score, "No sections are required for this kind of record.", metrics, findings)
-    score = clamp(100 * sum(credits) / len(required) - s.filler_penalty * max(0, filler_hits - 1))
+    sections_score = 100 * sum(credits) / len(required) - s.filler_penalty * max(0, filler_hits - 1)
+    # A detailed plan also says who will do what by when: count the owned, timebound actions that the
+    # timebound-actions check found (it runs first and shares them through the analysis).
+    actions = analysis.extras.get("actions") or []
+    planned = sum(1 for a in actions if getattr(a, "owner", None) and getattr(a, "timebound", False))
+    metrics["owned_timebound_actions"] = planned
+    specifics_score = min(100.0, 100 * float(metrics["specifics_per_100_words"]) / s.specifics_per_100_words_for_full_marks)
+    actions_score = 100 * min(1.0, planned / s.actions_for_full_marks)
+    score = clamp(
+        s.weight_sections * sections_score + s.weight_specifics * specifics_score + s.weight_actions * actions_score
+    )
     summary = f"{len(required) - len(missing)} of {len(required)} expected sections present"
     if missing:
         summary += "; missing: " + ", ".join(missing[:4]) + ("..." if len(missing) > 4 else "")

@@ -83,7 +83,7 @@ def check(analysis: Analysis, facts: Facts, rubric: Rubric) -> CheckResult:
     findings: list[Finding] = []
     lengths: list[int] = []
     total_words = total_syll = 0
-    long_units = passive_units = dense_units = 0
+    long_units = passive_units = dense_units = total_acronyms = 0
     for unit in analysis.body_units():
         # "Name: Amira" header fields are labels, not sentences.
         if unit.kind == "sentence" and _KEY_VALUE.match(unit.text) and len(unit.text.split()) <= 8:
@@ -110,6 +110,7 @@ def check(analysis: Analysis, facts: Facts, rubric: Rubric) -> CheckResult:
                     "Passive voice hides who does what.", passive[0], passive[1],
                     "Say who does it: 'I will ...', 'Sam (your carer) will ...'."))
         acronyms = _ACRONYM.findall(unit.text)
+        total_acronyms += len(acronyms)
         if len(acronyms) >= 3:
             dense_units += 1
             if dense_units <= MAX_FINDINGS_PER_CODE:
@@ -127,11 +128,13 @@ def check(analysis: Analysis, facts: Facts, rubric: Rubric) -> CheckResult:
     target = target_reading_age(facts, rubric)
     long_share = long_units / units
     passive_share = passive_units / units
+    acronym_density = 100 * total_acronyms / total_words
     score = clamp(
         100
         - max(0.0, reading_age - target) * s.points_per_year_over
         - long_share * s.penalty_long_sentence_share
         - passive_share * s.penalty_passive_share
+        - min(s.max_acronym_penalty, acronym_density * s.penalty_per_acronym_per_100_words)
     )
     metrics: dict[str, float | int] = {
         "flesch_reading_ease": round(fre, 1),
@@ -145,6 +148,7 @@ def check(analysis: Analysis, facts: Facts, rubric: Rubric) -> CheckResult:
         "passive_sentences": passive_units,
         "long_sentence_share": round(long_share, 3),
         "passive_share": round(passive_share, 3),
+        "acronyms_per_100_words": round(acronym_density, 1),
     }
     gap = reading_age - target
     summary = (

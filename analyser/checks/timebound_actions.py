@@ -27,23 +27,27 @@ DIMENSION = "timebound_actions"
 # Verbs that describe a state, not something anyone will do ("you will live with", "you will be 16").
 STATE_VERBS = {
     "be", "live", "stay", "remain", "feel", "seem", "enjoy", "like", "love", "want", "know", "belong",
-    "need", "turn", "become", "hope", "wish", "understand", "prefer", "miss", "grow", "get", "benefit",
-    "deserve", "mean", "depend", "appear", "look", "sound",
+    "need", "turn", "become", "hope", "wish", "understand", "prefer", "miss", "grow", "benefit",
+    "deserve", "mean", "depend", "appear", "sound",
 }
 # "have" is an action only with an event ("will have her health assessment").
 EVENT_NOUNS = {
     "assessment", "check", "appointment", "review", "meeting", "session", "sessions", "visit", "visits",
     "time", "contact", "test", "medical", "health", "dental", "interview", "conversation", "course",
     "training", "therapy", "counselling", "referral", "check-up", "checkup", "call", "calls", "lesson",
-    "lessons", "support", "plan", "pep",
+    "lessons", "support", "plan", "pep", "tutor", "tutoring", "mentor", "advocate", "worker", "break",
+    "breaks", "holiday", "trip", "place", "chance", "opportunity", "say",
 }
 # Words introducing the child's own words or wishes: a cue inside them is not a commitment.
 REPORTED = re.compile(
-    r"\b(told (me|us|your \w+|the \w+)|you said|(he|she|they) said|said that|you asked|you wrote|"
-    r"would (like|love|prefer)|you want|(he|she) wants|you wish|you hope|you feel|you think|you thought|"
-    r"you were worried|in your words)\b",
+    r"\b(told (me|us|you|him|her|them|the \w+|your \w+)|said|says|asked|explained|shared|wrote|"
+    r"would (like|love|prefer)|wants?|wanted|wishes|wished|hopes?|hoped|feels?|felt|thinks?|thought|"
+    r"were worried|was worried|in (your|his|her|their) (own )?words|does not want|doesn't want|"
+    r"would rather)\b",
     re.I,
 )
+# The author's own clause after reported words ends the reported part: "You told me X, so I will ...".
+_NEW_CLAUSE = re.compile(r"([,;.]\s*(so|and|but|therefore|then)?\s+\w+|;\s*\w+|\.\s+\w+)", re.I)
 # Roles and relations that can own an action.
 ROLE_WORDS = {
     "sw", "social", "worker", "iro", "carer", "carers", "fc", "fcs", "mum", "mother", "dad", "father",
@@ -57,9 +61,12 @@ ROLE_WORDS = {
     "cafcass", "guardian", "landlord", "housing", "health", "professionals", "professional", "network",
     "everyone", "all", "partner", "partners", "friend", "grandparent", "home", "unit", "residential",
     "placement", "foster", "kinship", "stepdad", "stepmum", "step-dad", "step-mum", "siblings",
+    "nursery", "ssw", "iso", "tas", "ta", "senco", "hospital", "clinic", "dentist", "optician", "court",
+    "judge", "commissioning", "fostering", "adoption", "carer's", "carers'", "aunty", "grandma's",
 }
+PRONOUN_SUBJECTS = {"it", "this", "that", "there", "these", "those", "which", "what", "nothing", "anything", "something", "everything"}
 PERSON_PRONOUNS = {"i", "we", "you", "he", "she", "they"}
-NOT_OWNERS = {"it", "this", "that", "there", "these", "those", "which", "what", "plan", "review", "everything"}
+NOT_OWNERS = {"it", "this", "that", "there", "these", "those", "which", "what", "plan", "review", "everything", "nothing", "anything", "something", "transport", "contact", "referral", "assessment", "work", "support", "money", "time"}
 # Common imperative openings of an action bullet ("Book dental check by 3 May").
 ACTION_VERBS = {
     "arrange", "book", "complete", "refer", "make", "attend", "visit", "update", "write", "send", "apply",
@@ -75,6 +82,8 @@ ACTION_VERBS = {
 }
 MODAL_CUES = {"will", "shall", "'ll", "ll", "wo"}
 NEED_CUES = {"need", "needs", "must", "should", "ought"}
+_TO_CUES = {"is", "are", "has", "have", "going", "agreed", "asked", "expected", "responsible", "plans", "aims", "intends", "committed", "requested", "required"}
+_FINITE = {"VBD", "VBZ", "VBP", "MD"}
 _CLAUSE_BREAK = {",", ";", ":", "that", "so", "because", "once", "if", "when", "after", "while", "(", "–", "—", "-", "whilst", "where", "but", "as", "until", "which", "who"}
 _LEAD_SKIP = {"and", "also", "then", "therefore", "additionally", "furthermore", "now", "the", "in", "addition"}
 _TRAIL_SKIP = {"also", "now", "then", "still", "both", "all", "each", "again", "further", "jointly", "together"}
@@ -85,8 +94,9 @@ _HEADER_STATUS = re.compile(r"\b(status|progress|done|update|rag|complete[d]?|ou
 _EMPTY_CELL = re.compile(r"^\s*(|-+|–|n/?a|none|nil|\?+)\s*$", re.I)
 _POSSESSIVE = re.compile(r"('s|’s|'|’)$")
 _NUMBER = re.compile(r"\d|%|\b(one|two|three|four|five|six|seven|eight|nine|ten|twice|once)\b", re.I)
+# "Recommendation 2:", "Action:", "Plan:", "3.", "b)" before the action itself.
 _RECOMMENDATION_PREFIX = re.compile(
-    r"^\s*(?:(?:recommendation|rec|decision|action|agreed action|outcome)s?\s*\d*\s*[:.)-]\s*|\(?\d+[.)]\s*|[a-z][.)]\s+)",
+    r"^\s*(?:(?:recommendation|rec|decision|action|agreed action|outcome|plan|next steps?)s?\s*\d*\s*[:.)-]\s*|\(?\d+[.)]\s*|[a-z][.)]\s+)",
     re.I,
 )
 
@@ -109,6 +119,7 @@ class _Table:
     who_col: int | None = None
     when_col: int | None = None
     status_col: int | None = None
+    title: bool = False  # the first row is a title ("Action plan"), the header follows
 
 
 def _tag(t: "Token") -> str:
@@ -120,12 +131,15 @@ def _lemma(t: "Token") -> str:
 
 
 def _in_quotes(doc: "Doc", i: int) -> bool:
-    """True when token i sits inside quotation marks opened earlier in the unit."""
-    opens = 0
-    for t in doc[:i]:
-        if t.text in ('"', "“", "”"):
-            opens += 1
-    return opens % 2 == 1
+    """True when token i sits inside quotation marks (opened earlier, or closed later in a quote begun
+    in the previous unit: '... if someone helps."')."""
+    marks = [k for k, t in enumerate(doc) if t.text in ('"', "“", "”")]
+    opens = sum(1 for k in marks if k < i)
+    if opens % 2 == 1:
+        return True
+    if len(marks) % 2 == 1 and marks and marks[0] > i and doc[marks[0]].text in ('"', "”"):
+        return all(t.text not in ('"', "“") for t in doc[:i])
+    return False
 
 
 def _reported_before(unit: Unit, tok: "Token") -> bool:
@@ -136,9 +150,10 @@ def _reported_before(unit: Unit, tok: "Token") -> bool:
         pass
     if m is None:
         return False
-    # A new clause owned by the author ("..., so I will ...") ends the reported part.
-    between = before[m.end() :]
-    return not re.search(r"[,;.]\s*(so|and|but|therefore)?\s*(i|we)\b", between, re.I)
+    # "I said I will ..." is the author's own commitment.
+    if re.search(r"\b(i|we)\s+(have\s+)?$", before[: m.start()], re.I):
+        return False
+    return not _NEW_CLAUSE.search(before[m.end() :])
 
 
 def _next_verb(doc: "Doc", j: int, limit: int = 4) -> int:
@@ -162,8 +177,11 @@ def _resolve_main(doc: "Doc", v: int) -> tuple[int, bool, bool]:
     lemma = _lemma(doc[v])
     if lemma == "be":
         nxt = _next_verb(doc, v + 1, 3)
-        if nxt != -1 and _tag(doc[nxt]) == "VBN":
+        if nxt != -1 and _tag(doc[nxt]) in ("VBN", "VBD"):
             return nxt, True, True
+        # "will be mindful of", "will be available to": a (vague) commitment, not a state.
+        if v + 1 < len(doc) and doc[v + 1].lower_ in _COMMITTED_ADJECTIVES:
+            return v + 1, False, True
         return v, False, False  # copular or progressive: "will be 16", "will be living"
     if lemma == "continue" and v + 2 < len(doc) and doc[v + 1].lower_ == "to":
         inner = v + 2
@@ -184,55 +202,125 @@ def _resolve_main(doc: "Doc", v: int) -> tuple[int, bool, bool]:
 
 
 def _subject_tokens(doc: "Doc", cue: int) -> list["Token"]:
-    """The noun phrase before the cue, within its clause."""
+    """The noun phrase before the cue, within its clause; for 'Ms Adeyemi, your IRO, will ...' the name."""
     segments: list[list["Token"]] = [[]]
+    breaks: list[str] = []
+    depth = 0
     for t in doc[:cue]:
-        if t.lower_ in _CLAUSE_BREAK or t.text in _CLAUSE_BREAK:
+        if t.text == "(":
+            depth += 1
+        elif t.text == ")":
+            depth = max(0, depth - 1)
+        if depth == 0 and (t.lower_ in _CLAUSE_BREAK or t.text in _CLAUSE_BREAK or t.text in (".", "!")) and t.text != "(":
             segments.append([])
+            breaks.append(t.text)
         else:
             segments[-1].append(t)
-    subject: list["Token"] = []
-    for seg in reversed(segments):
+    # Walk back over comma-separated noun phrases (an appositive chain) to the clause start.
+    chain: list[list["Token"]] = []
+    k = len(segments) - 1
+    while k >= 0:
+        seg = _trim_subject(segments[k])
         if seg:
-            subject = seg
+            if any(_tag(t).startswith("VB") and t.lower_ not in ROLE_WORDS for t in seg):
+                if not chain:
+                    chain.append(seg)
+                break
+            chain.insert(0, seg)
+        if k == 0 or breaks[k - 1] != ",":
             break
+        k -= 1
+    if not chain:
+        return []
+    for seg in chain:
+        if _is_owner(_head_np(seg), None):
+            return _head_np(seg)
+    subject = chain[-1]
+    # If a verb sits inside, only the trailing noun phrase is the subject.
+    for j in range(len(subject) - 1, -1, -1):
+        if _tag(subject[j]).startswith("VB") and subject[j].lower_ not in ROLE_WORDS:
+            subject = subject[j + 1 :]
+            break
+    return _head_np(subject)
+
+
+def _trim_subject(subject: list["Token"]) -> list["Token"]:
     while subject and subject[0].lower_ in _LEAD_SKIP and len(subject) > 1:
         subject = subject[1:]
-    while subject and (subject[-1].lower_ in _TRAIL_SKIP or _tag(subject[-1]) in ("RB", "MD")):
+    while subject and (subject[-1].lower_ in _TRAIL_SKIP or (_tag(subject[-1]) in ("RB", "MD") and subject[-1].text.islower())):
         subject = subject[:-1]
-    # If a verb sits inside, only the trailing noun phrase is the subject.
-    for k in range(len(subject) - 1, -1, -1):
-        if _tag(subject[k]).startswith("VB") and subject[k].lower_ not in ROLE_WORDS:
-            subject = subject[k + 1 :]
-            break
     return subject
 
 
+# Things that head a subject but never do anything themselves ("Family time to increase").
+THING_HEADS = {
+    "time", "contact", "sessions", "session", "finding", "plan", "review", "assessment", "referral", "work",
+    "support", "therapy", "counselling", "funding", "transport", "arrangements", "arrangement", "visits",
+    "meeting", "meetings", "application", "report", "order", "matching", "placement", "accommodation",
+    "education", "health", "money", "it", "this", "that", "everything", "nothing", "rha", "iha", "pep",
+    "ehcp", "lsw", "planning", "intervention", "tuition", "medication", "appointment", "check",
+}
+
+
+def _head_token(tokens: list["Token"]) -> "Token | None":
+    """The last word of the noun phrase outside brackets: 'Jo (your social worker)' -> 'Jo'."""
+    depth = 0
+    head = None
+    for t in tokens:
+        if t.text == "(":
+            depth += 1
+        elif t.text == ")":
+            depth = max(0, depth - 1)
+        elif depth == 0 and (t.is_alpha or t.text.isalnum()) and _tag(t) != "POS":
+            head = t
+    return head
+
+
 def _is_owner(tokens: list["Token"], child_name: str | None) -> bool:
-    if not tokens:
+    """Does this noun phrase name someone who can act: a person, a role, a service, 'I', 'you'?"""
+    head = _head_token(tokens)
+    if head is None:
         return False
-    words = [t.lower_ for t in tokens]
-    if len(words) == 1 and words[0] in NOT_OWNERS:
+    word = _POSSESSIVE.sub("", head.lower_.strip("."))
+    if word in PERSON_PRONOUNS:
+        return True
+    if word in ROLE_WORDS:
+        return True
+    if word in THING_HEADS or word in NOT_OWNERS or word in PRONOUN_SUBJECTS:
         return False
-    if words[0] in NOT_OWNERS and len(words) <= 2:
-        return False
-    if any(w in PERSON_PRONOUNS for w in words):
+    if child_name and head.text == child_name:
         return True
-    if any(_POSSESSIVE.sub("", w.strip(".")) in ROLE_WORDS for w in words):
-        return True
-    if child_name and any(t.text == child_name for t in tokens):
-        return True
-    # A capitalised name that is not the first word of the unit, or a title ("Ms Okafor").
-    return any(
-        t.text[:1].isupper() and t.is_alpha and (_tag(t) in ("NNP", "NNPS") or t.i > 0) and t.lower_ not in NOT_OWNERS
-        for t in tokens
-    )
+    # A name: capitalised and not a common noun ("Grace", "Ms Okafor", "Mr & Mrs Grant").
+    if head.text[:1].isupper() and head.is_alpha and _tag(head) in ("NNP", "NNPS", "NN", "NNS"):
+        return _tag(head) in ("NNP", "NNPS") or head.i > 0 or len(tokens) == 1 or head.text.isupper()
+    return False
 
 
 def _span_text(unit: Unit, tokens: list["Token"]) -> tuple[int, int, str]:
     s = tokens[0].idx
     e = tokens[-1].idx + len(tokens[-1].text)
     return s, e, unit.text[s:e]
+
+
+def _clause_start(doc: "Doc", start_tok: int, i: int) -> int:
+    """Index just after the last strong clause break (';', ':', a dash) before token i."""
+    k = start_tok
+    depth = 0
+    for j in range(start_tok, i):
+        if doc[j].text == "(":
+            depth += 1
+        elif doc[j].text == ")":
+            depth = max(0, depth - 1)
+        elif doc[j].text in (";", ":", "–", "—") or (doc[j].text == "-" and doc[j].whitespace_):
+            k = j + 1
+        elif doc[j].text == "," and depth == 0 and _TIME_LEAD.match(doc[k].lower_ if k < i else ""):
+            k = j + 1  # "Within 10 working days, life story work to be completed."
+    return k
+
+
+def _verb_like(t: "Token") -> bool:
+    """Tagged as a verb, or a known action verb the tagger missed in terse minutes ('SW to present')."""
+    return _tag(t) in ("VB", "VBP") or (t.lower_ in ACTION_VERBS and t.text.islower())
 
 
 def _find_cue(unit: Unit, in_action_section: bool) -> _Cue | None:
@@ -248,8 +336,8 @@ def _find_cue(unit: Unit, in_action_section: bool) -> _Cue | None:
             start_tok += 1
     n = len(doc)
     # "That the social worker completes ..." (review recommendations).
-    if start_tok < n and doc[start_tok].lower_ == "that":
-        for k in range(start_tok + 1, min(n, start_tok + 10)):
+    if start_tok + 2 < n and doc[start_tok].lower_ == "that" and not _tag(doc[start_tok + 1]).startswith("VB") and doc[start_tok + 1].lower_ not in MODAL_CUES:
+        for k in range(start_tok + 2, min(n, start_tok + 10)):
             tag = _tag(doc[k])
             if tag in ("VBZ", "VBP", "VB") or doc[k].lower_ in MODAL_CUES | NEED_CUES:
                 if doc[k].lower_ in MODAL_CUES | NEED_CUES:
@@ -262,12 +350,12 @@ def _find_cue(unit: Unit, in_action_section: bool) -> _Cue | None:
     for i in range(start_tok, n):
         tok = doc[i]
         low = tok.lower_
-        if low not in _LOOP_CUES:  # nothing below fires on other words: skip the costly quote/speech tests
+        if low not in MODAL_CUES and low not in NEED_CUES and low != "to":
             continue
         if _in_quotes(doc, i) or _reported_before(unit, tok):
             continue
         if low in MODAL_CUES and _tag(tok) == "MD":
-            if _negated(doc, i):
+            if _negated(doc, i) or (i > 0 and doc[i - 1].lower_ in ("which", "who", "whom")):
                 continue
             v = _next_verb(doc, i + 1)
             if v == -1:
@@ -276,10 +364,10 @@ def _find_cue(unit: Unit, in_action_section: bool) -> _Cue | None:
             if ok:
                 return _Cue(i, main, passive=passive)
             continue
-        if low in NEED_CUES and (_tag(tok) in ("MD", "VBZ", "VBP") or low in ("need", "needs")):
+        if low in NEED_CUES and _tag(tok) in ("MD", "VBZ", "VBP", "VB"):
             if low in ("need", "needs") and not (i + 1 < n and doc[i + 1].lower_ == "to"):
                 continue
-            if _negated(doc, i) or (i + 1 < n and doc[i + 1].lower_ == "have"):
+            if _negated(doc, i) or (i + 1 < n and doc[i + 1].lower_ == "have") or (i > 0 and doc[i - 1].lower_ in ("not", "n't")):
                 continue
             j = i + 2 if low in ("need", "needs") else i + 1
             v = _next_verb(doc, j)
@@ -291,53 +379,137 @@ def _find_cue(unit: Unit, in_action_section: bool) -> _Cue | None:
             continue
         if low == "to" and i + 1 < n:
             prev = doc[i - 1].lower_ if i > 0 else ""
-            nxt = doc[i + 1]
             # "is to", "are to", "has to", "going to", "agreed to", "asked to", "expected to"
-            if prev in ("is", "are", "has", "have", "going", "agreed", "asked", "expected", "responsible", "plans", "aims", "intends", "committed"):
-                if prev in ("has", "have") and i >= 2 and doc[i - 2].lower_ in ("will",):
-                    pass
-                if prev == "agreed" and i >= 2 and doc[i - 2].lower_ == "have":
-                    pass
+            if prev in _TO_CUES:
+                aux = i - 1
+                if prev == "going" and i >= 2:
+                    aux = i - 2
+                # "was going to", "were asked to", "did not have to": past or negated, not a commitment.
+                if aux >= 1 and doc[aux].lower_ not in ("is", "are", "am", "has", "have") and doc[aux - 1].lower_ in ("was", "were", "had", "not", "n't"):
+                    continue
+                if doc[aux].lower_ in ("was", "were") or (aux >= 1 and doc[aux - 1].lower_ in ("not", "n't", "never")):
+                    continue
+                # "You agreed to meet ..." is a past agreement; "Mum has agreed to ..." is a commitment.
+                if prev in ("agreed", "asked", "expected", "requested", "required") and not (
+                    aux >= 1 and doc[aux - 1].lower_ in ("has", "have", "is", "are", "been", "'s", "am")
+                ):
+                    continue
                 v = _next_verb(doc, i + 1, 2)
                 if v != -1 and _tag(doc[v]) == "VB":
                     main, passive, ok = _resolve_main(doc, v)
                     if ok:
-                        return _Cue(i, main, passive=passive)
+                        # The subject sits before the whole auxiliary chain: "Mum has (been) asked to ...".
+                        while aux >= 1 and doc[aux - 1].lower_ in ("has", "have", "is", "are", "am", "been", "'s", "being"):
+                            aux -= 1
+                        return _Cue(aux, main, passive=passive)
                 continue
-            # "SW to complete ...": a subject then a bare infinitive, at the start of the unit or clause.
-            if _tag(nxt) == "VB" and i > start_tok:
-                before = doc[start_tok:i]
-                if all(_tag(t) in ("NNP", "NNPS", "NN", "NNS", "DT", "PRP$", "CC", "POS", "HYPH", "JJ", "-LRB-", "-RRB-", ",", "PRP") or t.lower_ in ROLE_WORDS for t in before):
-                    main, passive, ok = _resolve_main(doc, i + 1)
-                    if ok or _lemma(doc[i + 1]) == "be":
-                        if _lemma(doc[i + 1]) == "be":
-                            v2 = _next_verb(doc, i + 2, 2)
-                            if v2 == -1 or _tag(doc[v2]) != "VBN":
-                                continue
-                            return _Cue(i, v2, passive=True, infinitive_subject=True)
-                        return _Cue(i, main, passive=passive, infinitive_subject=True)
-        # "... to be completed by ..." with no subject: a passive requirement.
-        if low == "to" and i + 2 < n and doc[i + 1].lower_ == "be" and _tag(doc[i + 2]) == "VBN" and i == start_tok + 0:
-            return _Cue(i, i + 2, passive=True, infinitive_subject=True)
+            # "too young to attend", "able to", "old enough to": not a commitment.
+            if prev in ("enough", "able", "unable", "young", "old", "ready", "keen", "happy", "want", "wants", "like", "likes", "love") or (
+                i >= 2 and doc[i - 2].lower_ == "too"
+            ):
+                continue
+            # "SW to complete ...", "Referral to be made ...": a subject, then an infinitive, with no
+            # finite verb before it in the clause (so "you want to go" and "went to school" are not cues).
+            first = _clause_start(doc, start_tok, i)
+            if i == first:
+                continue
+            before = doc[first:i]
+            if any(_tag(t) in _FINITE for t in before) or any(_tag(t) == "VBD" for t in before):
+                continue
+            depth = 0
+            bad_punct = False
+            for t in before:
+                if t.text == "(":
+                    depth += 1
+                elif t.text == ")":
+                    depth = max(0, depth - 1)
+                elif t.is_punct and depth == 0 and t.text not in ("'", "’", "-"):
+                    bad_punct = True
+            if bad_punct:
+                continue
+            nxt = doc[i + 1]
+            if _lemma(nxt) == "be" and nxt.lower_ == "be":
+                v2 = _next_verb(doc, i + 2, 2)
+                if v2 != -1 and _tag(doc[v2]) in ("VBN", "VBD") and not _finite_after(doc, v2 + 1):
+                    return _Cue(i, v2, passive=True, infinitive_subject=True)
+                continue
+            head = _head_np(list(before))
+            owner_like = _is_owner(head, None)
+            if owner_like:
+                if not (_verb_like(nxt) or (nxt.is_alpha and nxt.text.islower() and _tag(nxt) not in ("DT", "PRP", "PRP$", "CD", "IN"))):
+                    continue
+            else:
+                # "Family time to increase": a thing as subject needs a clear verb, a noun head, and no
+                # finite verb after it ("The application to discharge the order was meant ...").
+                if _tag(nxt) not in ("VB", "VBP") or not head or _tag(head[-1]) not in ("NN", "NNS", "NNP", "NNPS", "VBG"):
+                    continue
+                if head[-1].lower_ in PRONOUN_SUBJECTS or _finite_after(doc, i + 2):
+                    continue
+            main, passive, ok = _resolve_main(doc, i + 1)
+            if not ok and _lemma(nxt) in ("stay", "remain", "continue") and _has_time(unit.text):
+                ok = True  # "Family time to stay every Tuesday": an arrangement with a when
+            if ok:
+                return _Cue(i, main, passive=passive, infinitive_subject=True)
     # Imperatives ("Book the dental check by 3 May", "To complete the PEP") in bullets, rows, action sections.
     if unit.kind in ("bullet", "table_row") or in_action_section:
         k = start_tok
-        if k < n and doc[k].lower_ == "to" and k + 1 < n:
+        if k < n and doc[k].lower_ in ("to", "please") and k + 1 < n:
             k += 1
         if k < n:
-            first = doc[k]
-            if first.lower_ in ACTION_VERBS and _tag(first) in ("VB", "VBP", "NN", "NNP") and not first.text.isupper():
+            first_tok = doc[k]
+            if first_tok.lower_ in ACTION_VERBS and _tag(first_tok) in ("VB", "VBP", "NN", "NNP") and not first_tok.text.isupper():
                 nxt = doc[k + 1] if k + 1 < n else None
-                # "Contact with mum" is a noun phrase, not an imperative.
-                if nxt is not None and nxt.lower_ in ("with", "is", "was", "has", "have", "are", "were", "will"):
+                # "Contact with mum", "Plan: ...", "Review in 6 months" are noun phrases, not imperatives.
+                if nxt is None or nxt.is_punct or nxt.lower_ in ("is", "was", "has", "have", "are", "were", "will", "in", "of", "for", "date"):
                     return None
+                # "Contact with mum" is a noun phrase; "Liaise with school" is an instruction.
+                if nxt.lower_ == "with" and first_tok.lower_ not in _WITH_VERBS:
+                    return None
+                if _tag(first_tok) in ("NN", "NNP") and _tag(nxt) not in ("DT", "PRP", "PRP$", "NNP", "NNPS", "JJ", "CD", "RP", "IN"):
+                    return None
+                if sum(1 for t in doc[k:] if t.is_alpha) < 3:
+                    return None  # "Take care," is a sign-off
                 return _Cue(k, k, imperative=True)
+    if start_tok + 1 < n and doc[start_tok].lower_ == "please" and _tag(doc[start_tok + 1]) == "VB":
+        return _Cue(start_tok + 1, start_tok + 1, imperative=True)
     return None
 
 
-_TAGGED_CUES = MODAL_CUES | NEED_CUES | {"to", "that"}
-# The words the cue loop in _find_cue acts on; keep in step with its branches.
-_LOOP_CUES = MODAL_CUES | NEED_CUES | {"to"}
+_COMMITTED_ADJECTIVES = {"mindful", "available", "responsible", "accountable", "aware", "supportive", "vigilant"}
+_TIME_LEAD = re.compile(r"^(by|within|on|before|from|in|after|during|no|over|until|at)$")
+_WITH_VERBS = {"liaise", "work", "engage", "meet", "speak", "talk", "agree", "check", "follow", "keep", "deal", "help", "share", "discuss", "link", "consult"}
+_TIME_HINT = re.compile(r"\b(every|each|weekly|fortnightly|monthly|daily|termly|once|twice|by|until|from|on)\b|\d", re.I)
+
+
+def _finite_after(doc: "Doc", j: int) -> bool:
+    """A finite verb later in the same clause (before if/when/because/so/','/';')."""
+    for t in doc[j:]:
+        if t.lower_ in ("if", "when", "because", "so", "once", "unless", "until", "and", "but", "before", "after", "while", "as", "whether") or t.text in (",", ";", ":", "("):
+            return False
+        # VBD is often a mis-tagged participle ("3x weekly supervised"); only past "be" counts.
+        if _tag(t) in ("VBZ", "VBP", "MD") or t.lower_ in ("was", "were"):
+            return True
+    return False
+
+
+def _has_time(text: str) -> bool:
+    return bool(_TIME_HINT.search(text))
+
+
+def _head_np(tokens: list["Token"]) -> list["Token"]:
+    """The head of a subject noun phrase: 'Family time with Mum' -> 'Family time'."""
+    depth = 0
+    for k, t in enumerate(tokens):
+        if t.text == "(":
+            depth += 1
+        elif t.text == ")":
+            depth = max(0, depth - 1)
+        elif depth == 0 and k > 0 and t.lower_ in ("with", "between", "of", "for", "at", "in", "from", "about", "to", "on"):
+            return tokens[:k]
+    return tokens
+
+
+_TAGGED_CUES = MODAL_CUES | NEED_CUES | {"to", "that", "please"}
 
 
 @wants_tags(DIMENSION)
@@ -372,14 +544,39 @@ def _passive_agent(unit: Unit, doc: "Doc", cue: _Cue, deadline: dates.DateMentio
 
 
 def _owner_from_suffix(unit: Unit) -> tuple[int, int, str] | None:
-    """Owners written after the action: '... (SW)', '... - Mum', 'Lead: IRO'."""
-    m = re.search(r"(?:\(|[-–—]\s*|\b(?:lead|owner|responsible|who)\s*:\s*)([A-Z][\w .'’/&]{1,40}?)\)?\s*[.;]?\s*$", unit.text)
+    """Owners written after the action: '... (SW)', '... (Priya Shah).', '... - Mum', 'Lead: IRO'."""
+    m = re.search(r"(\(|[-–—]\s*|\b(?:lead|owner|responsible|who)\s*:\s*)([A-Z][\w .'’/&]{1,40}?)\)?\s*[.;]?\s*$", unit.text)
     if m:
-        value = m.group(1).strip()
+        value = m.group(2).strip()
         low = value.lower()
+        words = value.split()
         if any(_POSSESSIVE.sub("", w.strip(".")) in ROLE_WORDS for w in low.split()) or re.match(r"^(mr|mrs|ms|miss|dr)\b", low):
-            return m.start(1), m.start(1) + len(value), value
+            return m.start(2), m.start(2) + len(value), value
+        # "(Priya Shah)": a capitalised name in brackets.
+        if m.group(1) == "(" and 1 <= len(words) <= 3 and all(w[:1].isupper() for w in words) and not _dates_like(value):
+            return m.start(2), m.start(2) + len(value), value
     return None
+
+
+def _dates_like(value: str) -> bool:
+    return bool(dates.find_dates(value)) or bool(re.search(r"\d", value))
+
+
+def _read_header(table: _Table, cells: list[str]) -> None:
+    """Which columns hold the action, who, when and status, from the header row's words."""
+    for c, cell in enumerate(cells):
+        if len(cell) > 40:
+            continue
+        if table.who_col is None and _HEADER_WHO.search(cell):
+            table.who_col = c
+        elif table.when_col is None and _HEADER_WHEN.search(cell):
+            table.when_col = c
+        elif table.status_col is None and _HEADER_STATUS.search(cell) and table.action_col is not None:
+            table.status_col = c
+        elif table.action_col is None and _HEADER_ACTION.search(cell):
+            table.action_col = c
+    if table.action_col is None and (table.who_col is not None or table.when_col is not None):
+        table.action_col = 0 if table.who_col != 0 else None
 
 
 def _table_index(analysis: Analysis) -> dict[int, _Table]:
@@ -392,22 +589,17 @@ def _table_index(analysis: Analysis) -> dict[int, _Table]:
         if b.kind != "table_row":
             current = None
             continue
-        if current is None:
+        cells = [text[s:e] for s, e in b.cells] if b.cells else [text[b.start : b.end]]
+        title_row = sum(1 for c in cells if c.strip()) <= 1 and len(" ".join(cells).split()) <= 8
+        if current is not None and not current.rows and current.title and current.header == i - 1 and not title_row:
+            # The row after a title row ("Action plan") is the real header.
             current = _Table(header=i)
-            cells = [text[s:e] for s, e in b.cells] if b.cells else [text[b.start : b.end]]
-            for c, cell in enumerate(cells):
-                if len(cell) > 40:
-                    continue
-                if current.who_col is None and _HEADER_WHO.search(cell):
-                    current.who_col = c
-                elif current.when_col is None and _HEADER_WHEN.search(cell):
-                    current.when_col = c
-                elif current.status_col is None and _HEADER_STATUS.search(cell) and current.action_col is not None:
-                    current.status_col = c
-                elif current.action_col is None and _HEADER_ACTION.search(cell):
-                    current.action_col = c
-            if current.action_col is None and (current.who_col is not None or current.when_col is not None):
-                current.action_col = 0 if current.who_col != 0 else None
+            tables[i - 1] = current
+            _read_header(current, cells)
+        elif current is None:
+            current = _Table(header=i, title=title_row)
+            if not title_row:
+                _read_header(current, cells)
         else:
             current.rows.append(i)
         tables[i] = current
@@ -451,9 +643,13 @@ def _table_action(analysis: Analysis, unit: Unit, table: _Table, facts: Facts, r
     a_s, a_e = block.cells[table.action_col]
     if _EMPTY_CELL.match(text[a_s:a_e]):
         return None
+    # A row reporting progress ("Done 18/07/2024", "Not done", "Partly") reviews an earlier action.
+    for c, (s, e) in enumerate(block.cells):
+        if c != table.action_col and _CELL_STATUS.match(text[s:e]):
+            return None
     if table.status_col is not None and table.status_col < len(block.cells):
         s, e = block.cells[table.status_col]
-        if re.match(r"^\s*(done|completed?|achieved|closed)\b", text[s:e], re.I):
+        if text[s:e].strip() and not _EMPTY_CELL.match(text[s:e]):
             return None
     owner = None
     if table.who_col is not None and table.who_col < len(block.cells):
@@ -493,7 +689,75 @@ def _strip_span(text: str, span: tuple[int, int] | None) -> str:
     return text[: span[0]] + text[span[1] :]
 
 
-def _unit_action(unit: Unit, facts: Facts, rubric: Rubric, in_action_section: bool) -> _Draft | None:
+# Progress on earlier decisions ("PEP to be held - done 12/01/24", "| Not done"): reported, not planned.
+_STATUS = re.compile(
+    r"(?:^|[-–—:;|(]\s*)(?:not\s+)?(?:done|completed?|achieved|not started|started|in progress|partly|partially|"
+    r"happened|took place|outstanding|continues|being progressed|underway|on track)\b(?!\s+(?:by|within|before|on or)\b)"
+    r"|(?<!be )(?<!been )\b(?:done|completed)\s+(?:on\s+)?\d{1,2}[/.]",
+    re.I,
+)
+# A unit that is only a progress note ("Done.", "In progress.") marks the unit before it as reported.
+_STATUS_ONLY = re.compile(
+    r"^\W*(?:(?:not\s+)?(?:done|completed|achieved|started|in progress|partly(?: done)?|partially|outstanding|"
+    r"continues|being progressed|underway|on track|ongoing)|complete|not complete)\b"
+    r"(?:\s*(?:on\s+)?[\d/.]+|\s*[-–—:,;(].{0,80})?[.!]?\s*$",
+    re.I,
+)
+# Sections that report on the last review's decisions rather than plan new ones.
+_PROGRESS_SECTION = re.compile(
+    r"\b(previous|last|earlier)\s+(review'?s?\s+)?(decisions?|recommendations?|actions?|review|plan)|"
+    r"since (your|the|his|her|their) last|progress (on|against|since|with)|update on (the )?(previous|last)|"
+    r"what happened since|actions? from (the )?last|review of (the )?(previous|last)",
+    re.I,
+)
+_CELL_STATUS = re.compile(r"^\s*(not\s+)?(done|completed|achieved|started|partly|partially|closed|in progress)\b", re.I)
+_CONDITIONAL = re.compile(r"^\s*(if|should|in the event|unless|were|where|in case)\b", re.I)
+_CONTINGENCY_SECTION = re.compile(r"contingen|parallel plan|if things change|plan b\b|back-?up plan|what happens if|if (this|the) plan", re.I)
+# Passives that describe, not commit: "arrangements should be maintained", "needs continue to be met".
+_DESCRIPTIVE_PASSIVES = {"maintain", "meet", "note", "record", "report", "discuss", "acknowledge", "understand",
+                         "recognise", "recognize", "remind", "view", "treat", "regard", "welcome", "praise", "base", "see"}
+# "The IRO's job is to check ...": a definition, not an action.
+_DEFINITION_HEADS = {"job", "role", "aim", "purpose", "hope", "view", "wish", "goal", "intention", "idea", "point", "task"}
+_REVIEW_DATE_STATEMENT = re.compile(r"\b(review|meeting|conference)\b", re.I)
+
+
+def _excluded(unit: Unit, cue: _Cue, heading: str, owner_found: bool, has_deadline: bool) -> bool:
+    """Units that look like actions but are not commitments in the plan."""
+    if _STATUS.search(unit.text):
+        return True
+    if heading and _PROGRESS_SECTION.search(heading):
+        return True
+    prefix = _RECOMMENDATION_PREFIX.match(unit.text)
+    body = unit.text[prefix.end() :] if prefix else unit.text
+    conditional = bool(_CONDITIONAL.match(body)) or bool(re.search(r"\bwould\b", body, re.I))
+    # A contingency plan says what would happen; a dated, owned task in it is still an action.
+    if heading and _CONTINGENCY_SECTION.search(heading) and (conditional or not owner_found or not has_deadline):
+        return True
+    if conditional and (cue.passive or not owner_found):
+        return True
+    doc = unit.doc
+    if doc is not None and 0 <= cue.verb < len(doc):
+        lemma = _lemma(doc[cue.verb])
+        # "The next review will be held on 5 May": a date, not an action.
+        if lemma == "meet" and re.search(r"\bnext (\w+ ){0,2}(review|meeting)\b|\bmeet again\b", unit.text, re.I):
+            return True
+        if cue.passive and lemma in _DESCRIPTIVE_PASSIVES:
+            return True
+        if lemma in ("hold", "schedule", "take") and _REVIEW_DATE_STATEMENT.search(unit.text) and cue.passive or (
+            lemma == "take" and "place" in unit.text.lower() and _REVIEW_DATE_STATEMENT.search(unit.text)
+        ):
+            return True
+        # "Placement to continue": nothing will be done.
+        if lemma == "continue" and (cue.verb + 1 >= len(doc) or doc[cue.verb + 1].is_punct) and not _has_time(unit.text):
+            return True
+        # "When we will look at this plan again: 06/05/2025": a labelled field, not an action.
+        colon = unit.text.find(":")
+        if colon > 0 and doc[cue.verb].idx < colon and len(unit.text[colon + 1 :].split()) <= 4:
+            return True
+    return False
+
+
+def _unit_action(unit: Unit, facts: Facts, rubric: Rubric, in_action_section: bool, heading: str = "") -> _Draft | None:
     cue = _find_cue(unit, in_action_section)
     if cue is None or unit.doc is None:
         return None
@@ -508,16 +772,29 @@ def _unit_action(unit: Unit, facts: Facts, rubric: Rubric, in_action_section: bo
             owner_tokens = list(doc[first + 1 : cue.index])
         else:
             owner_tokens = _subject_tokens(doc, cue.index)
-        if cue.passive and not cue.infinitive_subject or (cue.passive and not _is_owner(owner_tokens, facts.child_name)):
+        head = _head_token(owner_tokens)
+        # "It should be noted that ...", "What will happen next", "This will help you": no one acts.
+        if head is not None and head.lower_ in PRONOUN_SUBJECTS and not cue.that_clause:
+            return None
+        if head is not None and head.lower_ in _DEFINITION_HEADS:
+            return None
+        # "Talking to someone will help": a thing does something, with no when; a forecast, not an action.
+        if (not cue.passive and not cue.infinitive_subject and not cue.that_clause and found is None
+                and not _is_owner(owner_tokens, facts.child_name)):
+            return None
+        if cue.passive:
+            # The grammatical subject of a passive is what is done, not who does it: "by X" names the owner.
             owner_tokens = _passive_agent(unit, doc, cue, found)
     owner = None
     if owner_tokens and _is_owner(owner_tokens, facts.child_name):
         s, e, t = _span_text(unit, owner_tokens)
         owner = (unit.start + s, unit.start + e, t)
-    elif cue.imperative or cue.passive:
+    else:
         suffix = _owner_from_suffix(unit)
         if suffix:
             owner = (unit.start + suffix[0], unit.start + suffix[1], suffix[2])
+    if _excluded(unit, cue, heading, owner is not None, found is not None):
+        return None
     vague = [(unit.start + a, unit.start + b, t) for a, b, t in dates.find_vague_timescales(unit.text, rubric.lexicons.vague_timescales)]
     verb = None
     if 0 <= cue.verb < len(doc):
@@ -566,15 +843,19 @@ def check(analysis: Analysis, facts: Facts, rubric: Rubric) -> CheckResult:
         if unit.kind == "table_row":
             table = tables.get(unit.block)
             if table is not None and _is_action_table(table):
-                if unit.block == table.header:
-                    continue
+                if unit.block <= table.header:
+                    continue  # the header row, or a title row above it
                 draft = _table_action(analysis, unit, table, facts, rubric)
                 if draft is not None:
                     drafts.append(draft)
                 continue
         heading = text[blocks[unit.section].start : blocks[unit.section].end] if unit.section >= 0 else ""
+        # "Jo to update the plan by 20 April. In progress.": the note reports on the action before it.
+        if _STATUS_ONLY.match(unit.text) and drafts and drafts[-1].end <= unit.start and not text[drafts[-1].end : unit.start].count("\n\n"):
+            drafts.pop()
+            continue
         in_action_section = bool(heading and _ACTION_SECTION.search(heading))
-        draft = _unit_action(unit, facts, rubric, in_action_section)
+        draft = _unit_action(unit, facts, rubric, in_action_section, heading)
         if draft is not None:
             drafts.append(draft)
 
@@ -650,6 +931,7 @@ def check(analysis: Analysis, facts: Facts, rubric: Rubric) -> CheckResult:
             problems=problems,
         ))
 
+    analysis.extras["actions"] = actions  # plan detail reads them: one detection, shared
     n = len(actions)
     timebound_n = sum(a.timebound for a in actions)
     owned = sum(a.owner is not None for a in actions)

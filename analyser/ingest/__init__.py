@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import os
+import stat
 from pathlib import Path, PureWindowsPath
 
 from analyser.document import Document
@@ -90,8 +91,10 @@ def load_file(path: str | os.PathLike, *, max_bytes: int = DEFAULT_MAX_BYTES) ->
         raise IngestError(name, "file not found") from None
     except OSError:
         raise IngestError(name, "cannot read the file") from None
-    if p.is_dir():
+    if stat.S_ISDIR(st.st_mode):
         raise IngestError(name, "is a folder, not a file")
+    if not stat.S_ISREG(st.st_mode):  # a pipe or device could block or never end
+        raise IngestError(name, "is not a regular file")
     suffix = p.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         raise IngestError(name, _unsupported(suffix))

@@ -26,7 +26,7 @@ import zipfile
 from analyser.document import CELL_SEPARATOR, Block, Document
 
 from .errors import IngestError
-from .text import BULLET, HEAD, NUM, TEXT, TITLEC, _classify, _row_block, _trim, validate
+from .text import BULLET, HEAD, NUM, SENTC, TEXT, TITLEC, _classify, _row_block, _trim, validate
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024
@@ -407,6 +407,6 @@ def _para_block(text: str, u: _Unit, nxt: _Unit | None, last_num: int | None) ->
     if info.cls == HEAD:
         return Block("heading", info.cs, info.ce, level=info.level)
     # A short, wholly bold line in Normal style is how many templates mark a heading.
-    if u.bold and info.cls in (TEXT, TITLEC) and info.words <= 10 and text[u.end - 1] not in ".,;!":
+    if u.bold and info.cls in (TEXT, TITLEC, SENTC) and info.words <= 10 and text[u.end - 1] not in ".,;!":
         return Block("heading", u.start, u.end)
     return Block("paragraph", u.start, u.end)

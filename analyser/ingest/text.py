@@ -1,9 +1,26 @@
 """Plain text -> Document: newline normalisation, byte decoding, block splitting, sanity checks.
 
-The block splitter is line based and runs on every record of large batches, so it does one pass of
-cheap per-line classification (regexes compiled once) and one pass that uses a little context
-(previous/next line) to settle the ambiguous cases (numbered headings vs numbered items, Title Case
-headings vs wrapped prose, bullet continuation lines).
+Extracted text for .txt/.md/strings is the input with a leading BOM removed and ``\r\n``/``\r``
+turned into ``\n``; nothing else changes. Blocks are trimmed spans of that text:
+
+- heading: ``#``..``######`` lines (span excludes the #s), setext (``===``/``---`` underline),
+  a wholly ``**bold**`` short line (span excludes the asterisks), short lines ending in ``:``,
+  short ALL-CAPS lines (not ``KEY: value`` fields), numbered titles ("3. Health", "4.1 Physical
+  health", "Section 4 - Education"; the span keeps the number), a short Title Case line after a
+  blank line or a finished sentence, and a short sentence-case line ("Where you live") between a
+  blank line and its content that has no action words (will/to/by/ASAP/...) or digits.
+- bullet: ``- * + • ◦ ▪ – ·`` (and Word's pasted glyphs), ``1.``/``1)``, ``(a)``/``a)``/``i.``
+  items; the span excludes the marker and takes in wrapped continuation lines (indented, or
+  starting lowercase). A numbered line is a bullet when it is part of a running list (the
+  previous item was n-1 or the next is n+1) or does not look like a title.
+- table_row: markdown pipe rows (the ``|---|`` separator is no block), lines containing " | ",
+  and runs of 2+ consecutive tab-separated lines; ``cells`` are trimmed cell spans (empty cells
+  are kept as zero-length spans so columns line up); the row spans first to last non-empty cell.
+- paragraph: everything else; consecutive lines form one paragraph, except that each
+  ``Key: value`` line ("Name: Amira Khan") is its own paragraph.
+
+The splitter runs on every record of large batches: one pass of per-line classification (regexes
+compiled once) and one pass that looks at neighbouring lines to settle the ambiguous cases.
 """
 
 from __future__ import annotations
@@ -66,7 +83,7 @@ def decode_text_bytes(data: bytes, source: str) -> str:
 # Line classification
 # ---------------------------------------------------------------------------------------------
 
-BLANK, TEXT, KV, HEAD, BULLET, NUM, PIPE, SEP, RULE, TABC, TITLEC = range(11)
+BLANK, TEXT, KV, HEAD, BULLET, NUM, PIPE, SEP, RULE, TABC, TITLEC, SENTC = range(12)
 
 # Bullet glyphs. "-", "*", "+" need a space after them (so "-5" or "**bold**" are not bullets);
 # the typographic glyphs may be glued to the text. \uf0b7/\uf0a7/\uf0d8 are Word's Symbol/Wingdings
@@ -90,12 +107,20 @@ _SECTION_RE = re.compile(
 )
 _ATX_RE = re.compile(r"(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
 _BOLD_RE = re.compile(r"(\*\*|__)([^*_].*?)\1[ \t]*:?")
-# "Name: Amira Khan", "Date of review: 02/11/2024": a short capitalised key, a colon, a value.
-_KV_RE = re.compile(r"([A-Z][A-Za-z0-9'’/()&,.\- ]{0,40}?)[ \t]*:[ \t]+(?=\S)")
+# "Name: Amira Khan", "Date of review: 02/11/2024", "**Date of plan:** 21 October 2024": a short
+# capitalised key (optionally bold), a colon, a value.
+_KV_RE = re.compile(
+    r"(?:\*\*|__)?([A-Z][A-Za-z0-9'’/()&,.\- ]{0,40}?)[ \t]*(?:\*\*|__)?:(?:\*\*|__)?[ \t]+(?=\S)"
+)
 _UNESCAPED_PIPE_RE = re.compile(r"(?<!\\)\|")
 _TAB_SPLIT_RE = re.compile(r"\t+")
 # Words that make a short numbered line an action rather than a section title.
 _ACTION_WORD_RE = re.compile(r"\b(?:will|must|should|shall|by|within|to be)\b")
+# ...and that stop a short sentence-case line ("Where you live") being taken as a heading: terse
+# actions without full stops ("Mum to ring school", "SW visit ASAP") must stay text.
+_SENT_ACTION_RE = re.compile(r"\b(?:will|must|should|shall|by|within|to|needs?|asap|ASAP|TBC|tbc)\b|\d")
+# A line ending in one of these is a wrapped sentence, not a heading ("Amira lives with her").
+_DANGLING_WORDS = frozenset("and or but the a an her his their my your our that".split())
 _SMALL_WORDS = frozenset(
     "a an and the of to in on for with at by from or as into vs via per &".split()
 )
@@ -222,14 +247,13 @@ def _classify(text: str, ls: int, le: int) -> _Line:
     if first in "*_" and s[:2] in ("**", "__"):
         m = _BOLD_RE.fullmatch(s)
         if m and len(m.group(2).split()) <= 10 and not m.group(2).rstrip().endswith("."):
-            inner_s = cs + m.start(2)
-            inner = m.group(2)
-            inner_e = inner_s + len(inner.rstrip())
-            return _Line(HEAD, inner_s, inner_e, cs, 0, indent=indent, words=nw)
-    if nw <= 8 and s.upper() == s and sum(c.isalpha() for c in s) >= 3:
-        # ALL-CAPS title, unless it is a "DOB: 01/02/2015" style field
+            inner_s, inner_e = _trim(text, cs + m.start(2), cs + m.end(2))
+            if inner_s < inner_e:
+                return _Line(HEAD, inner_s, inner_e, cs, 0, indent=indent, words=nw)
+    if nw <= 12 and s.upper() == s and sum(c.isalpha() for c in s) >= 3:
+        # ALL-CAPS title, unless it is a "DOB: 01/02/2015" / "IRO: K SANDHU" style field
         key, colon, value = s.partition(":")
-        if not (colon and value.strip() and any(c.isdigit() for c in value)):
+        if not (colon and value.strip()):
             return mk(HEAD)
     m = _KV_RE.match(s)
     if m and len(m.group(1).split()) <= 5:
@@ -238,8 +262,12 @@ def _classify(text: str, ls: int, le: int) -> _Line:
         return mk(HEAD)
     if "\t" in s and sum(1 for c in _TAB_SPLIT_RE.split(s) if c.strip()) >= 2:
         return mk(TABC)
-    if nw <= 8 and s[-1] not in ".,;:!?" and _is_title_case(s):
-        return mk(TITLEC)
+    if nw <= 8 and s[-1] not in ".,;:!?":
+        if _is_title_case(s):
+            return mk(TITLEC)
+        if first.isupper() and not _SENT_ACTION_RE.search(s) \
+                and s.rsplit(None, 1)[-1].lower() not in _DANGLING_WORDS:
+            return mk(SENTC)
     return mk(TEXT)
 
 
@@ -333,18 +361,24 @@ def split_blocks(text: str) -> list[Block]:
             continue
         # Continuation lines: wrapped bullet text (indented or lowercase), wrapped field values,
         # and ordinary lines of an open paragraph.
-        if open_kind and cls in (TEXT, TITLEC, KV, TABC):
+        if open_kind and cls in (TEXT, TITLEC, SENTC, KV, TABC):
             if open_kind == "bullet" and (info.indent > o_indent or (info.lower and cls == TEXT)):
                 o_end, o_lines = info.ce, o_lines + 1
                 continue
             if open_kind == "kv" and cls != KV and info.lower:
                 o_end, o_lines = info.ce, o_lines + 1
                 continue
-        if cls == TITLEC:
+        if cls == TITLEC or cls == SENTC:
+            # A short line on its own: Title Case ("Contact Arrangements") after a blank line or a
+            # finished sentence; sentence case ("Where you live") only after a blank line and
+            # directly followed by its content.
             prev = infos[i - 1] if i else _BLANK_LINE
             nxt = infos[i + 1] if i + 1 < n else _BLANK_LINE
-            standalone = prev.cls in (BLANK, HEAD, RULE, SEP) or (prev.cls in (TEXT, KV) and prev.ends)
-            if standalone and not (nxt.cls == TEXT and nxt.lower):
+            if cls == TITLEC:
+                standalone = prev.cls in (BLANK, HEAD, RULE, SEP) or (prev.cls in (TEXT, KV) and prev.ends)
+            else:
+                standalone = prev.cls in (BLANK, HEAD, RULE, SEP) and nxt.cls not in (BLANK, RULE)
+            if standalone and not (nxt.lower and nxt.cls in (TEXT, SENTC)):
                 flush()
                 blocks.append(Block("heading", info.cs, info.ce))
                 last_num = None

@@ -86,12 +86,26 @@ class ReadabilitySettings(_Strict):
     points_per_year_over: float = Field(ge=0)
     penalty_long_sentence_share: float = Field(ge=0)
     penalty_passive_share: float = Field(ge=0)
+    penalty_per_acronym_per_100_words: float = Field(ge=0)
+    max_acronym_penalty: float = Field(ge=0)
 
 
 class PlanDetailSettings(_Strict):
     min_section_words: int = Field(ge=1)
     thin_section_credit: float = Field(ge=0, le=1)
     filler_penalty: float = Field(ge=0)
+    weight_sections: float = Field(ge=0, le=1)
+    weight_specifics: float = Field(ge=0, le=1)
+    weight_actions: float = Field(ge=0, le=1)
+    specifics_per_100_words_for_full_marks: float = Field(gt=0)
+    actions_for_full_marks: int = Field(ge=1)
+
+    @model_validator(mode="after")
+    def _weights_sum_to_one(self) -> "PlanDetailSettings":
+        total = self.weight_sections + self.weight_specifics + self.weight_actions
+        if abs(total - 1.0) > 1e-6:
+            raise ValueError(f"weight_sections + weight_specifics + weight_actions must be 1 (is {total:g})")
+        return self
 
 
 class _LexiconPaths(_Strict):

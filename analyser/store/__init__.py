@@ -1,0 +1,566 @@
+"""The results store: runs, record versions, results, users. SQLite by default, PostgreSQL for teams.
+
+``Store(url)`` opens (and migrates) the database. ``url`` may be ``None`` (then ``$CASEQA_DB``, then
+``caseqa.db`` in the working directory), a bare file path (SQLite), a ``sqlite:///`` URL or a
+``postgresql://`` URL (driven by psycopg 3). Every result keeps the full Report JSON, so the CLI, the
+HTML report and the service re-emit exactly what the analyser produced.
+
+Children's data: record text is stored only when given (``--store-text``); nothing here logs it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Self
+
+from sqlalchemy import Engine, and_, create_engine, event, func, select
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, IntegrityError
+from sqlalchemy.orm import Session, aliased, sessionmaker
+
+from analyser.report import Report
+from analyser.store.models import (
+    ActionRow,
+    DimensionScore,
+    Failure,
+    FindingRow,
+    Record,
+    Result,
+    Run,
+    RunItem,
+    User,
+)
+
+__all__ = ["ROLES", "FailureRow", "RecordRow", "RunRow", "Store", "StoreError", "UserRow", "resolve_url"]
+
+DEFAULT_DB = "caseqa.db"
+ROLES = ("social_worker", "supervisor", "auditor", "admin")
+_MIGRATIONS = Path(__file__).parent / "migrations"
+_KEY_RE = re.compile(r"^cqa_(\d+)_(.+)$")
+
+
+class StoreError(ValueError):
+    """A database URL that cannot be used, or a store that cannot be opened."""
+
+
+@dataclass(frozen=True)
+class RecordRow:
+    """One record version with its (latest) result: what listings and the CSV show."""
+
+    record_id: str
+    version: int
+    content_hash: str
+    run_id: int
+    source: str | None
+    worker: str | None
+    team: str | None
+    supervisor: str | None
+    child_id: str | None
+    child_name: str | None
+    doc_type: str | None
+    date: str | None
+    overall_score: float
+    grade: str
+    scores: dict[str, float]
+    actions: int
+    actions_not_timebound: int
+    findings: int
+    submitted_by: str | None
+    scored_at: datetime
+    rubric_version: str
+
+    @property
+    def fields(self) -> dict[str, str]:
+        """The record's metadata as batch fields (what the CSV writer reads)."""
+        keys = ("child_id", "worker", "team", "supervisor", "child_name", "doc_type", "date")
+        return {k: str(getattr(self, k)) for k in keys if getattr(self, k)}
+
+
+@dataclass(frozen=True)
+class RunRow:
+    id: int
+    started_at: datetime
+    finished_at: datetime | None
+    rubric_version: str
+    model_version: str
+    caseqa_version: str
+    params: dict
+    scored: int
+    skipped: int
+    failed: int
+
+
+@dataclass(frozen=True)
+class UserRow:
+    id: int
+    name: str
+    role: str
+    team: str | None
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class FailureRow:
+    run_id: int
+    source: str
+    reason: str
+    record_id: str | None
+
+
+def resolve_url(url: str | None = None) -> str:
+    """The SQLAlchemy URL for a store: None -> $CASEQA_DB -> caseqa.db; a bare path means SQLite."""
+    raw = url or os.environ.get("CASEQA_DB") or DEFAULT_DB
+    if "://" not in raw:
+        return "sqlite:///" + str(Path(raw).expanduser().resolve())
+    scheme, rest = raw.split("://", 1)
+    if scheme in ("postgresql", "postgres"):
+        scheme = "postgresql+psycopg"
+    if not scheme.startswith(("sqlite", "postgresql")):
+        raise StoreError(f"database URL scheme '{scheme}' is not supported (use a file path, sqlite:/// or postgresql://)")
+    try:
+        make_url(f"{scheme}://{rest}")
+    except ArgumentError as exc:
+        raise StoreError(f"bad database URL: {exc}") from None
+    return f"{scheme}://{rest}"
+
+
+def _utc(value: datetime) -> datetime:
+    # SQLite hands back naive datetimes: they are UTC (we only ever write UTC).
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def _iso(value: str | date | None) -> str | None:
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def _record_row(result: Result) -> RecordRow:
+    rec = result.record
+    return RecordRow(
+        record_id=rec.record_id,
+        version=rec.version,
+        content_hash=rec.content_hash,
+        run_id=result.run_id,
+        source=rec.source,
+        worker=rec.worker,
+        team=rec.team,
+        supervisor=rec.supervisor,
+        child_id=rec.child_id,
+        child_name=rec.child_name,
+        doc_type=rec.doc_type,
+        date=rec.date,
+        overall_score=result.overall_score,
+        grade=result.grade,
+        scores={d.dimension: d.score for d in result.dimensions},
+        actions=result.actions_count,
+        actions_not_timebound=result.actions_not_timebound,
+        findings=result.findings_count,
+        submitted_by=rec.submitted_by,
+        scored_at=_utc(result.scored_at),
+        rubric_version=result.rubric_version,
+    )
+
+
+def _run_row(run: Run) -> RunRow:
+    return RunRow(
+        id=run.id,
+        started_at=_utc(run.started_at),
+        finished_at=_utc(run.finished_at) if run.finished_at else None,
+        rubric_version=run.rubric_version,
+        model_version=run.model_version,
+        caseqa_version=run.caseqa_version,
+        params=dict(run.params or {}),
+        scored=run.scored,
+        skipped=run.skipped,
+        failed=run.failed,
+    )
+
+
+def _user_row(user: User) -> UserRow:
+    return UserRow(id=user.id, name=user.name, role=user.role, team=user.team, created_at=_utc(user.created_at))
+
+
+def _latest_version():  # type: ignore[no-untyped-def]
+    """The highest version of the outer query's record id (a correlated subquery)."""
+    other = aliased(Record)
+    return select(func.max(other.version)).where(other.record_id == Record.record_id).scalar_subquery()
+
+
+def _latest_result():  # type: ignore[no-untyped-def]
+    """The newest result of the outer query's record version (a correlated subquery)."""
+    other = aliased(Result)
+    return select(func.max(other.id)).where(other.record_pk == Record.id).scalar_subquery()
+
+
+def _make_engine(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
+            # WAL: readers (the service, `caseqa report`) never block the batch writer; foreign keys on.
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA synchronous=NORMAL")
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.close()
+
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def upgrade(engine: Engine) -> None:
+    """Bring the database schema to the latest Alembic revision shipped with caseqa."""
+    from alembic import command
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(_MIGRATIONS))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+
+
+class Store:
+    """The results store. Open it once per process; it is safe to use from one thread at a time."""
+
+    def __init__(self, url: str | None = None, *, migrate: bool = True) -> None:
+        self.url = resolve_url(url)
+        if self.url.startswith("sqlite:///") and ":memory:" not in self.url:
+            Path(self.url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.engine = _make_engine(self.url)
+            if migrate:
+                upgrade(self.engine)
+        except ImportError as exc:
+            raise StoreError(f"database driver missing for {make_url(self.url).drivername}: {exc}") from None
+        except Exception as exc:
+            if isinstance(exc, StoreError):
+                raise
+            # Connection problems: say where (without any password) and why, briefly.
+            where = make_url(self.url).render_as_string(hide_password=True)
+            raise StoreError(f"cannot open the store at {where}: {type(exc).__name__}: {str(exc).splitlines()[0]}") from None
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    def close(self) -> None:
+        """Release the database connections."""
+        self.engine.dispose()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _session(self) -> Session:
+        return self._sessions()
+
+    # ---- runs -----------------------------------------------------------------------------------
+
+    def start_run(self, *, rubric_version: str, model_version: str, caseqa_version: str, params: dict) -> int:
+        """Record the start of a run with everything needed to reproduce it; returns its id."""
+        with self._session() as s, s.begin():
+            run = Run(rubric_version=rubric_version, model_version=model_version, caseqa_version=caseqa_version, params=params)
+            s.add(run)
+            s.flush()
+            return run.id
+
+    def finish_run(self, run_id: int, *, scored: int, skipped: int, failed: int) -> None:
+        """Record a run's end and its counts."""
+        with self._session() as s, s.begin():
+            run = s.get(Run, run_id)
+            if run is None:
+                raise KeyError(f"no run {run_id}")
+            run.finished_at = datetime.now(UTC)
+            run.scored, run.skipped, run.failed = scored, skipped, failed
+
+    def get_run(self, run_id: int) -> RunRow | None:
+        with self._session() as s:
+            run = s.get(Run, run_id)
+            return _run_row(run) if run else None
+
+    def list_runs(self, limit: int = 20) -> list[RunRow]:
+        """The most recent runs first."""
+        with self._session() as s:
+            return [_run_row(r) for r in s.scalars(select(Run).order_by(Run.id.desc()).limit(limit))]
+
+    def run_failures(self, run_id: int) -> list[FailureRow]:
+        with self._session() as s:
+            rows = s.scalars(select(Failure).where(Failure.run_id == run_id).order_by(Failure.id))
+            return [FailureRow(f.run_id, f.source, f.reason, f.record_id) for f in rows]
+
+    # ---- results --------------------------------------------------------------------------------
+
+    def already_scored(self, content_hash: str, rubric_version: str) -> str | None:
+        """The record id of a stored result for this content and rubric version, if any."""
+        with self._session() as s:
+            return s.scalar(
+                select(Result.record_id)
+                .where(Result.content_hash == content_hash, Result.rubric_version == rubric_version)
+                .order_by(Result.id)
+                .limit(1)
+            )
+
+    def scored_keys(self, rubric_version: str) -> set[tuple[str, str]]:
+        """(record id, content hash) of every result stored under this rubric version: what a batch skips."""
+        with self._session() as s:
+            q = select(Result.record_id, Result.content_hash).where(Result.rubric_version == rubric_version)
+            return {(r[0], r[1]) for r in s.execute(q)}
+
+    def find_report(self, content_hash: str, rubric_version: str, record_id: str | None = None) -> Report | None:
+        """The stored report for this content and rubric (for this record id when given, else any)."""
+        with self._session() as s:
+            q = select(Result.report).where(Result.content_hash == content_hash, Result.rubric_version == rubric_version)
+            if record_id is not None:
+                q = q.where(Result.record_id == record_id)
+            data = s.scalar(q.order_by(Result.id).limit(1))
+            return Report.from_dict(data) if data is not None else None
+
+    def save_result(
+        self,
+        run_id: int,
+        report: Report,
+        *,
+        content_hash: str,
+        fields: dict[str, str],
+        text: str | None = None,
+        submitted_by: str | None = None,
+    ) -> int:
+        """Store a report; idempotent per (record id, content hash, rubric version). Returns the result id.
+
+        A new content for a known record id becomes its next version. The run is linked to the result
+        either way (as 'scored' when new, 'skipped' when it was already stored), so a run covers all
+        of its input records. One transaction per call: a killed batch loses at most in-flight records.
+        """
+        for attempt in range(3):
+            try:
+                return self._save_result(run_id, report, content_hash, fields, text, submitted_by)
+            except IntegrityError:
+                # Another writer stored the same record (or version number) first: read it back.
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
+
+    def _save_result(
+        self, run_id: int, report: Report, content_hash: str, fields: dict[str, str], text: str | None, submitted_by: str | None
+    ) -> int:
+        rubric = report.versions.rubric
+        with self._session() as s, s.begin():
+            existing = s.scalar(
+                select(Result).where(
+                    Result.record_id == report.id, Result.content_hash == content_hash, Result.rubric_version == rubric
+                )
+            )
+            if existing is not None:
+                if text is not None and existing.record.text is None:
+                    existing.record.text = text
+                self._link(s, run_id, existing.id, "skipped")
+                return existing.id
+            rec = s.scalar(select(Record).where(Record.record_id == report.id, Record.content_hash == content_hash))
+            if rec is None:
+                last = s.scalar(select(func.max(Record.version)).where(Record.record_id == report.id)) or 0
+                rec = Record(
+                    record_id=report.id,
+                    version=last + 1,
+                    content_hash=content_hash,
+                    source=report.source,
+                    child_id=fields.get("child_id"),
+                    child_name=report.meta.child_name or fields.get("child_name"),
+                    doc_type=report.doc_type,
+                    date=report.meta.date or fields.get("date"),
+                    worker=fields.get("worker"),
+                    team=fields.get("team"),
+                    supervisor=fields.get("supervisor"),
+                    submitted_by=submitted_by,
+                    fields=dict(fields),
+                    text=text,
+                )
+                s.add(rec)
+                s.flush()
+            elif text is not None and rec.text is None:
+                rec.text = text
+            result = Result(
+                record_pk=rec.id,
+                run_id=run_id,
+                record_id=report.id,
+                content_hash=content_hash,
+                rubric_version=rubric,
+                model_version=report.versions.model,
+                caseqa_version=report.versions.caseqa,
+                overall_score=report.overall.score,
+                grade=report.overall.grade,
+                actions_count=len(report.actions),
+                actions_not_timebound=sum(not a.timebound for a in report.actions),
+                findings_count=len(report.findings),
+                report=report.to_dict(),
+            )
+            s.add(result)
+            s.flush()
+            s.add_all(DimensionScore(result_id=result.id, dimension=d, score=r.score) for d, r in report.dimensions.items())
+            s.add_all(
+                ActionRow(
+                    result_id=result.id, position=i, text=a.text, owner=a.owner, deadline=a.deadline,
+                    deadline_text=a.deadline_text, timebound=a.timebound, problems=",".join(a.problems),
+                    start=a.start, end=a.end,
+                )
+                for i, a in enumerate(report.actions)
+            )
+            s.add_all(
+                FindingRow(
+                    result_id=result.id, position=i, dimension=f.dimension, code=f.code, severity=f.severity,
+                    message=f.message, excerpt=f.excerpt, suggestion=f.suggestion, start=f.start, end=f.end,
+                )
+                for i, f in enumerate(report.findings)
+            )
+            self._link(s, run_id, result.id, "scored")
+            return result.id
+
+    @staticmethod
+    def _link(s: Session, run_id: int, result_id: int, outcome: str) -> None:
+        if s.scalar(select(RunItem.id).where(RunItem.run_id == run_id, RunItem.result_id == result_id)) is None:
+            s.add(RunItem(run_id=run_id, result_id=result_id, outcome=outcome))
+
+    def save_failure(self, run_id: int, *, source: str, reason: str, record_id: str | None = None) -> None:
+        """Record why an input could not be scored (never its text)."""
+        with self._session() as s, s.begin():
+            s.add(Failure(run_id=run_id, source=source, reason=reason, record_id=record_id))
+
+    def _version_result(self, s: Session, record_id: str, version: int | None) -> Result | None:
+        q = select(Result).join(Record, Result.record_pk == Record.id).where(Record.record_id == record_id)
+        if version is not None:
+            q = q.where(Record.version == version)
+        return s.scalar(q.order_by(Record.version.desc(), Result.scored_at.desc(), Result.id.desc()).limit(1))
+
+    def get_report(self, record_id: str, version: int | None = None) -> Report | None:
+        """A record's stored report: the latest version (and its latest result) by default."""
+        with self._session() as s:
+            result = self._version_result(s, record_id, version)
+            return Report.from_dict(result.report) if result else None
+
+    def get_text(self, record_id: str, version: int | None = None) -> str | None:
+        """A record version's text, if it was stored (``--store-text``)."""
+        with self._session() as s:
+            q = select(Record.text).where(Record.record_id == record_id)
+            q = q.where(Record.version == version) if version is not None else q.order_by(Record.version.desc())
+            return s.scalar(q.limit(1))
+
+    def list_records(
+        self,
+        *,
+        worker: str | None = None,
+        team: str | None = None,
+        grade: str | None = None,
+        doc_type: str | None = None,
+        child_id: str | None = None,
+        date_from: str | date | None = None,
+        date_to: str | date | None = None,
+        submitted_by: str | None = None,
+        run_id: int | None = None,
+        limit: int = 200,
+        offset: int = 0,
+    ) -> list[RecordRow]:
+        """Records matching every given filter, latest version of each (its latest result), by record id.
+
+        With ``run_id``: the results that run covers (scored or skipped), whatever their version.
+        """
+        q = select(Result).join(Record, Result.record_pk == Record.id)
+        if run_id is not None:
+            q = q.join(RunItem, and_(RunItem.result_id == Result.id, RunItem.run_id == run_id))
+        else:
+            q = q.where(Record.version == _latest_version(), Result.id == _latest_result())
+        conditions = {
+            Record.worker: worker, Record.team: team, Result.grade: grade, Record.doc_type: doc_type,
+            Record.child_id: child_id, Record.submitted_by: submitted_by,
+        }
+        for column, value in conditions.items():
+            if value is not None:
+                q = q.where(column == value)
+        if date_from is not None:
+            q = q.where(Record.date >= _iso(date_from))
+        if date_to is not None:
+            q = q.where(Record.date <= _iso(date_to))
+        q = q.order_by(Record.record_id, Record.version).limit(limit).offset(offset)
+        with self._session() as s:
+            return [_record_row(r) for r in s.scalars(q)]
+
+    def record_versions(self, record_id: str) -> list[RecordRow]:
+        """Every version of a record (its latest result each), oldest first."""
+        q = (
+            select(Result)
+            .join(Record, Result.record_pk == Record.id)
+            .where(Record.record_id == record_id, Result.id == _latest_result())
+            .order_by(Record.version)
+        )
+        with self._session() as s:
+            return [_record_row(r) for r in s.scalars(q)]
+
+    def run_reports(self, run_id: int) -> Iterator[tuple[RecordRow, Report]]:
+        """Every result a run covers, in the run's order, with its full report (streamed)."""
+        q = (
+            select(Result)
+            .join(RunItem, RunItem.result_id == Result.id)
+            .where(RunItem.run_id == run_id)
+            .order_by(RunItem.id)
+            .execution_options(yield_per=200)
+        )
+        with self._session() as s:
+            for result in s.scalars(q):
+                yield _record_row(result), Report.from_dict(result.report)
+
+    # ---- users ----------------------------------------------------------------------------------
+
+    def add_user(self, name: str, role: str, team: str | None = None) -> tuple[UserRow, str]:
+        """Create a user and its API key ``cqa_<id>_<secret>``; the plain key is returned only here."""
+        from argon2 import PasswordHasher
+
+        if role not in ROLES:
+            raise ValueError(f"role '{role}' is not one of {', '.join(ROLES)}")
+        if not name.strip():
+            raise ValueError("a user needs a name")
+        secret = secrets.token_urlsafe(32)
+        try:
+            with self._session() as s, s.begin():
+                if s.scalar(select(User.id).where(User.name == name)) is not None:
+                    raise ValueError(f"user '{name}' already exists")
+                user = User(name=name, role=role, team=team, key_hash=PasswordHasher().hash(secret))
+                s.add(user)
+                s.flush()
+                return _user_row(user), f"cqa_{user.id}_{secret}"
+        except IntegrityError:
+            raise ValueError(f"user '{name}' already exists") from None
+
+    def authenticate(self, key: str) -> UserRow | None:
+        """The user an API key belongs to, or None. Looks the user up by the id in the key, then verifies."""
+        from argon2 import PasswordHasher
+        from argon2.exceptions import InvalidHashError, VerificationError
+
+        m = _KEY_RE.match(key or "")
+        if not m:
+            return None
+        with self._session() as s:
+            user = s.get(User, int(m.group(1)))
+            if user is None:
+                return None
+            try:
+                PasswordHasher().verify(user.key_hash, m.group(2))
+            except (VerificationError, InvalidHashError):
+                return None
+            return _user_row(user)
+
+    def list_users(self) -> list[UserRow]:
+        with self._session() as s:
+            return [_user_row(u) for u in s.scalars(select(User).order_by(User.name))]
+
+    def remove_user(self, name: str) -> bool:
+        """Delete a user (and so its key); False when there was no such user."""
+        with self._session() as s, s.begin():
+            user = s.scalar(select(User).where(User.name == name))
+            if user is None:
+                return False
+            s.delete(user)
+            return True

@@ -1,0 +1,1 @@
+"""Seeded synthetic corpus of children's care records with gold annotations (see generate.py)."""

@@ -1,0 +1,117 @@
+"""Sequences of records about one child, with planted drift.
+
+Each child gets 3-5 care plans and review minutes, each written on (or after) the date the previous one
+set for the next review. Between one record and the next, each specific action of the earlier record is
+either done (reported as completed in the next review's progress section), carried over (the same
+deliverable asked for again in new words), slipped (asked for again with a later deadline, after the
+first deadline passed) or not followed up (never mentioned again). The gold of the later record lists
+the drift under ``"drift"``; ``child_id`` and ``sequence`` (1-based) tie the records together.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+from pathlib import Path
+
+from .generate import PREFIX, _quality, build_record, write_gold, write_record
+from .timeexpr import add_months, fmt_date, is_working_day
+from .voice import cap
+
+PATTERNS = [["care_plan", "review_minutes", "review_minutes"],
+            ["review_minutes", "review_minutes", "care_plan", "review_minutes"],
+            ["care_plan", "review_minutes", "review_minutes", "care_plan", "review_minutes"],
+            ["review_minutes", "care_plan", "review_minutes"],
+            ["care_plan", "review_minutes", "review_minutes", "review_minutes"]]
+
+
+def _working(d: date) -> date:
+    while not is_working_day(d):
+        d += timedelta(days=1)
+    return d
+
+
+def _specific_actions(ctx) -> list:
+    return [it for s in ctx.sections for it in s.items
+            if it.action is not None and it.meta and it.meta.get("vp")]
+
+
+def generate_sequences(n_children: int, seed: int, out_dir: Path) -> list[dict]:
+    """Write 3-5 records per child with planted drift into out_dir (+ gold.jsonl); return the gold dicts."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    rng = random.Random(f"caseqa-sequences:{seed}")
+    golds: list[dict] = []
+    for c in range(n_children):
+        child_id = f"child_{c + 1:03d}"
+        pattern = rng.choice(PATTERNS)
+        file_kind = "docx" if rng.random() < 0.2 else "txt"
+        first_seen: dict[str, str] = {}  # deliverable -> id of the record that first asked for it
+        times: dict[str, int] = {}
+        prev_ctx = None
+        prev_id = None
+        for i, doc_type in enumerate(pattern):
+            rid = f"{PREFIX[doc_type]}_s{c + 1:03d}_{i + 1}"
+            spec_seed = f"seq:{seed}:{c}:{i}"
+            q = _quality(rng)
+            q["timebound_actions"] = rng.choice([0, 1, 1, 2])  # drift shows best when some actions are vague
+            forced, outcomes, drift, used = [], [], [], set()
+            overrides: dict = {}
+            if prev_ctx is not None:
+                base = prev_ctx.next_review or add_months(prev_ctx.doc_date, rng.choice([3, 6]))
+                doc_date = _working(base + timedelta(days=rng.choice([0, 0, 0, 7, 14, 35])))
+                nr = _working(add_months(doc_date, 6)) if rng.random() < 0.8 else None
+                overrides = {"cast": prev_ctx.cast, "dob": prev_ctx.dob, "doc_date": doc_date,
+                             "next_review": nr}
+                for k, it in enumerate(_specific_actions(prev_ctx)):
+                    m = it.meta
+                    key = f'{m["sec"]}|{m["vp"]}'
+                    used.add(m["vp"])
+                    old_deadline = m.get("deadline")
+                    r = rng.random()
+                    who = {"I": {"sw": "SW", "iro": "IRO", "pa": "PA"}[prev_ctx.author],
+                           "you": prev_ctx.cast.first}.get(m["owner_text"], m["owner_text"])
+                    lead = f'{cap(who)} to {m["vp_text"]}'
+                    if r < 0.35 and len(forced) < 4:
+                        kind = "slipped" if (old_deadline and old_deadline < doc_date and rng.random() < 0.6) \
+                            else "carried_over"
+                        tag = f"{kind}:{k}"
+                        forced.append({"sec": m["sec"], "spec": (m["vp"], m["owners"]),
+                                       "cat": "good" if kind == "slipped" else None, "tag": tag,
+                                       "kind": kind, "key": key, "old": it, "old_deadline": old_deadline})
+                        outcomes.append(f"{lead} - " + rng.choice(
+                            ["Not done. Carried forward.", "Not completed - carried over.", "Outstanding.",
+                             "Not yet done; a new date has been agreed.", "Not achieved - see decisions below."]))
+                    elif r < 0.55:
+                        drift.append({"type": "not_followed_up", "action_text": it.text,
+                                      "first_seen": first_seen.get(key, prev_id), "last_seen": prev_id})
+                    else:
+                        done = prev_ctx.doc_date + timedelta(days=rng.randint(3, max(4, (doc_date - prev_ctx.doc_date).days - 3)))
+                        outcomes.append(f"{lead} - " + rng.choice(
+                            [f"Completed on {fmt_date(done, 'dmy')}.", "Done.", f"Done {fmt_date(done, 'dmy_np')}.",
+                             "Completed.", "Achieved."]))
+                overrides["used"] = used
+            ctx, blocks = build_record(spec_seed, doc_type, q, file_kind, overrides=overrides or None,
+                                       forced=[{k: f[k] for k in ("sec", "spec", "cat", "tag")} for f in forced],
+                                       prev_outcomes=outcomes if (prev_ctx is not None and doc_type == "review_minutes")
+                                       else None)
+            g = write_record(out_dir, rid, ctx, blocks)
+            for f in forced:
+                new = ctx.forced_made.get(f["tag"])
+                if new is None:
+                    continue
+                times[f["key"]] = times.get(f["key"], 1) + 1
+                entry = {"type": f["kind"], "action_text": new.text, "first_seen": first_seen.get(f["key"], prev_id),
+                         "previous_text": f["old"].text, "times_seen": times[f["key"]]}
+                if f["kind"] == "slipped":
+                    entry["old_deadline"] = f["old_deadline"].isoformat()
+                    nd = new.meta.get("deadline") if new.meta else None
+                    entry["new_deadline"] = nd.isoformat() if nd else None
+                drift.append(entry)
+            for it in _specific_actions(ctx):
+                first_seen.setdefault(f'{it.meta["sec"]}|{it.meta["vp"]}', rid)
+            g["child_id"], g["sequence"], g["drift"] = child_id, i + 1, drift
+            golds.append(g)
+            prev_ctx, prev_id = ctx, rid
+    write_gold(out_dir, golds)
+    return golds
