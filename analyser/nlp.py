@@ -21,7 +21,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from analyser.document import Block, Document
 
@@ -103,13 +103,17 @@ def model_version() -> str:
     return f"{nlp.meta.get('name', 'core_web_sm')}-{nlp.meta.get('version', '?')}"
 
 
+# Token attributes the attribute ruler sets (with the lemma): read them after lemmatising the unit.
+_RULED = frozenset({"pos", "pos_", "morph"})
+
+
 class Token:
     """One token of a unit, with the spaCy attributes the checks read as plain values.
 
     ``tag_`` and ``lemma_`` are set when the unit is tagged; reading them before tags the unit then.
     """
 
-    __slots__ = ("_tokens", "i", "idx", "is_alpha", "is_punct", "lemma_", "like_num", "lower_", "tag_", "text")
+    __slots__ = ("_tokens", "i", "idx", "is_alpha", "is_punct", "lemma_", "like_num", "lower_", "tag_", "text", "whitespace_")
 
     text: str
     lower_: str
@@ -120,16 +124,22 @@ class Token:
     is_punct: bool
     tag_: str
     lemma_: str
+    whitespace_: str
 
-    def __getattr__(self, name: str) -> str:
-        # Only reached when a slot is unset, i.e. tag_ or lemma_ of a unit not yet annotated.
+    def __getattr__(self, name: str) -> Any:
+        # Reached when a slot is unset (tag_ or lemma_ of a unit not yet annotated), or for any other
+        # spaCy token attribute, which is read from the spaCy token itself.
         if name == "tag_":
             self._tokens.tag()
         elif name == "lemma_":
             self._tokens.lemma_of(self)
-        else:
+        elif name.startswith("__") or name == "_tokens":
             raise AttributeError(name)
-        return object.__getattribute__(self, name)  # type: ignore[no-any-return]
+        else:
+            if name in _RULED:
+                self._tokens.lemmatise()
+            return getattr(self._tokens.doc[self.i], name)
+        return object.__getattribute__(self, name)
 
     def __repr__(self) -> str:
         return f"Token({self.text!r})"
@@ -158,6 +168,7 @@ class Tokens(list[Token]):
             tok.is_alpha = t.is_alpha
             tok.like_num = t.like_num
             tok.is_punct = t.is_punct
+            tok.whitespace_ = t.whitespace_
             tok._tokens = self
             self.append(tok)
 

@@ -128,3 +128,11 @@ def test_syllable_table_matches_the_pronunciation_dictionary() -> None:
     prons = syllables.pronunciations()
     for word in ("assessment", "social", "worker", "independent", "the", "children"):
         assert table[word] == sum(1 for p in prons[word][0] if p[-1].isdigit())
+
+
+def test_other_spacy_token_attributes_read_through() -> None:
+    (unit,) = _units("Jo will book it - now.")
+    assert unit.doc is not None
+    assert [t.whitespace_ for t in unit.doc][:2] == [" ", " "]
+    assert unit.doc[2].pos_ == "VERB"  # set by the attribute ruler: the unit is annotated first
+    assert unit.doc[0].shape_ == "Xx"
