@@ -593,6 +593,7 @@ def render_bench(results: dict, console: Console) -> None:
         ("batch words/s, 1 worker", "words_per_s_1_worker"),
         (f"batch words/s, {results['workers']} workers", f"words_per_s_{results['workers']}_workers"),
         (f"scaling {results['workers']} workers vs 1", "scaling_2_vs_1"),
+        (f"  the machine's own: busy loop, {results['workers']} processes vs 1", "scaling_2_vs_1_control"),
         ("pipeline load, s", "pipeline_load_s"),
     ]
     for label, key in rows:
