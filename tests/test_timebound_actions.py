@@ -132,3 +132,57 @@ def test_plan_without_actions_scores_low_with_an_error(doc_type: str) -> None:
     dim = report.dimensions["timebound_actions"]
     assert dim.score <= 20
     assert any(f.code == "no_actions" and f.severity == "error" for f in report.findings)
+
+
+def test_action_column_is_found_after_an_outcome_column_and_progress_rows_are_skipped() -> None:
+    text = (
+        "| Outcome | Actions | Responsible | Timescale | Progress |\n"
+        "|---|---|---|---|---|\n"
+        "| Kai is healthy | Book the review health assessment | SW | by 10/01/2025 | |\n"
+        "| Kai sees Jade | Arrange family time | SW | by 1/11/2024 | Done 3/11/2024 |\n"
+    )
+    found = actions(text, date="2024-11-20")
+    assert [a.text.split(" | ")[1] for a in found] == ["Book the review health assessment"]
+    assert found[0].owner == "SW" and found[0].deadline == "2025-01-10"
+
+
+def test_a_title_row_above_the_table_header_is_neither_header_nor_action() -> None:
+    text = "| Action plan |\n| What | Who | When |\n| Put your name on the housing register | SW | by 1 March 2025 |\n"
+    found = actions(text, date="2025-01-10")
+    assert len(found) == 1 and found[0].owner == "SW" and found[0].deadline == "2025-03-01"
+
+
+def test_progress_on_the_last_reviews_decisions_is_not_a_new_action() -> None:
+    text = (
+        "Progress on previous decisions\n\n"
+        "Jo to update the placement plan by 20 April 2024. In progress.\n\n"
+        "Decisions\n\n"
+        "1. Jo to send the minutes to Kai by 30 April 2024.\n"
+    )
+    found = actions(text, date="2024-04-10")
+    assert [a.deadline for a in found] == ["2024-04-30"]
+
+
+def test_a_status_note_after_an_action_marks_it_as_reported() -> None:
+    found = actions("Ms Achebe to hold your PEP meeting by 3 May 2024. Done.", date="2024-06-01")
+    assert found == []
+
+
+def test_conditional_contingency_without_an_owner_is_not_an_action() -> None:
+    text = "If Beech House cannot keep Tyler safe, a placement closer to Walsall will be requested."
+    assert actions(text, date="2024-06-01") == []
+
+
+def test_forecasts_and_definitions_are_not_actions() -> None:
+    text = "Talking to someone will help you. The IRO's job is to check your plan is right for you. It should be noted that you enjoy school."
+    assert actions(text, date="2024-06-01") == []
+
+
+def test_terse_minute_with_a_mistagged_verb_is_an_action() -> None:
+    a = only("SW to present the matching report to panel by 31/07/2025", date="2025-06-01")
+    assert a.owner == "SW" and a.deadline == "2025-07-31"
+
+
+def test_name_and_role_in_apposition_gives_the_name_as_owner() -> None:
+    a = only("Ms Adeyemi, your Independent Reviewing Officer (IRO), will visit you by 5 November 2024.", date="2024-10-01")
+    assert a.owner == "Ms Adeyemi"

@@ -165,8 +165,10 @@ def check(analysis: Analysis, facts: Facts, rubric: Rubric) -> CheckResult:
     score = clamp(base + credit - penalty)
     if direct_share >= 0.5:
         summary = f"Written to the child ({round(100 * direct_share)}% of references are 'you')"
-    else:
+    elif about:
         summary = f"Written about the child ({len(about)} references like 'the child' or 'the young person', {second} uses of 'you')"
+    else:
+        summary = f"Written about the child in the third person ({third} uses of 'he', 'she', 'his', 'her'; {second} of 'you')"
     extras = []
     if jargon_hits:
         extras.append(f"{jargon_hits} jargon terms")

@@ -21,6 +21,7 @@ _SPECIFIC = re.compile(
     r"\d|£|%|\b(Mr|Mrs|Ms|Miss|Dr)\b|\b(January|February|March|April|June|July|August|September|October|"
     r"November|December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
 )
+_INLINE_LABEL = re.compile(r"^\s*([A-Za-z][\w '’/&()-]{2,50}?)\s*[:–-]\s+\S")
 _CAPITALISED = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]{2,}\b")
 
 
@@ -90,8 +91,27 @@ def check(analysis: Analysis, facts: Facts, rubric: Rubric) -> CheckResult:
                 f = found.setdefault(key, _Found(key))
                 f.heading = f.heading or hu
                 f.units.extend(by_heading.get(block_idx, []))
-    # Sections written as prose without a heading: sentences on the subject.
+    # Inline labels: "Attendance: SW, FC, IRO." or "Health - RHA due in May" open a section in the line.
     body = [u for u in analysis.units if u.kind != "heading"]
+    blocks = analysis.document.blocks
+    for u in body:
+        if u.kind == "table_row" and blocks[u.block].cells:
+            # An "Area | Need | Action" table: the first cell names the section.
+            s0, e0 = blocks[u.block].cells[0]
+            label = analysis.text[s0:e0].lower()
+            if len(label.split()) > 6:
+                continue
+        else:
+            m = _INLINE_LABEL.match(u.text)
+            if not m:
+                continue
+            label = m.group(1).lower()
+        for key in required:
+            head_re, _ = matchers[key]
+            if head_re.search(label):
+                f = found.setdefault(key, _Found(key))
+                f.units.extend(x for x in body if x.block == u.block)
+    # Sections written as prose without a heading: sentences on the subject.
     for key in required:
         if key in found:
             continue
@@ -129,13 +149,14 @@ def check(analysis: Analysis, facts: Facts, rubric: Rubric) -> CheckResult:
                 f"The {label} section says only '{m.group(0) if m else span_unit.text}'.",
                 span_unit.start, span_unit.end,
                 f"Say what is happening for the child's {label}: who, what, and by when."))
-        elif words < s.min_section_words or specifics == 0:
+        elif words < s.min_section_words and specifics < 2:
+            # Short and unspecific; a short line with a name and a date ("PA: Leanne Cox, from 14 October") is enough.
             credits.append(s.thin_section_credit)
             thin.append(label)
             anchor = f.heading or (f.units[0] if f.units else None)
             if anchor is not None:
                 findings.append(finding(analysis, DIMENSION, "thin_section", "warning",
-                    f"The {label} section is thin ({words} words, no names, dates or numbers).",
+                    f"The {label} section is thin ({words} words).",
                     anchor.start, anchor.end,
                     "Add specifics: who is involved, dates, and what will change."))
         else:

@@ -82,7 +82,8 @@ ACTION_VERBS = {
 }
 MODAL_CUES = {"will", "shall", "'ll", "ll", "wo"}
 NEED_CUES = {"need", "needs", "must", "should", "ought"}
-_TO_CUES = {"is", "are", "has", "have", "going", "agreed", "asked", "expected", "responsible", "plans", "aims", "intends", "committed", "requested", "required"}
+_TO_CUES = {"is", "are", "has", "have", "going", "agreed", "asked", "expected", "responsible", "plans", "aims", "intends", "committed", "requested", "required", "offered", "promised", "volunteered"}
+_RECOMMEND_VERBS = {"recommend", "agree", "decide", "request", "propose", "suggest", "require", "direct"}
 _FINITE = {"VBD", "VBZ", "VBP", "MD"}
 _CLAUSE_BREAK = {",", ";", ":", "that", "so", "because", "once", "if", "when", "after", "while", "(", "–", "—", "-", "whilst", "where", "but", "as", "until", "which", "who"}
 _LEAD_SKIP = {"and", "also", "then", "therefore", "additionally", "furthermore", "now", "the", "in", "addition"}
@@ -109,6 +110,7 @@ class _Cue:
     imperative: bool = False
     infinitive_subject: bool = False  # "SW to complete"
     that_clause: bool = False  # "That the social worker completes"
+    that_index: int = -1  # the "that" opening the clause, when not the first word
 
 
 @dataclass
@@ -291,7 +293,8 @@ def _is_owner(tokens: list["Token"], child_name: str | None) -> bool:
     if child_name and head.text == child_name:
         return True
     # A name: capitalised and not a common noun ("Grace", "Ms Okafor", "Mr & Mrs Grant").
-    if head.text[:1].isupper() and head.is_alpha and _tag(head) in ("NNP", "NNPS", "NN", "NNS"):
+    # The small tagger sometimes calls an unfamiliar name a pronoun ("Ibrahim"/PRP).
+    if head.text[:1].isupper() and head.is_alpha and (_tag(head) in ("NNP", "NNPS", "NN", "NNS") or (_tag(head) == "PRP" and len(head.text) > 3)):
         return _tag(head) in ("NNP", "NNPS") or head.i > 0 or len(tokens) == 1 or head.text.isupper()
     return False
 
@@ -347,6 +350,17 @@ def _find_cue(unit: Unit, in_action_section: bool) -> _Cue | None:
                     main, passive, ok = _resolve_main(doc, v)
                     return _Cue(k, main, passive=passive, that_clause=True) if ok else None
                 return _Cue(k, k, that_clause=True)
+    # "The IRO recommends that the social worker completes ...", "It was agreed that Mum attends ...".
+    for k in range(start_tok, n - 2):
+        if doc[k].lower_ == "that" and k >= 1 and _lemma(doc[k - 1]) in _RECOMMEND_VERBS:
+            for j in range(k + 2, min(n, k + 10)):
+                if doc[j].lower_ in MODAL_CUES | NEED_CUES:
+                    break  # the modal loop below handles "agreed that X will ..."
+                if _tag(doc[j]) in ("VBZ", "VBP", "VB") and not _tag(doc[j - 1]).startswith("VB"):
+                    main, passive, ok = _resolve_main(doc, j)
+                    if ok:
+                        return _Cue(j, main, passive=passive, that_clause=True, that_index=k)
+                    break
     for i in range(start_tok, n):
         tok = doc[i]
         low = tok.lower_
@@ -390,7 +404,7 @@ def _find_cue(unit: Unit, in_action_section: bool) -> _Cue | None:
                 if doc[aux].lower_ in ("was", "were") or (aux >= 1 and doc[aux - 1].lower_ in ("not", "n't", "never")):
                     continue
                 # "You agreed to meet ..." is a past agreement; "Mum has agreed to ..." is a commitment.
-                if prev in ("agreed", "asked", "expected", "requested", "required") and not (
+                if prev in ("agreed", "asked", "expected", "requested", "required", "offered", "promised", "volunteered") and not (
                     aux >= 1 and doc[aux - 1].lower_ in ("has", "have", "is", "are", "been", "'s", "am")
                 ):
                     continue
@@ -443,6 +457,8 @@ def _find_cue(unit: Unit, in_action_section: bool) -> _Cue | None:
                 # finite verb after it ("The application to discharge the order was meant ...").
                 if _tag(nxt) not in ("VB", "VBP") or not head or _tag(head[-1]) not in ("NN", "NNS", "NNP", "NNPS", "VBG"):
                     continue
+                if _tag(head[-1]) == "VBG" and len(head) < 2 and not unit.text.rstrip().endswith("."):
+                    continue  # "Learning to look after yourself" is a title; "Matching to go to panel." a plan
                 if head[-1].lower_ in PRONOUN_SUBJECTS or _finite_after(doc, i + 2):
                     continue
             main, passive, ok = _resolve_main(doc, i + 1)
@@ -562,8 +578,20 @@ def _dates_like(value: str) -> bool:
     return bool(dates.find_dates(value)) or bool(re.search(r"\d", value))
 
 
+_HEADER_ACTION_STRONG = re.compile(
+    r"\b(actions?|tasks?|recommendations?|decisions?|what (will|needs to|we will|i will) (happen|be done|do)|"
+    r"what needs to happen|agreed actions?|to do)\b",
+    re.I,
+)
+
+
 def _read_header(table: _Table, cells: list[str]) -> None:
-    """Which columns hold the action, who, when and status, from the header row's words."""
+    """Which columns hold the action, who, when and status, from the header row's words.
+
+    "Action" beats weaker words ("Outcome", "Need", "Area") for the action column, so an
+    "Outcome | Actions | Who | When" table reads its actions from the second column.
+    """
+    weak_action: int | None = None
     for c, cell in enumerate(cells):
         if len(cell) > 40:
             continue
@@ -571,10 +599,14 @@ def _read_header(table: _Table, cells: list[str]) -> None:
             table.who_col = c
         elif table.when_col is None and _HEADER_WHEN.search(cell):
             table.when_col = c
-        elif table.status_col is None and _HEADER_STATUS.search(cell) and table.action_col is not None:
-            table.status_col = c
-        elif table.action_col is None and _HEADER_ACTION.search(cell):
+        elif table.action_col is None and _HEADER_ACTION_STRONG.search(cell):
             table.action_col = c
+        elif table.status_col is None and _HEADER_STATUS.search(cell) and (table.action_col is not None or weak_action is not None):
+            table.status_col = c
+        elif weak_action is None and _HEADER_ACTION.search(cell):
+            weak_action = c
+    if table.action_col is None:
+        table.action_col = weak_action
     if table.action_col is None and (table.who_col is not None or table.when_col is not None):
         table.action_col = 0 if table.who_col != 0 else None
 
@@ -715,7 +747,7 @@ _CONDITIONAL = re.compile(r"^\s*(if|should|in the event|unless|were|where|in cas
 _CONTINGENCY_SECTION = re.compile(r"contingen|parallel plan|if things change|plan b\b|back-?up plan|what happens if|if (this|the) plan", re.I)
 # Passives that describe, not commit: "arrangements should be maintained", "needs continue to be met".
 _DESCRIPTIVE_PASSIVES = {"maintain", "meet", "note", "record", "report", "discuss", "acknowledge", "understand",
-                         "recognise", "recognize", "remind", "view", "treat", "regard", "welcome", "praise", "base", "see"}
+                         "recognise", "recognize", "remind", "view", "treat", "regard", "welcome", "praise", "base", "see", "keep"}
 # "The IRO's job is to check ...": a definition, not an action.
 _DEFINITION_HEADS = {"job", "role", "aim", "purpose", "hope", "view", "wish", "goal", "intention", "idea", "point", "task"}
 _REVIEW_DATE_STATEMENT = re.compile(r"\b(review|meeting|conference)\b", re.I)
@@ -766,9 +798,11 @@ def _unit_action(unit: Unit, facts: Facts, rubric: Rubric, in_action_section: bo
     owner_tokens: list["Token"] = []
     if not cue.imperative:
         if cue.that_clause:
-            first = 0
-            while first < len(doc) and doc[first].lower_ != "that":
-                first += 1
+            first = cue.that_index
+            if first < 0:
+                first = 0
+                while first < len(doc) and doc[first].lower_ != "that":
+                    first += 1
             owner_tokens = list(doc[first + 1 : cue.index])
         else:
             owner_tokens = _subject_tokens(doc, cue.index)
