@@ -28,6 +28,11 @@ test: install
 	bash scripts/test-setup.sh
 	$(PY) -m pytest
 
+# Speed against the naive spaCy build (docs/PERFORMANCE.md): prints the table, writes out/bench.json.
+bench: install
+	@mkdir -p out
+	$(VENV)/bin/caseqa bench --out out/bench.json
+
 lint: install
 	$(PY) -m ruff check analyser service cli.py tests
 	$(PY) -m mypy analyser cli.py

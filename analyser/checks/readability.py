@@ -11,10 +11,10 @@ from __future__ import annotations
 import re
 import statistics
 
-from analyser import syllables
-from analyser.checks import CheckResult, clamp, finding, register
+from analyser import nlp, syllables
+from analyser.checks import CheckResult, clamp, finding, register, wants_tags
 from analyser.facts import Facts
-from analyser.nlp import Analysis, Unit
+from analyser.nlp import Analysis, Tokens, Unit
 from analyser.report import Finding
 from analyser.rubric import Rubric
 
@@ -36,6 +36,22 @@ def _word_tokens(unit: Unit) -> list[str]:
     return [t.text for t in unit.doc or () if t.is_alpha or t.like_num]
 
 
+def _tagger_decides(doc: Tokens, i: int, k: int) -> bool:
+    """Whether the tag of doc[k], after the 'be' at i, could make a passive: when no participle can be
+    here or just after an adverb here, the answer is known without the tagger (see analyser.nlp)."""
+    return nlp.may_be_participle(doc[k]) or (
+        nlp.may_be_adverb(doc[k]) and k + 1 < min(len(doc), i + 3) and nlp.may_be_participle(doc[k + 1])
+    )
+
+
+@wants_tags(DIMENSION)
+def _reads_tags(unit: Unit) -> bool:
+    doc = unit.doc
+    if doc is None or unit.kind == "heading":
+        return False
+    return any(t.lower_ in _BE_FORMS and i + 1 < len(doc) and _tagger_decides(doc, i, i + 1) for i, t in enumerate(doc))
+
+
 def _is_passive(unit: Unit) -> tuple[int, int] | None:
     doc = unit.doc
     if doc is None:
@@ -44,6 +60,8 @@ def _is_passive(unit: Unit) -> tuple[int, int] | None:
         if t.lower_ in _BE_FORMS:
             for k in range(i + 1, min(len(doc), i + 3)):
                 nxt = doc[k]
+                if not _tagger_decides(doc, i, k):
+                    break
                 if nxt.tag_ == "VBN" and nxt.lower_ not in _ADJECTIVAL:
                     return unit.start + t.idx, unit.start + nxt.idx + len(nxt.text)
                 if nxt.tag_ not in ("RB", "RBR"):

@@ -13,7 +13,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from analyser import dates
-from analyser.checks import CheckResult, clamp, finding, register
+from analyser.checks import CheckResult, clamp, finding, register, wants_tags
 from analyser.facts import Facts
 from analyser.nlp import Analysis, Unit
 from analyser.report import Action, Finding
@@ -527,6 +527,18 @@ def _head_np(tokens: list["Token"]) -> list["Token"]:
         elif depth == 0 and k > 0 and t.lower_ in ("with", "between", "of", "for", "at", "in", "from", "about", "to", "on"):
             return tokens[:k]
     return tokens
+
+
+_TAGGED_CUES = MODAL_CUES | NEED_CUES | {"to", "that", "please"}
+
+
+@wants_tags(DIMENSION)
+def _reads_tags(unit: Unit) -> bool:
+    """Units :func:`_find_cue` reads tags on: a cue word, or an opening action verb."""
+    doc = unit.doc
+    if doc is None or unit.kind == "heading" or unit.text.rstrip().endswith("?"):
+        return False
+    return any(t.lower_ in _TAGGED_CUES for t in doc) or any(t.lower_ in ACTION_VERBS for t in doc[:3])
 
 
 def _passive_agent(unit: Unit, doc: "Doc", cue: _Cue, deadline: dates.DateMention | None) -> list["Token"]:
