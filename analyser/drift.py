@@ -37,6 +37,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Literal
 
 from analyser import dates
+from analyser.checks.timebound_actions import _PROGRESS_SECTION  # one definition of a progress heading
 from analyser.report import Action, DriftSection, Finding, Report
 
 if TYPE_CHECKING:
@@ -144,7 +145,12 @@ def history_facts(text: str) -> dict[str, Any]:
                 s = offset + at
                 progress.append({"start": s, "end": s + len(piece), "text": piece[:MAX_PROGRESS_CHARS], "done": status})
         offset += len(line) + 1
-    return {"dob": dob, "child_full_name": name, "entered_care": entered, "progress": progress}
+    # A record with a "progress on previous decisions" heading is a review, whatever its type was read as.
+    reports_progress = any(
+        _PROGRESS_SECTION.search(line) and len(line.split()) <= 8 for line in text.split("\n") if line.strip()
+    )
+    return {"dob": dob, "child_full_name": name, "entered_care": entered, "progress": progress,
+            "reports_progress": reports_progress}
 
 
 def progress_status(sentence: str) -> bool | None:
@@ -214,6 +220,12 @@ class TimelineRecord:
     # None: the record's text was never seen (an older store row), so progress cannot be judged.
     progress: tuple[ProgressLine, ...] | None = None
     team: str | None = None
+    reports_progress: bool = False  # has a "progress on previous decisions" section
+
+    @property
+    def is_review(self) -> bool:
+        """Review minutes, or a record that reports on the last review's decisions as reviews do."""
+        return self.doc_type == "review_minutes" or self.reports_progress
 
     @property
     def record_id(self) -> str:
@@ -231,6 +243,7 @@ class TimelineRecord:
             entered_care=_iso(history.get("entered_care")),
             progress=None if progress is None else tuple(ProgressLine(**p) for p in progress),
             team=team,
+            reports_progress=bool(history.get("reports_progress")),
         )
 
 
@@ -343,7 +356,12 @@ def _fmt(d: date | str | None) -> str:
 
 
 def _of(rec: TimelineRecord) -> str:
-    return f"the {_DOC_LABEL.get(rec.doc_type, 'record')} of {_fmt(rec.date)}"
+    kind = "review" if rec.is_review else _DOC_LABEL.get(rec.doc_type, "record")
+    return f"the {kind} of {_fmt(rec.date)}"
+
+
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def _quote(text: str, limit: int = 160) -> str:
@@ -390,7 +408,7 @@ def _compare(prev: TimelineRecord, cur: TimelineRecord, seen: Mapping[int, _Seen
             taken.add(j)
     lines = cur.progress or ()
     line_words = [content_words(p.text, names=names) for p in lines]
-    review_reports_progress = cur.doc_type == "review_minutes" and cur.progress is not None
+    review_reports_progress = cur.is_review and cur.progress is not None
     for i, action in enumerate(prev.report.actions):
         mentions = [(similarity(prev_words[i], lw), p) for lw, p in zip(line_words, lines)]
         mentions = [(s, p) for s, p in mentions if s >= MENTION_MATCH]
@@ -458,7 +476,7 @@ def _unreported(prev: TimelineRecord, cur: TimelineRecord, earlier: Action) -> F
         )
     return Finding(
         dimension=DIMENSION, code="not_followed_up", severity="warning",
-        message=f"{_of(prev).capitalize()} decided {_quote(earlier.text)}; this review does not mention it.",
+        message=f"{_cap(_of(prev))} decided {_quote(earlier.text)}; this review does not mention it.",
         start=0, end=0, excerpt=earlier.text,
         suggestion="Report progress on every decision of the last review: done, not done and why, or no longer needed.",
     )
@@ -473,7 +491,7 @@ def review_timescale_findings(timeline: Sequence[TimelineRecord]) -> dict[str, l
     is never judged by the 3-month rule on a guess.
     """
     out: dict[str, list[Finding]] = {}
-    reviews = [r for r in order_timeline(timeline) if r.doc_type == "review_minutes" and r.date]
+    reviews = [r for r in order_timeline(timeline) if r.is_review and r.date]
     entered = next((r.entered_care for r in timeline if r.entered_care), None)
     first_idx = None
     if entered:

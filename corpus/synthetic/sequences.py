@@ -118,6 +118,21 @@ def generate_sequences(n_children: int, seed: int, out_dir: Path, *, clean_share
                         outcomes.append(f"{lead} - " + rng.choice(
                             [f"Completed on {fmt_date(done, 'dmy')}.", "Done.", f"Done {fmt_date(done, 'dmy_np')}.",
                              "Completed.", "Achieved."]))
+                if doc_type == "review_minutes":
+                    # The earlier record's other actions (vague, generic) are never reported on either.
+                    tracked = {it.text for it in _specific_actions(prev_ctx)}
+                    for a in golds[-1]["actions"]:
+                        if a["text"] in tracked:
+                            continue
+                        if clean:  # a clean sequence reports on every decision
+                            outcomes.append(f'{a["text"].rstrip(". ")} - ' + rng.choice(["Done.", "Completed.", "Achieved."]))
+                            continue
+                        old = date.fromisoformat(a["deadline"]) if a.get("deadline") else None
+                        entry = {"type": "deadline_passed" if old and old < doc_date else "not_followed_up",
+                                 "action_text": a["text"], "first_seen": prev_id, "last_seen": prev_id}
+                        if old and old < doc_date:
+                            entry["old_deadline"] = old.isoformat()
+                        drift.append(entry)
                 overrides["used"] = used
             ctx, blocks = build_record(spec_seed, doc_type, q, file_kind, overrides=overrides or None,
                                        forced=[{k: f[k] for k in ("sec", "spec", "cat", "tag")} for f in forced],
