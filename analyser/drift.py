@@ -514,7 +514,7 @@ def review_timescale_findings(timeline: Sequence[TimelineRecord]) -> dict[str, l
             days = (rev.date - due).days
             out.setdefault(rev.record_id, []).append(Finding(
                 dimension=DIMENSION, code="review_late", severity="error",
-                message=f"This review on {_fmt(rev.date)} was {days} days late: {rule}, so it was due by {_fmt(due)}.",
+                message=f"This review on {_fmt(rev.date)} was {days} day{'s' if days != 1 else ''} late: {rule}, so it was due by {_fmt(due)}.",
                 start=0, end=0, excerpt="",
                 suggestion="Record why the review was late; book the next one within timescale and tell the IRO's manager.",
             ))
