@@ -572,7 +572,7 @@ def evaluate(
     accurate: Annotated[bool, typer.Option("--accurate", help="Evaluate the full-pipeline mode.")] = False,
     errors_out: Annotated[Optional[Path], typer.Option("--errors", help="Write every missed, spurious or mismatched action to this JSONL file.")] = None,
 ) -> None:
-    """Measure accuracy against gold labels: action precision/recall/F1, owner, timebound, deadline, doc type, score ordering."""
+    """Measure accuracy against gold labels: action precision/recall/F1, owner, timebound, deadline, doc type, score ordering, and drift precision/recall on sequences."""
     from analyser import analyse_file
     from analyser.evaluate import evaluate as run_evaluation
 
@@ -610,6 +610,12 @@ def evaluate(
             t.add_row(f"{d}: Spearman", _fmt_num(m["spearman"]))
             if m["paired_versions"]:
                 t.add_row(f"{d}: better version scores higher", f"{_fmt_num(m['paired_versions_accuracy'])} of {m['paired_versions']}")
+        if "drift" in s:
+            dr = s["drift"]
+            for code, m in [*dr["types"].items(), ("any type", dr["any_type"])]:
+                t.add_row(f"drift {code.replace('_', ' ')}: precision / recall ({m['gold']} gold)",
+                          f"{_fmt_num(m['precision'])} / {_fmt_num(m['recall'])}")
+            t.add_row("drift: clean children with findings", f"{dr['clean_children_with_findings']} of {dr['clean_children']}")
         out.print(t)
 
 

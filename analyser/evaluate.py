@@ -2,7 +2,9 @@
 
 Action detection is matched by span overlap; owner, timebound and deadline accuracy are measured on
 matched actions; each dimension's scores are compared with the gold quality levels by pairwise ordering
-accuracy and Spearman's rank correlation, and on paired versions of the same record.
+accuracy and Spearman's rank correlation, and on paired versions of the same record. Sets holding
+sequences of a child's records (``child_id``, ``sequence``, gold ``drift``) also get drift precision
+and recall per type (docs/DRIFT.md).
 """
 
 from __future__ import annotations
@@ -149,6 +151,7 @@ class Evaluation:
     pair_right: dict[str, float] = field(default_factory=lambda: {d: 0.0 for d in DIMENSIONS})
     pair_total: dict[str, int] = field(default_factory=lambda: {d: 0 for d in DIMENSIONS})
     errors: list[dict] = field(default_factory=list)
+    drift: "DriftEvaluation | None" = None  # when the set holds sequences of a child's records
 
     def summary(self) -> dict:
         p = self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
@@ -180,6 +183,7 @@ class Evaluation:
             "doc_type_accuracy": _round(self.doc_type_right / self.records) if self.records else None,
             "date_accuracy": _round(self.date_right / self.date_total) if self.date_total else None,
             "dimensions": dims,
+            **({"drift": self.drift.summary()} if self.drift else {}),
         }
 
 
@@ -214,6 +218,9 @@ def evaluate(
         reports[g.id] = report
         _score_record(ev, g.data, report, keep_errors)
     _score_pairs(ev, [g.data for g in gold], reports)
+    ev.drift = evaluate_drift(gold, reports, keep_errors=keep_errors)
+    if ev.drift:
+        ev.errors += ev.drift.errors
     return ev
 
 
