@@ -156,7 +156,8 @@ def generate_sequences(n_children: int, seed: int, out_dir: Path, *, clean_share
                 drift.append(entry)
             if doc_type == "review_minutes":
                 if last_review and ctx.doc_date > add_months(last_review[1], 6):
-                    drift.append({"type": "review_late", "action_text": None, "previous_review": last_review[0],
+                    drift.append({"type": "review_late", "action_text": None, "first_seen": last_review[0],
+                                  "previous_review": last_review[0],
                                   "previous_date": last_review[1].isoformat(),
                                   "days_late": (ctx.doc_date - add_months(last_review[1], 6)).days})
                 last_review = (rid, ctx.doc_date)
