@@ -34,6 +34,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
+from itertools import pairwise
 from typing import TYPE_CHECKING, Any, Literal
 
 from analyser import dates
@@ -65,32 +66,33 @@ NOT_LINKED_NOTHING = "not linked to other records: no child id was given and the
 
 # ---- facts the text holds beyond the report: date of birth, full name, care entry, progress lines -----
 
-_DOB = re.compile(r"\b(?:d\.?o\.?b\.?|date of birth|born(?: on)?)\b[\s:\-–]*", re.I)
+_DOB = re.compile(r"\b(?:d\.?o\.?b\.?|date of birth|born(?: on)?)\b[\s:\-–]*", re.IGNORECASE)
 _ENTERED_CARE = re.compile(
     r"\b(?:(?:date\s+)?(?:came|come|coming|entered|entering|entry|admitted|admission)\s+(?:in)?to\s+care|"
     r"date\s+(?:of\s+)?(?:becoming\s+)?looked\s+after|looked\s+after\s+since|in\s+care\s+since|"
     r"accommodated\s+(?:on|since))\b[\s:\-–]*(?:on\s+)?",
-    re.I,
+    re.IGNORECASE,
 )
 _NAME_FIELD = re.compile(
     r"^[ \t]*(?:name|child'?s? name|child|young person|young person'?s name|name of child|name of young person|"
-    r"child/young person|full name|child'?s full name)[ \t]*[:\-–][ \t]*(?P<value>[^\n(|]{2,80})",
-    re.I | re.M,
+    r"child/young person|full name|child'?s full name)[ \t]*[:\-–|][ \t]*(?P<value>[^\n(|]{2,80})",
+    re.IGNORECASE | re.MULTILINE,
 )
-_NAME_BEFORE_DOB = re.compile(r"^[ \t]*(?P<value>[A-Z][\w'’-]+(?:[ \t]+[A-Z][\w'’-]+){1,3})[ \t]*\((?:DOB|D\.O\.B)", re.M)
+# "Amira Khan (DOB 12/03/2015)" or "KHAN, Amira (DOB 12/03/2015)" on one header line.
+_NAME_BEFORE_DOB = re.compile(r"^[ \t]*(?P<value>[A-Z][\w'’-]+,?(?:[ \t]+[A-Z][\w'’-]+){1,3})[ \t]*\((?:DOB|D\.O\.B)", re.MULTILINE)
 
 # Progress on earlier decisions. "Not done" is checked first: "Not yet done" is not done.
 _NOT_DONE = re.compile(
     r"\b(?:not\s+(?:yet\s+)?(?:been\s+)?(?:done|complete[d]?|achieved|started|happened|progressed|in place|"
     r"booked|arranged|held|sent|met)|not\s+yet\b|outstanding|carried\s+(?:forward|over)|incomplete|"
     r"delayed|no progress|partly|partially|still (?:to be|waiting|outstanding))\b",
-    re.I,
+    re.IGNORECASE,
 )
 _DONE = re.compile(
     r"\b(?:done|completed?|achieved|took place|has happened|happened|now in place|in place|was held|were held|"
     r"(?:has|have) been (?:done|completed|booked|arranged|held|sent|made|set up|bought|started)|"
     r"(?:was|were) (?:booked|arranged|completed|sent|made|set up|bought|started|done))\b",
-    re.I,
+    re.IGNORECASE,
 )
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9(])")
 MAX_PROGRESS_LINES = 120
@@ -275,12 +277,13 @@ _STOP = frozenset(
     view identified ensuring sw iro pa la fc fcs dt lac cla bm bf allocated social worker workers carer carers foster
     fostering residential staff keyworker key chair writer professionals professional network child childs young person
     team manager done completed complete achieved not yet outstanding carried forward over see below above
-    """.split()
+    """.split()  # noqa: SIM905 - a word list reads better as text
 )
-_MONTH_WORDS = frozenset(
+_MONTH_TEXT = (
     "january february march april may june july august september october november december jan feb mar apr jun jul aug "
-    "sep sept oct nov dec monday tuesday wednesday thursday friday saturday sunday".split()
+    "sep sept oct nov dec monday tuesday wednesday thursday friday saturday sunday"
 )
+_MONTH_WORDS = frozenset(_MONTH_TEXT.split())
 _WORD = re.compile(r"[a-z]+")
 
 
@@ -526,7 +529,7 @@ def drift_by_record(timeline: Sequence[TimelineRecord]) -> dict[str, list[Findin
     ordered = order_timeline(timeline)
     out: dict[str, list[Finding]] = {r.record_id: [] for r in ordered}
     seen: dict[int, _Seen] = {}
-    for prev, cur in zip(ordered, ordered[1:]):
+    for prev, cur in pairwise(ordered):
         result = _compare(prev, cur, seen)
         out[cur.record_id].extend(result.findings)
         seen = result.carried

@@ -151,7 +151,7 @@ class Evaluation:
     pair_right: dict[str, float] = field(default_factory=lambda: {d: 0.0 for d in DIMENSIONS})
     pair_total: dict[str, int] = field(default_factory=lambda: {d: 0 for d in DIMENSIONS})
     errors: list[dict] = field(default_factory=list)
-    drift: "DriftEvaluation | None" = None  # when the set holds sequences of a child's records
+    drift: DriftEvaluation | None = None  # when the set holds sequences of a child's records
 
     def summary(self) -> dict:
         p = self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0

@@ -124,6 +124,20 @@ def test_never_links_by_name_alone_and_says_why():
     assert "never links records by name alone" in NOT_LINKED_NO_DOB
 
 
+def test_name_and_date_of_birth_link_every_committed_sequence_to_its_child():
+    from analyser.drift import _link
+    from analyser.ingest import load_file
+
+    folder = ROOT / "corpus" / "synthetic" / "sequences"
+    keys: dict[str, set[str | None]] = {}
+    for line in (folder / "gold.jsonl").read_text(encoding="utf-8").splitlines():
+        g = json.loads(line)
+        facts = history_facts(load_file(folder / g["file"]).text)
+        keys.setdefault(g["child_id"], set()).add(_link({"history": facts}, g["child_name"])[0])
+    assert all(len(k) == 1 and None not in k for k in keys.values())  # each child: one key
+    assert len({next(iter(k)) for k in keys.values()}) == len(keys)  # no two children share one
+
+
 # ---- each drift type, with evidence ---------------------------------------------------------------------
 
 

@@ -169,8 +169,9 @@ def _record_row(result: Result) -> RecordRow:
 
 
 def _add_history(rec: Record, history: dict | None) -> None:
-    # Records stored before drift existed gain their history facts the next time they are seen.
-    if history is not None and (rec.fields or {}).get("history") is None:
+    # The facts come from the same text, so newer extraction simply replaces older (and records stored
+    # before drift existed gain them the next time they are seen).
+    if history is not None and (rec.fields or {}).get("history") != history:
         rec.fields = {**(rec.fields or {}), "history": history}
 
 
