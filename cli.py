@@ -4,6 +4,7 @@
     caseqa score PATH...         score files, folders and exports into the store; write JSONL/CSV/HTML
     caseqa report --run ID       re-emit a stored run: summary, HTML audit report, JSONL/CSV
     caseqa runs                  list the runs in the store
+    caseqa drift --child ID      a child's timeline: drift and delay across their records
     caseqa users add|list|remove service users and their API keys
     caseqa db upgrade            create or migrate the results store
     caseqa spark-score INPUT     score a Parquet/CSV/JSONL table on Apache Spark (local or a cluster)
@@ -296,6 +297,8 @@ def score(
         known=frozenset(store.scored_keys(rubric_version)),  # type: ignore[attr-defined]
     )
     counts = {"scored": 0, "skipped": 0, "failed": 0}
+    children: set[tuple[str, str]] = set()  # (link key, how) of every child this run touched
+    unlinked: dict[str, int] = {}  # why records could not be linked to a history -> how many
     failures: list[tuple[str, str]] = []
     grades: dict[str, int] = {}
     with Progress(
@@ -318,7 +321,8 @@ def score(
                 report = store.find_report(outcome.content_hash, rubric_version, record.id)  # type: ignore[attr-defined]
             assert report is not None
             store.save_result(run_id, report, content_hash=outcome.content_hash, fields=record.fields,  # type: ignore[attr-defined]
-                              text=outcome.text if store_text else None)
+                              text=outcome.text if store_text else None, history=outcome.history)
+            report = _with_drift(store, report, record.fields, outcome.history, children, unlinked)
             counts["skipped" if outcome.skipped else "scored"] += 1
             grades[report.overall.grade] = grades.get(report.overall.grade, 0) + 1
             for w in writers:
@@ -328,6 +332,13 @@ def score(
             if audit:
                 audit.add(report, record.fields, outcome.text)
     store.finish_run(run_id, **counts)  # type: ignore[attr-defined]
+    if children:
+        from analyser.drift import refresh_drift
+
+        # Records may arrive out of date order: recompute each touched child's drift from the store.
+        refresh_drift(store, children)  # type: ignore[arg-type]
+    for reason, n in unlinked.items():
+        err.print(f"{n} record{'s' if n > 1 else ''} {reason}", highlight=False, soft_wrap=True)
     for w in writers:
         w.close()
     if audit:
@@ -337,6 +348,23 @@ def score(
     store.close()  # type: ignore[attr-defined]
     if failures:
         raise typer.Exit(EXIT_FAILURES)
+
+
+def _with_drift(store: object, report: "object", fields: dict[str, str], history: dict | None,
+                children: set[tuple[str, str]], unlinked: dict[str, int]) -> "object":
+    """The report with its drift section when the child has earlier records in the store."""
+    from analyser.drift import link_key, not_linked_reason, section_for
+
+    facts = {**fields, "history": history or {}}
+    key, how = link_key(report, facts)  # type: ignore[arg-type]
+    if key is None or how is None:
+        reason = not_linked_reason(report, facts)  # type: ignore[arg-type]
+        if reason:
+            unlinked[reason] = unlinked.get(reason, 0) + 1
+        return report
+    children.add((key, how))
+    section = section_for(store, report, facts)  # type: ignore[arg-type]
+    return report.model_copy(update={"drift": section}) if section else report  # type: ignore[attr-defined]
 
 
 def _summary(run_id: int, counts: dict[str, int], grades: dict[str, int], failures: list[tuple[str, str]],
@@ -407,6 +435,62 @@ def report(
     if html:
         err.print(f"wrote {html / 'index.html'}", highlight=False)
     store.close()  # type: ignore[attr-defined]
+
+
+@app.command()
+def drift(
+    child: Annotated[str, typer.Option("--child", help="The child's id (as given with the records); with --dob, the child's full name.")],
+    dob: Annotated[Optional[str], typer.Option("--dob", help="Date of birth YYYY-MM-DD: link by name plus date of birth (never by name alone).")] = None,
+    db: Annotated[Optional[str], typer.Option("--db", envvar="CASEQA_DB", help="Results store (default ./caseqa.db).")] = None,
+    format: FormatOpt = "text",
+) -> None:
+    """A child's timeline across their stored records: drift and delay (actions carried over, deadlines
+    slipped or passed, decisions not followed up, late reviews), with the earlier record's words as evidence."""
+    from analyser.drift import timeline_for
+
+    store = _open_store(db)
+    try:
+        data = timeline_for(store, child, dob=dob)  # type: ignore[arg-type]
+    except ValueError as exc:
+        raise _fail(str(exc)) from None
+    finally:
+        store.close()  # type: ignore[attr-defined]
+    if not data["records"]:
+        who = f"child '{child}'" if not dob else "a child with this name and date of birth"
+        raise _fail(f"no records of {who} in the store (records without a child id link by name plus date of birth only)")
+    if format == "json":
+        sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+        return
+    render_timeline(data, out)
+
+
+def render_timeline(data: dict, console: Console) -> None:
+    """The timeline for people: one row a record, then the drift findings under the record they were found in."""
+    per_record: dict[str, int] = {}
+    for f in data["findings"]:
+        per_record[f["record_id"]] = per_record.get(f["record_id"], 0) + 1
+    title = f"child {data['child_id']}" if data["child_id"] else "child linked by name and date of birth"
+    t = Table(title=f"{title}: {len(data['records'])} records", show_header=True, header_style="bold", box=None)
+    for c in ("date", "document", "record", "grade", "score", "drift"):
+        t.add_column(c, justify="right" if c in ("score", "drift") else "left")
+    for r in data["records"]:
+        n = per_record.get(r["id"], 0)
+        t.add_row(r["date"] or "-", r["doc_type"].replace("_", " "), r["id"],
+                  Text(r["grade"].replace("_", " "), style=_GRADE_STYLE.get(r["grade"], "")), f"{r['overall_score']:.0f}",
+                  Text(str(n), style="bold red" if n else "green"))
+    console.print(t)
+    if not data["findings"]:
+        console.print("[green]No drift found:[/] every decision was followed up, nothing was carried over, and reviews were on time.")
+        return
+    current = None
+    for f in data["findings"]:
+        if f["record_id"] != current:
+            current = f["record_id"]
+            console.print(f"\n[bold]{current}[/]", highlight=False)
+        console.print(Text.assemble((f"  {f['code'].replace('_', ' ')}: ", _SEVERITY_STYLE.get(f["severity"], "")), f["message"]),
+                      soft_wrap=True)
+        if f.get("suggestion"):
+            console.print(Text(f"    -> {f['suggestion']}", style="dim"), soft_wrap=True)
 
 
 @app.command()
@@ -595,7 +679,7 @@ def evaluate(
     accurate: Annotated[bool, typer.Option("--accurate", help="Evaluate the full-pipeline mode.")] = False,
     errors_out: Annotated[Optional[Path], typer.Option("--errors", help="Write every missed, spurious or mismatched action to this JSONL file.")] = None,
 ) -> None:
-    """Measure accuracy against gold labels: action precision/recall/F1, owner, timebound, deadline, doc type, score ordering."""
+    """Measure accuracy against gold labels: action precision/recall/F1, owner, timebound, deadline, doc type, score ordering, and drift precision/recall on sequences."""
     from analyser import analyse_file
     from analyser.evaluate import evaluate as run_evaluation
 
@@ -633,6 +717,12 @@ def evaluate(
             t.add_row(f"{d}: Spearman", _fmt_num(m["spearman"]))
             if m["paired_versions"]:
                 t.add_row(f"{d}: better version scores higher", f"{_fmt_num(m['paired_versions_accuracy'])} of {m['paired_versions']}")
+        if "drift" in s:
+            dr = s["drift"]
+            for code, m in [*dr["types"].items(), ("any type", dr["any_type"])]:
+                t.add_row(f"drift {code.replace('_', ' ')}: precision / recall ({m['gold']} gold)",
+                          f"{_fmt_num(m['precision'])} / {_fmt_num(m['recall'])}")
+            t.add_row("drift: clean children with findings", f"{dr['clean_children_with_findings']} of {dr['clean_children']}")
         out.print(t)
 
 

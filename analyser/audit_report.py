@@ -26,6 +26,7 @@ from pathlib import Path
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup, escape
 
+from analyser.drift import CODES as DRIFT_CODES
 from analyser.report import DIMENSIONS, GRADES, Finding, Report
 
 DIMENSION_COLOURS = {
@@ -207,6 +208,7 @@ class AuditReport:
         self.examples: dict[tuple[str, str], str] = {}
         self.rows: list[dict] = []
         self._pages: set[str] = set()
+        self.drift_teams: dict[str, Counter] = defaultdict(Counter)  # team -> drift finding code -> count
 
     def add(
         self, report: Report, fields: Mapping[str, str] | None = None, text: str | None = None, *, text_note: str | None = None
@@ -220,6 +222,8 @@ class AuditReport:
         self.total.add(report)
         self.teams[fields.get("team") or "(no team)"].add(report)
         self.workers[fields.get("worker") or "(no worker)"].add(report)
+        if report.drift and report.drift.findings:
+            self.drift_teams[fields.get("team") or "(no team)"].update(f.code for f in report.drift.findings)
         for f in report.findings:
             key = (f.dimension, f.code)
             self.codes[key] += 1
@@ -274,6 +278,8 @@ class AuditReport:
             top=top,
             rows=sorted(self.rows, key=lambda r: (r["overall"], r["id"])),
             failures=list(failures),
+            drift_teams=sorted(self.drift_teams.items()),
+            drift_codes=DRIFT_CODES,
         )
         index = self.out_dir / "index.html"
         index.write_text(html, encoding="utf-8")

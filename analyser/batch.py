@@ -39,6 +39,7 @@ class Outcome:
     content_hash: str | None = None
     text: str | None = None  # the extracted text, only when the caller asked for it (keep_text)
     skipped: bool = False
+    history: dict | None = None  # what drift needs from the text (analyser.drift.history_facts)
 
 
 @dataclass(frozen=True)
@@ -99,6 +100,7 @@ def process_record(record: RecordInput, options: BatchOptions) -> Outcome:
     unexpected is reported by its exception type only.
     """
     from analyser import analyse_document
+    from analyser.drift import history_facts
     from analyser.ingest import IngestError
 
     try:
@@ -106,12 +108,14 @@ def process_record(record: RecordInput, options: BatchOptions) -> Outcome:
         meta = record_meta(record)
         digest = content_hash(document.text, meta, options.accurate)
         text = document.text if options.keep_text else None
+        # Cheap, and needed for skipped records too: records stored before drift existed gain it.
+        history = history_facts(document.text)
         if (record.id, digest) in options.known:
-            return Outcome(record, content_hash=digest, text=text, skipped=True)
+            return Outcome(record, content_hash=digest, text=text, skipped=True, history=history)
         report = analyse_document(
             document, id=record.id, rubric=options.rubric, accurate=options.accurate, **meta  # type: ignore[arg-type]
         )
-        return Outcome(record, report=report, content_hash=digest, text=text)
+        return Outcome(record, report=report, content_hash=digest, text=text, history=history)
     except IngestError as exc:
         return Outcome(record, failure=InputFailure(record.source, exc.reason, record.id))
     except ValueError as exc:  # bad metadata (a date or document type given in the export)

@@ -430,6 +430,14 @@ def _add_months(start: date, months: int) -> date | None:
     return date(year, month0 + 1, min(start.day, _last_day(year, month0 + 1)))
 
 
+def add_months(start: date, months: int) -> date:
+    """Same day ``months`` later, clamped to the end of a shorter month (review timescales use it)."""
+    moved = _add_months(start, months)
+    if moved is None:
+        raise ValueError(f"{start} plus {months} months is out of range")
+    return moved
+
+
 def _resolve(
     year: int | None, month: int, day: int | None, ref: date | None, prefer_future: bool
 ) -> date | None:

@@ -2,7 +2,9 @@
 
 Action detection is matched by span overlap; owner, timebound and deadline accuracy are measured on
 matched actions; each dimension's scores are compared with the gold quality levels by pairwise ordering
-accuracy and Spearman's rank correlation, and on paired versions of the same record.
+accuracy and Spearman's rank correlation, and on paired versions of the same record. Sets holding
+sequences of a child's records (``child_id``, ``sequence``, gold ``drift``) also get drift precision
+and recall per type (docs/DRIFT.md).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from itertools import combinations
 from pathlib import Path
 from typing import Callable, Iterable
 
-from analyser.report import DIMENSIONS, Report
+from analyser.report import DIMENSIONS, Finding, Report
 
 MIN_OVERLAP = 0.5
 
@@ -149,6 +151,7 @@ class Evaluation:
     pair_right: dict[str, float] = field(default_factory=lambda: {d: 0.0 for d in DIMENSIONS})
     pair_total: dict[str, int] = field(default_factory=lambda: {d: 0 for d in DIMENSIONS})
     errors: list[dict] = field(default_factory=list)
+    drift: DriftEvaluation | None = None  # when the set holds sequences of a child's records
 
     def summary(self) -> dict:
         p = self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
@@ -180,6 +183,7 @@ class Evaluation:
             "doc_type_accuracy": _round(self.doc_type_right / self.records) if self.records else None,
             "date_accuracy": _round(self.date_right / self.date_total) if self.date_total else None,
             "dimensions": dims,
+            **({"drift": self.drift.summary()} if self.drift else {}),
         }
 
 
@@ -214,6 +218,9 @@ def evaluate(
         reports[g.id] = report
         _score_record(ev, g.data, report, keep_errors)
     _score_pairs(ev, [g.data for g in gold], reports)
+    ev.drift = evaluate_drift(gold, reports, keep_errors=keep_errors)
+    if ev.drift:
+        ev.errors += ev.drift.errors
     return ev
 
 
@@ -276,3 +283,112 @@ def _score_pairs(ev: Evaluation, gold: Iterable[dict], reports: dict[str, Report
             sw = reports[worse["id"]].dimensions[d].score
             ev.pair_total[d] += 1
             ev.pair_right[d] += 1.0 if sb > sw else (0.5 if sb == sw else 0.0)
+
+
+# ---- drift across a child's records (docs/DRIFT.md) ------------------------------------------------
+
+DRIFT_TEXT_MATCH = 0.5  # predicted and gold drift name the same action (content-word similarity)
+
+
+@dataclass
+class DriftEvaluation:
+    """Drift detection against gold ``drift`` labels: per type, and with the type ignored."""
+
+    children: int = 0
+    clean_children: int = 0
+    clean_children_flagged: int = 0
+    tp: dict[str, int] = field(default_factory=dict)
+    fp: dict[str, int] = field(default_factory=dict)
+    fn: dict[str, int] = field(default_factory=dict)
+    any_tp: int = 0
+    any_fp: int = 0
+    any_fn: int = 0
+    errors: list[dict] = field(default_factory=list)
+
+    def summary(self) -> dict:
+        def prf(tp: int, fp: int, fn: int) -> dict:
+            p = tp / (tp + fp) if tp + fp else None
+            r = tp / (tp + fn) if tp + fn else None
+            return {"gold": tp + fn, "predicted": tp + fp, "precision": _round(p), "recall": _round(r)}
+
+        from analyser.drift import CODES
+
+        return {
+            "children": self.children,
+            "clean_children": self.clean_children,
+            "clean_children_with_findings": self.clean_children_flagged,
+            "types": {c: prf(self.tp.get(c, 0), self.fp.get(c, 0), self.fn.get(c, 0)) for c in CODES},
+            "any_type": prf(self.any_tp, self.any_fp, self.any_fn),
+        }
+
+
+def _drift_text_match(gold_text: str | None, excerpt: str) -> bool:
+    from analyser.drift import content_words, similarity
+
+    if not gold_text:  # review_late: no action, the record is the match
+        return True
+    return similarity(content_words(gold_text), content_words(excerpt)) >= DRIFT_TEXT_MATCH
+
+
+def _match_drift(gold: list[dict], predicted: list[Finding], *, typed: bool) -> list[tuple[int, int]]:
+    pairs, used = [], set()
+    for gi, g in enumerate(gold):
+        for pi, p in enumerate(predicted):
+            if pi in used or (typed and p.code != g["type"]) or (g["type"] == "review_late") != (p.code == "review_late"):
+                continue
+            if _drift_text_match(g.get("action_text"), p.excerpt):
+                pairs.append((gi, pi))
+                used.add(pi)
+                break
+    return pairs
+
+
+def evaluate_drift(gold: list[GoldRecord], reports: dict[str, Report], *, keep_errors: bool = False) -> DriftEvaluation | None:
+    """Link gold records by ``child_id``, run drift detection per child and compare with the gold
+    ``drift`` labels (type + the later record + fuzzy action text). None when the set has no sequences."""
+    from analyser.drift import TimelineRecord, drift_by_record, history_facts
+    from analyser.ingest import IngestError, load_file
+
+    children: dict[str, list[GoldRecord]] = {}
+    for g in gold:
+        if g.data.get("child_id") and g.data.get("drift") is not None and g.id in reports:
+            children.setdefault(str(g.data["child_id"]), []).append(g)
+    if not children:
+        return None
+    ev = DriftEvaluation()
+    for child_id, records in sorted(children.items()):
+        timeline = []
+        for g in records:
+            try:
+                facts = history_facts(load_file(g.path).text)
+            except (IngestError, OSError):
+                continue
+            timeline.append(TimelineRecord.from_report(reports[g.id], facts))
+        found = drift_by_record(timeline)
+        ev.children += 1
+        clean = not any(g.data["drift"] for g in records)
+        ev.clean_children += clean
+        ev.clean_children_flagged += clean and any(found.values())
+        for g in records:
+            golds, preds = g.data["drift"], found.get(g.id, [])
+            for gd in golds:
+                ev.fn[gd["type"]] = ev.fn.get(gd["type"], 0)
+            typed = _match_drift(golds, preds, typed=True)
+            for gi, pi in typed:
+                ev.tp[preds[pi].code] = ev.tp.get(preds[pi].code, 0) + 1
+            mg, mp = {gi for gi, _ in typed}, {pi for _, pi in typed}
+            for gi, gd in enumerate(golds):
+                if gi not in mg:
+                    ev.fn[gd["type"]] = ev.fn.get(gd["type"], 0) + 1
+                    if keep_errors:
+                        ev.errors.append({"id": g.id, "child_id": child_id, "kind": "missed_drift", "gold": gd})
+            for pi, p in enumerate(preds):
+                if pi not in mp:
+                    ev.fp[p.code] = ev.fp.get(p.code, 0) + 1
+                    if keep_errors:
+                        ev.errors.append({"id": g.id, "child_id": child_id, "kind": "spurious_drift", "predicted": p.model_dump()})
+            loose = _match_drift(golds, preds, typed=False)
+            ev.any_tp += len(loose)
+            ev.any_fp += len(preds) - len(loose)
+            ev.any_fn += len(golds) - len(loose)
+    return ev

@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer
 
 SCHEMA_ID = "caseqa.report/1"
 DocType = Literal["care_plan", "review_minutes", "pathway_plan", "other"]
@@ -82,6 +82,22 @@ class Versions(_Model):
     model: str
 
 
+class DriftSection(_Model):
+    """Drift and delay across the child's records, as seen from this record (``analyser/drift.py``).
+
+    Present only when the record has history: an earlier record of the same child, linked by the
+    child's id or by name plus date of birth (never by name alone).
+    """
+
+    linked_by: Literal["child_id", "name+dob"]
+    child_id: str | None = None  # only when linked by child id: name and date of birth stay out of it
+    position: int  # this record's place in the child's timeline, 1 = the earliest
+    records: int  # how many records the timeline holds
+    previous: str | None = None  # the record compared with (the one just before this one)
+    previous_date: str | None = None
+    findings: list[Finding] = Field(default_factory=list)
+
+
 class Report(_Model):
     """A scored record. ``model_dump(mode="json")`` is the wire format."""
 
@@ -95,8 +111,17 @@ class Report(_Model):
     actions: list[Action]
     findings: list[Finding]
     versions: Versions
+    drift: DriftSection | None = None
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    @model_serializer(mode="wrap")
+    def _omit_absent_drift(self, handler: SerializerFunctionWrapHandler) -> dict:
+        # Most records have no history: leave the key out so their JSON stays exactly as before.
+        data = handler(self)
+        if data.get("drift") is None:
+            data.pop("drift", None)
+        return data
 
     def to_dict(self) -> dict:
         return self.model_dump(mode="json", by_alias=True)

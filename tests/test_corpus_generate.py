@@ -242,9 +242,20 @@ def test_sequences_tie_records_to_a_child_and_plant_drift(tmp_path):
             assert first["child_id"] == g["child_id"] and first["sequence"] < g["sequence"]
             if d["type"] in ("carried_over", "slipped"):
                 assert d["action_text"] in texts
-            if d["type"] == "slipped" and d["new_deadline"]:
+            if d["type"] == "slipped":
                 assert d["new_deadline"] > d["old_deadline"]
-                assert d["old_deadline"] < g["date"]
-            if d["type"] == "not_followed_up":
+            if d["type"] in ("not_followed_up", "deadline_passed"):
+                assert g["doc_type"] == "review_minutes"  # only a review must report on the last decisions
                 assert d["action_text"] in {a["text"] for a in by_id[d["last_seen"]]["actions"]}
-    assert set(kinds) == {"carried_over", "slipped", "not_followed_up"}
+            if d["type"] == "deadline_passed":
+                assert d["old_deadline"] < g["date"]
+            if d["type"] == "review_late":
+                assert g["doc_type"] == "review_minutes" and d["days_late"] > 0
+    assert {"carried_over", "slipped", "not_followed_up"} <= set(kinds)
+
+
+def test_clean_sequences_plant_no_drift(tmp_path):
+    from corpus.synthetic.generate import generate_sequences
+
+    golds = generate_sequences(5, 3, tmp_path / "clean", clean_share=1.0)
+    assert all(g["drift"] == [] for g in golds)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import re
 import secrets
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -74,6 +74,7 @@ class RecordRow:
     submitted_by: str | None
     scored_at: datetime
     rubric_version: str
+    dob: str | None = None  # read from the record's header (drift links by name plus date of birth)
 
     @property
     def fields(self) -> dict[str, str]:
@@ -163,7 +164,15 @@ def _record_row(result: Result) -> RecordRow:
         submitted_by=rec.submitted_by,
         scored_at=_utc(result.scored_at),
         rubric_version=result.rubric_version,
+        dob=(rec.fields or {}).get("dob") or ((rec.fields or {}).get("history") or {}).get("dob"),
     )
+
+
+def _add_history(rec: Record, history: dict | None) -> None:
+    # The facts come from the same text, so newer extraction simply replaces older (and records stored
+    # before drift existed gain them the next time they are seen).
+    if history is not None and (rec.fields or {}).get("history") != history:
+        rec.fields = {**(rec.fields or {}), "history": history}
 
 
 def _run_row(run: Run) -> RunRow:
@@ -330,8 +339,13 @@ class Store:
         fields: dict[str, str],
         text: str | None = None,
         submitted_by: str | None = None,
+        history: dict | None = None,
     ) -> int:
         """Store a report; idempotent per (record id, content hash, rubric version). Returns the result id.
+
+        ``history`` holds the facts drift needs from the text (``analyser.drift.history_facts``: date of
+        birth, full name, date of coming into care, progress sentences); it is kept in the record's
+        fields so a child's history can be followed without storing the whole text.
 
         A new content for a known record id becomes its next version. The run is linked to the result
         either way (as 'scored' when new, 'skipped' when it was already stored), so a run covers all
@@ -339,7 +353,7 @@ class Store:
         """
         for attempt in range(3):
             try:
-                return self._save_result(run_id, report, content_hash, fields, text, submitted_by)
+                return self._save_result(run_id, report, content_hash, fields, text, submitted_by, history)
             except IntegrityError:
                 # Another writer stored the same record (or version number) first: read it back.
                 if attempt == 2:
@@ -347,7 +361,8 @@ class Store:
         raise AssertionError("unreachable")
 
     def _save_result(
-        self, run_id: int, report: Report, content_hash: str, fields: dict[str, str], text: str | None, submitted_by: str | None
+        self, run_id: int, report: Report, content_hash: str, fields: dict[str, str], text: str | None,
+        submitted_by: str | None, history: dict | None = None,
     ) -> int:
         rubric = report.versions.rubric
         with self._session() as s, s.begin():
@@ -359,6 +374,7 @@ class Store:
             if existing is not None:
                 if text is not None and existing.record.text is None:
                     existing.record.text = text
+                _add_history(existing.record, history)
                 self._link(s, run_id, existing.id, "skipped")
                 return existing.id
             rec = s.scalar(select(Record).where(Record.record_id == report.id, Record.content_hash == content_hash))
@@ -377,13 +393,15 @@ class Store:
                     team=fields.get("team"),
                     supervisor=fields.get("supervisor"),
                     submitted_by=submitted_by,
-                    fields=dict(fields),
+                    fields={**fields, "history": history} if history is not None else dict(fields),
                     text=text,
                 )
                 s.add(rec)
                 s.flush()
-            elif text is not None and rec.text is None:
-                rec.text = text
+            else:
+                if text is not None and rec.text is None:
+                    rec.text = text
+                _add_history(rec, history)
             result = Result(
                 record_pk=rec.id,
                 run_id=run_id,
@@ -419,6 +437,47 @@ class Store:
             )
             self._link(s, run_id, result.id, "scored")
             return result.id
+
+    def update_report(self, record_id: str, report: Report, version: int | None = None) -> bool:
+        """Replace the stored report JSON of a record version's latest result (the latest version by
+        default): how drift sections are kept current. Scores and counts are left as they were (the
+        drift section does not change them). False when there is no such record."""
+        with self._session() as s, s.begin():
+            result = self._version_result(s, record_id, version)
+            if result is None:
+                return False
+            result.report = report.to_dict()
+            return True
+
+    def child_records(
+        self, *, child_id: str | None = None, record_ids: Iterable[str] | None = None
+    ) -> list[tuple[RecordRow, Report, dict | None]]:
+        """The latest version of each record of a child (by child id, or these record ids), with its
+        report and its stored history facts (None for records stored before drift existed)."""
+        q = select(Result).join(Record, Result.record_pk == Record.id).where(
+            Record.version == _latest_version(), Result.id == _latest_result()
+        )
+        if child_id is not None:
+            q = q.where(Record.child_id == child_id)
+        elif record_ids is not None:
+            q = q.where(Record.record_id.in_(list(record_ids)))
+        else:
+            raise ValueError("child_records needs a child id or record ids")
+        with self._session() as s:
+            return [
+                (_record_row(r), Report.from_dict(r.report), (r.record.fields or {}).get("history"))
+                for r in s.scalars(q.order_by(Record.date, Record.record_id))
+            ]
+
+    def unlinked_records(self) -> Iterator[tuple[str, dict, str | None]]:
+        """(record id, fields, child's name) of the latest version of every record without a child id:
+        what linking by name plus date of birth searches."""
+        q = select(Record.record_id, Record.fields, Record.child_name).where(
+            Record.child_id.is_(None), Record.version == _latest_version()
+        )
+        with self._session() as s:
+            for rid, fields, name in s.execute(q.execution_options(yield_per=1000)):
+                yield rid, dict(fields or {}), name
 
     @staticmethod
     def _link(s: Session, run_id: int, result_id: int, outcome: str) -> None:

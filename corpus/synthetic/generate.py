@@ -1057,11 +1057,12 @@ def generate_splits(out_root: Path, seed: int = 13, n_train: int = 300, n_dev: i
         start += n
 
 
-def generate_sequences(n_children: int, seed: int, out_dir: Path) -> list[dict]:
-    """3-5 care plans / review minutes per child with planted drift (see sequences.py)."""
+def generate_sequences(n_children: int, seed: int, out_dir: Path, *, clean_share: float = 0.2) -> list[dict]:
+    """3-5 care plans / review minutes per child with planted drift (see sequences.py); a share of
+    children have clean sequences (no drift)."""
     from .sequences import generate_sequences as _gen
 
-    return _gen(n_children, seed, out_dir)
+    return _gen(n_children, seed, out_dir, clean_share=clean_share)
 
 
 # ---------------------------------------------------------------------------------------------

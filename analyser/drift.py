@@ -1,0 +1,631 @@
+"""Drift and delay: follow one child's plan across their successive records.
+
+A single record cannot show drift; the sequence of a child's records can. This module links records of
+the same child, orders them by date and compares each record with the one before it:
+
+- ``carried_over``: an action of the earlier record is asked for again (matched fuzzily: new words,
+  another owner), with how many records it has now appeared in;
+- ``slipped``: the same action with a later deadline (by how many days);
+- ``deadline_passed``: an action whose deadline fell before the next review, which does not say it
+  was done;
+- ``not_followed_up``: a decision of the earlier record the next review never mentions;
+- ``review_late``: review timescales breached (first review more than 20 working days after coming
+  into care, when that date is known; the second more than 3 months after the first; then more than
+  6 months apart).
+
+Only review minutes are expected to report progress on earlier decisions (DOMAIN.md), so only a later
+*review* raises ``deadline_passed`` and ``not_followed_up``; a later care plan can still show actions
+carried over or slipped. Every finding is a :class:`~analyser.report.Finding` with dimension
+``drift``, pointing at the later record's words, and its message quotes the earlier record's words
+and dates as evidence.
+
+Linking (:func:`link_key`): by the child id given with the record; otherwise by the child's name plus
+date of birth read from the record's header; never by name alone.
+
+The functions here are pure (reports and record facts in, findings out); :func:`timeline_for` and
+:func:`refresh_drift` read and update the results store. Nothing here logs record text.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+from itertools import pairwise
+from typing import TYPE_CHECKING, Any, Literal
+
+from analyser import dates
+from analyser.checks.timebound_actions import _PROGRESS_SECTION  # one definition of a progress heading
+from analyser.report import Action, DriftSection, Finding, Report
+
+if TYPE_CHECKING:
+    from analyser.store import RecordRow, Store
+
+DIMENSION = "drift"
+CODES = ("carried_over", "slipped", "deadline_passed", "not_followed_up", "review_late")
+LinkedBy = Literal["child_id", "name+dob"]
+
+# Fuzzy action matching: tuned on the synthetic sequences (corpus/synthetic/sequences/, see docs/DRIFT.md).
+ACTION_MATCH = 0.6  # a later action is the same action asked for again
+MENTION_MATCH = 0.6  # a later progress line reports on the action
+TOKEN_MATCH = 0.8  # two words are the same word (typos: "suppport" ~ "support")
+
+FIRST_REVIEW_WORKING_DAYS = 20
+SECOND_REVIEW_MONTHS = 3
+LATER_REVIEW_MONTHS = 6
+
+NOT_LINKED_NO_DOB = (
+    "not linked to other records: no child id was given and the record has no date of birth with the "
+    "name (caseqa never links records by name alone)"
+)
+NOT_LINKED_NOTHING = "not linked to other records: no child id was given and the record has no name and date of birth"
+
+
+# ---- facts the text holds beyond the report: date of birth, full name, care entry, progress lines -----
+
+_DOB = re.compile(r"\b(?:d\.?o\.?b\.?|date of birth|born(?: on)?)\b[\s:\-–]*", re.IGNORECASE)
+_ENTERED_CARE = re.compile(
+    r"\b(?:(?:date\s+)?(?:came|come|coming|entered|entering|entry|admitted|admission)\s+(?:in)?to\s+care|"
+    r"date\s+(?:of\s+)?(?:becoming\s+)?looked\s+after|looked\s+after\s+since|in\s+care\s+since|"
+    r"accommodated\s+(?:on|since))\b[\s:\-–]*(?:on\s+)?",
+    re.IGNORECASE,
+)
+_NAME_FIELD = re.compile(
+    r"^[ \t]*(?:name|child'?s? name|child|young person|young person'?s name|name of child|name of young person|"
+    r"child/young person|full name|child'?s full name)[ \t]*[:\-–|][ \t]*(?P<value>[^\n(|]{2,80})",
+    re.IGNORECASE | re.MULTILINE,
+)
+# "Amira Khan (DOB 12/03/2015)" or "KHAN, Amira (DOB 12/03/2015)" on one header line.
+_NAME_BEFORE_DOB = re.compile(r"^[ \t]*(?P<value>[A-Z][\w'’-]+,?(?:[ \t]+[A-Z][\w'’-]+){1,3})[ \t]*\((?:DOB|D\.O\.B)", re.MULTILINE)
+
+# Progress on earlier decisions. "Not done" is checked first: "Not yet done" is not done.
+_NOT_DONE = re.compile(
+    r"\b(?:not\s+(?:yet\s+)?(?:been\s+)?(?:done|complete[d]?|achieved|started|happened|progressed|in place|"
+    r"booked|arranged|held|sent|met)|not\s+yet\b|outstanding|carried\s+(?:forward|over)|incomplete|"
+    r"delayed|no progress|partly|partially|still (?:to be|waiting|outstanding))\b",
+    re.IGNORECASE,
+)
+_DONE = re.compile(
+    r"\b(?:done|completed?|achieved|took place|has happened|happened|now in place|in place|was held|were held|"
+    r"(?:has|have) been (?:done|completed|booked|arranged|held|sent|made|set up|bought|started)|"
+    r"(?:was|were) (?:booked|arranged|completed|sent|made|set up|bought|started|done))\b",
+    re.IGNORECASE,
+)
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9(])")
+MAX_PROGRESS_LINES = 120
+MAX_PROGRESS_CHARS = 300
+
+
+def _first_date(text: str) -> str | None:
+    found = dates.find_dates(text[:40])
+    return found[0].value.isoformat() if found and found[0].value and found[0].start < 4 else None
+
+
+def _clean_name(value: str) -> str | None:
+    value = value.strip().strip(".,;:")
+    if "," in value:  # "BAINS, Simran" -> "Simran Bains"
+        last, _, first = value.partition(",")
+        value = f"{first.strip()} {last.strip()}"
+    words = re.findall(r"[A-Za-z][A-Za-z'’-]*", value)
+    return " ".join(w.capitalize() if w.isupper() else w for w in words[:4]) or None
+
+
+def history_facts(text: str) -> dict[str, Any]:
+    """What drift needs from a record's text and the Report does not hold.
+
+    ``dob`` and ``entered_care`` (ISO dates or None), ``child_full_name`` (or None) and ``progress``:
+    the sentences that report something done or not done, with their offsets (capped in number and
+    length). They are kept in the store with the record's fields so history works without the text.
+    """
+    head = text[:3000]
+    dob = None
+    for m in _DOB.finditer(head):
+        dob = _first_date(head[m.end() :])
+        if dob:
+            break
+    entered = None
+    for m in _ENTERED_CARE.finditer(text[:20000]):
+        entered = _first_date(text[m.end() :])
+        if entered:
+            break
+    name = None
+    m = _NAME_FIELD.search(head) or _NAME_BEFORE_DOB.search(head)
+    if m:
+        name = _clean_name(m.group("value"))
+    progress: list[dict[str, Any]] = []
+    offset = 0
+    for line in text.split("\n"):
+        start = 0
+        for piece in _SENTENCE_END.split(line):
+            at = line.find(piece, start)
+            start = at + len(piece)
+            status = progress_status(piece)
+            if status is not None and len(progress) < MAX_PROGRESS_LINES:
+                s = offset + at
+                progress.append({"start": s, "end": s + len(piece), "text": piece[:MAX_PROGRESS_CHARS], "done": status})
+        offset += len(line) + 1
+    # A record with a "progress on previous decisions" heading is a review, whatever its type was read as.
+    reports_progress = any(
+        _PROGRESS_SECTION.search(line) and len(line.split()) <= 8 for line in text.split("\n") if line.strip()
+    )
+    return {"dob": dob, "child_full_name": name, "entered_care": entered, "progress": progress,
+            "reports_progress": reports_progress}
+
+
+def progress_status(sentence: str) -> bool | None:
+    """True when the sentence reports something done, False when not done, None when it reports neither."""
+    if _NOT_DONE.search(sentence):
+        return False
+    if _DONE.search(sentence):
+        return True
+    return None
+
+
+# ---- linking -----------------------------------------------------------------------------------------
+
+
+def _name_key(name: str) -> str:
+    return " ".join(sorted(w.lower() for w in re.findall(r"[A-Za-z]+", name)))
+
+
+def link_key(report: Report, fields: Mapping[str, Any] | None = None) -> tuple[str | None, LinkedBy | None]:
+    """How this record joins its child's history: ``(child id, "child_id")``, ``(name|dob, "name+dob")``
+    or ``(None, None)``. Never by name alone: two children may share a name."""
+    return _link(fields or {}, report.meta.child_name)
+
+
+def _link(fields: Mapping[str, Any], child_name: str | None) -> tuple[str | None, LinkedBy | None]:
+    child_id = str(fields.get("child_id") or "").strip()
+    if child_id:
+        return child_id, "child_id"
+    history = fields.get("history") or {}
+    dob = fields.get("dob") or history.get("dob")
+    name = fields.get("child_full_name") or history.get("child_full_name") or fields.get("child_name") or child_name
+    if dob and name:
+        return f"{_name_key(str(name))}|{dob}", "name+dob"
+    return None, None
+
+
+def not_linked_reason(report: Report, fields: Mapping[str, Any] | None = None) -> str | None:
+    """Why a record has no history (None when it can be linked): shown to users, never silent."""
+    if link_key(report, fields)[0]:
+        return None
+    fields = fields or {}
+    name = fields.get("child_name") or (fields.get("history") or {}).get("child_full_name") or report.meta.child_name
+    return NOT_LINKED_NO_DOB if name else NOT_LINKED_NOTHING
+
+
+# ---- the timeline ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProgressLine:
+    """A sentence of a later record reporting on an earlier decision: done or not done."""
+
+    start: int
+    end: int
+    text: str
+    done: bool
+
+
+@dataclass(frozen=True)
+class TimelineRecord:
+    """One record in a child's timeline: its report and the facts drift needs."""
+
+    report: Report
+    doc_type: str
+    date: date | None
+    entered_care: date | None = None
+    # None: the record's text was never seen (an older store row), so progress cannot be judged.
+    progress: tuple[ProgressLine, ...] | None = None
+    team: str | None = None
+    reports_progress: bool = False  # has a "progress on previous decisions" section
+
+    @property
+    def is_review(self) -> bool:
+        """Review minutes, or a record that reports on the last review's decisions as reviews do."""
+        return self.doc_type == "review_minutes" or self.reports_progress
+
+    @property
+    def record_id(self) -> str:
+        return self.report.id
+
+    @classmethod
+    def from_report(cls, report: Report, history: Mapping[str, Any] | None = None, team: str | None = None) -> TimelineRecord:
+        """Build from a report and the record's :func:`history_facts` (None when unknown)."""
+        history = history or {}
+        progress = history.get("progress")
+        return cls(
+            report=report,
+            doc_type=report.doc_type,
+            date=_iso(report.meta.date),
+            entered_care=_iso(history.get("entered_care")),
+            progress=None if progress is None else tuple(ProgressLine(**p) for p in progress),
+            team=team,
+            reports_progress=bool(history.get("reports_progress")),
+        )
+
+
+def _iso(value: object) -> date | None:
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None
+
+
+def order_timeline(records: Iterable[TimelineRecord]) -> list[TimelineRecord]:
+    """By document date (undated records last), then record id so ties are stable."""
+    return sorted(records, key=lambda r: (r.date is None, r.date or date.min, r.record_id))
+
+
+# ---- fuzzy action matching -------------------------------------------------------------------------------
+
+_STOP = frozenset(
+    """a an the and or but of for to in on at by with from into onto up as is are was were be been being am will would
+    shall should must can could may might has have had do does did it its this that these those there their they them
+    he him his she her hers you your yours i me my we us our who which what when where whether if so than then also
+    very more most all any some each every other such not no yes going agreed agree agrees recommended recommend
+    recommendation decision decided plan planned planning continue continued continues need needs needed please ensure
+    make sure able try arrange arranged arranging further again new next review meeting before after within no later
+    later than end week weeks month months day days working term half year years date time today tomorrow soon shortly
+    asap tbc ongoing regularly monthly weekly fortnightly each order address concerns raised line progress without delay
+    view identified ensuring sw iro pa la fc fcs dt lac cla bm bf allocated social worker workers carer carers foster
+    fostering residential staff keyworker key chair writer professionals professional network child childs young person
+    team manager done completed complete achieved not yet outstanding carried forward over see below above
+    """.split()  # noqa: SIM905 - a word list reads better as text
+)
+_MONTH_TEXT = (
+    "january february march april may june july august september october november december jan feb mar apr jun jul aug "
+    "sep sept oct nov dec monday tuesday wednesday thursday friday saturday sunday"
+)
+_MONTH_WORDS = frozenset(_MONTH_TEXT.split())
+_WORD = re.compile(r"[a-z]+")
+
+
+def _stem(word: str) -> str:
+    for suffix in ("ments", "ment", "ings", "ing", "ies", "ied", "ed", "es", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            word = word[: -len(suffix)]
+            return word + ("y" if suffix in ("ies", "ied") else "")
+    return word
+
+
+def content_words(text: str, *, remove: Iterable[str | None] = (), names: Iterable[str] = ()) -> tuple[str, ...]:
+    """The words that say *what* is to be done: owner, deadline, dates, names, stop words and status removed."""
+    low = text.lower()
+    for phrase in remove:
+        if phrase and len(phrase) > 1:
+            low = low.replace(phrase.lower(), " ")
+    drop = {n.lower() for n in names if n}
+    words = []
+    for w in _WORD.findall(low.replace("'s", " ").replace("’s", " ")):
+        if len(w) < 3 or w in _STOP or w in _MONTH_WORDS or w in drop:
+            continue
+        words.append(_stem(w))
+    return tuple(dict.fromkeys(words))  # unique, in order
+
+
+@lru_cache(maxsize=65536)
+def _same_word(a: str, b: str) -> bool:
+    if a == b:
+        return True
+    if min(len(a), len(b)) < 4:
+        return False
+    if a.startswith(b) or b.startswith(a):  # "hair" ~ "haircut", "assess" ~ "assessment"
+        return True
+    return difflib.SequenceMatcher(None, a, b).ratio() >= TOKEN_MATCH
+
+
+def similarity(a: Sequence[str], b: Sequence[str]) -> float:
+    """Soft overlap of two content-word sets: shared words over the smaller set, damped when one set is
+    much larger, and 0 unless two words are shared (one shared word is too weak to call it the same action)."""
+    if not a or not b:
+        return 0.0
+    used: set[int] = set()
+    shared = 0
+    for w in a:
+        for j, v in enumerate(b):
+            if j not in used and _same_word(w, v):
+                used.add(j)
+                shared += 1
+                break
+    small, large = sorted((len(a), len(b)))
+    if shared < min(2, small):
+        return 0.0
+    if shared == 1 and large > 2:  # one word in common with a longer action is not enough
+        return 0.0
+    return 0.75 * shared / small + 0.25 * shared / large
+
+
+def _action_words(action: Action, names: Iterable[str]) -> tuple[str, ...]:
+    # A table row "Book her a hair appointment | All | TBC": the first cell says what is to be done.
+    text = action.text.split(" | ")[0] if " | " in action.text else action.text
+    return content_words(text, remove=(action.owner, action.deadline_text), names=names)
+
+
+# ---- detection -----------------------------------------------------------------------------------------
+
+_DOC_LABEL = {"care_plan": "care plan", "review_minutes": "review", "pathway_plan": "pathway plan", "other": "record"}
+
+
+def _fmt(d: date | str | None) -> str:
+    value = _iso(d)
+    return f"{value.day} {value:%B %Y}" if value else "an undated record"
+
+
+def _of(rec: TimelineRecord) -> str:
+    kind = "review" if rec.is_review else _DOC_LABEL.get(rec.doc_type, "record")
+    return f"the {kind} of {_fmt(rec.date)}"
+
+
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _quote(text: str, limit: int = 160) -> str:
+    text = " ".join(text.split())
+    return f"'{text[: limit - 3]}...'" if len(text) > limit else f"'{text}'"
+
+
+def _names(rec: TimelineRecord) -> list[str]:
+    return [rec.report.meta.child_name or ""]
+
+
+@dataclass
+class _Seen:
+    """How long an action has been in the plan: records it appeared in, and where it first did."""
+
+    times: int = 1
+    first: TimelineRecord | None = None
+
+
+@dataclass
+class _PairResult:
+    findings: list[Finding] = field(default_factory=list)
+    carried: dict[int, _Seen] = field(default_factory=dict)  # later action index -> its history
+
+
+def _compare(prev: TimelineRecord, cur: TimelineRecord, seen: Mapping[int, _Seen]) -> _PairResult:
+    """Drift between two consecutive records of a child (everything except review timescales)."""
+    out = _PairResult()
+    names = _names(prev) + _names(cur)
+    prev_words = [_action_words(a, names) for a in prev.report.actions]
+    cur_words = [_action_words(a, names) for a in cur.report.actions]
+    # One-to-one matching of earlier and later actions, best pairs first.
+    pairs = sorted(
+        ((similarity(pw, cw), i, j) for i, pw in enumerate(prev_words) for j, cw in enumerate(cur_words)),
+        reverse=True,
+    )
+    matched: dict[int, int] = {}
+    taken: set[int] = set()
+    for score, i, j in pairs:
+        if score < ACTION_MATCH:
+            break
+        if i not in matched and j not in taken:
+            matched[i] = j
+            taken.add(j)
+    lines = cur.progress or ()
+    line_words = [content_words(p.text, names=names) for p in lines]
+    review_reports_progress = cur.is_review and cur.progress is not None
+    for i, action in enumerate(prev.report.actions):
+        mentions = [(similarity(prev_words[i], lw), p) for lw, p in zip(line_words, lines)]
+        mentions = [(s, p) for s, p in mentions if s >= MENTION_MATCH]
+        done = any(p.done for _, p in mentions)
+        not_done = [p for _, p in sorted(mentions, key=lambda m: -m[0]) if not p.done]
+        history = seen.get(i) or _Seen(first=prev)
+        if i in matched and not done:
+            j = matched[i]
+            later = cur.report.actions[j]
+            out.carried[j] = _Seen(history.times + 1, history.first or prev)
+            out.findings.append(_carried_or_slipped(prev, cur, action, later, out.carried[j]))
+        elif done:
+            continue
+        elif not_done and review_reports_progress:
+            # Reported not done, and not asked for again in words we recognise: still carried over.
+            out.findings.append(_reported_not_done(prev, cur, action, not_done[0], _Seen(history.times + 1, history.first or prev)))
+        elif review_reports_progress:
+            out.findings.append(_unreported(prev, cur, action))
+    return out
+
+
+def _carried_or_slipped(prev: TimelineRecord, cur: TimelineRecord, earlier: Action, later: Action, seen: _Seen) -> Finding:
+    since = "" if seen.first is None or seen.first is prev else f", first set in {_of(seen.first)}"
+    old, new = _iso(earlier.deadline), _iso(later.deadline)
+    if old and new and new > old:
+        days = (new - old).days
+        return Finding(
+            dimension=DIMENSION, code="slipped", severity="warning",
+            message=(f"Deadline slipped by {days} days: {_of(prev)} set {_quote(earlier.text)} for {_fmt(old)}; "
+                     f"this record moves it to {_fmt(new)} ({seen.times} records so far{since})."),
+            start=later.start, end=later.end, excerpt=later.text,
+            suggestion="Say why the deadline moved and what will make the new one hold; escalate if it slips again.",
+        )
+    due = f", due {_fmt(old)}" if old else ""
+    return Finding(
+        dimension=DIMENSION, code="carried_over", severity="error" if seen.times >= 3 else "warning",
+        message=(f"Carried over from {_of(prev)} ({_quote(earlier.text)}{due}): "
+                 f"{seen.times} records so far{since}."),
+        start=later.start, end=later.end, excerpt=later.text,
+        suggestion="Record what got in the way, name who will do it and give a firm date; escalate to the manager or IRO if it keeps returning.",
+    )
+
+
+def _reported_not_done(prev: TimelineRecord, cur: TimelineRecord, earlier: Action, line: ProgressLine, seen: _Seen) -> Finding:
+    return Finding(
+        dimension=DIMENSION, code="carried_over", severity="error" if seen.times >= 3 else "warning",
+        message=(f"Not done since {_of(prev)} ({_quote(earlier.text)}"
+                 + (f", due {_fmt(earlier.deadline)}" if earlier.deadline else "")
+                 + f"); this review reports it not done: {seen.times} records so far."),
+        start=line.start, end=line.end, excerpt=line.text,
+        suggestion="Make it a decision again with a named person and a new date, or record why it is no longer needed.",
+    )
+
+
+def _unreported(prev: TimelineRecord, cur: TimelineRecord, earlier: Action) -> Finding:
+    old = _iso(earlier.deadline)
+    if old and cur.date and old < cur.date:
+        days = (cur.date - old).days
+        return Finding(
+            dimension=DIMENSION, code="deadline_passed", severity="error",
+            message=(f"{_quote(earlier.text)} was due by {_fmt(old)} ({_of(prev)}); the deadline passed {days} days "
+                     f"before this review, which does not say it was done."),
+            start=0, end=0, excerpt=earlier.text,
+            suggestion="Say in the progress on previous decisions whether it was done; if not, why, and what happens now.",
+        )
+    return Finding(
+        dimension=DIMENSION, code="not_followed_up", severity="warning",
+        message=f"{_cap(_of(prev))} decided {_quote(earlier.text)}; this review does not mention it.",
+        start=0, end=0, excerpt=earlier.text,
+        suggestion="Report progress on every decision of the last review: done, not done and why, or no longer needed.",
+    )
+
+
+def review_timescale_findings(timeline: Sequence[TimelineRecord]) -> dict[str, list[Finding]]:
+    """Review timescales (reg 33): first within 20 working days of coming into care, the second within
+    3 months of the first, then at least every 6 months. Findings keyed by the late review's id.
+
+    Which review is the first is known only when the date of coming into care is: then the earliest
+    review on or after it is the first. Otherwise only the 6-month rule is applied, so a second review
+    is never judged by the 3-month rule on a guess.
+    """
+    out: dict[str, list[Finding]] = {}
+    reviews = [r for r in order_timeline(timeline) if r.is_review and r.date]
+    entered = next((r.entered_care for r in timeline if r.entered_care), None)
+    first_idx = None
+    if entered:
+        first_idx = next((k for k, r in enumerate(reviews) if r.date and r.date >= entered), None)
+    for k, rev in enumerate(reviews):
+        assert rev.date is not None
+        if k == first_idx and entered:
+            due = dates.add_working_days(entered, FIRST_REVIEW_WORKING_DAYS)
+            rule = f"the first review is due within {FIRST_REVIEW_WORKING_DAYS} working days of coming into care on {_fmt(entered)}"
+        elif k > 0 and reviews[k - 1].date:
+            before = reviews[k - 1]
+            months = SECOND_REVIEW_MONTHS if first_idx is not None and k - 1 == first_idx else LATER_REVIEW_MONTHS
+            due = dates.add_months(before.date, months)  # type: ignore[arg-type]
+            which = "the second review is due" if months == SECOND_REVIEW_MONTHS else "reviews are due at least every"
+            rule = (f"{which} within {months} months of the first review ({_fmt(before.date)})" if months == SECOND_REVIEW_MONTHS
+                    else f"{which} 6 months; the previous review was on {_fmt(before.date)}")
+        else:
+            continue
+        if rev.date > due:
+            days = (rev.date - due).days
+            out.setdefault(rev.record_id, []).append(Finding(
+                dimension=DIMENSION, code="review_late", severity="error",
+                message=f"This review on {_fmt(rev.date)} was {days} day{'s' if days != 1 else ''} late: {rule}, so it was due by {_fmt(due)}.",
+                start=0, end=0, excerpt="",
+                suggestion="Record why the review was late; book the next one within timescale and tell the IRO's manager.",
+            ))
+    return out
+
+
+def drift_by_record(timeline: Sequence[TimelineRecord]) -> dict[str, list[Finding]]:
+    """Drift findings of each record (by record id), comparing it with the record before it."""
+    ordered = order_timeline(timeline)
+    out: dict[str, list[Finding]] = {r.record_id: [] for r in ordered}
+    seen: dict[int, _Seen] = {}
+    for prev, cur in pairwise(ordered):
+        result = _compare(prev, cur, seen)
+        out[cur.record_id].extend(result.findings)
+        seen = result.carried
+    for rid, findings in review_timescale_findings(ordered).items():
+        out[rid].extend(findings)
+    return out
+
+
+def detect_drift(timeline: Sequence[TimelineRecord]) -> list[Finding]:
+    """Every drift finding of a child's timeline, in timeline order (empty when there is no drift)."""
+    return [f for findings in drift_by_record(timeline).values() for f in findings]
+
+
+def drift_sections(
+    timeline: Sequence[TimelineRecord], linked_by: LinkedBy, child_id: str | None = None
+) -> dict[str, DriftSection | None]:
+    """The drift section of each record: None for the earliest (no history yet) or a single record."""
+    ordered = order_timeline(timeline)
+    found = drift_by_record(ordered)
+    sections: dict[str, DriftSection | None] = {}
+    for k, rec in enumerate(ordered):
+        if k == 0 or len(ordered) < 2:
+            sections[rec.record_id] = None
+            continue
+        prev = ordered[k - 1]
+        sections[rec.record_id] = DriftSection(
+            linked_by=linked_by, child_id=child_id if linked_by == "child_id" else None, position=k + 1,
+            records=len(ordered), previous=prev.record_id, previous_date=prev.date.isoformat() if prev.date else None,
+            findings=found[rec.record_id],
+        )
+    return sections
+
+
+# ---- the store: timelines, and drift sections kept up to date -------------------------------------------
+
+
+def _timeline_from_store(store: Store, key: str, linked_by: LinkedBy) -> list[tuple[RecordRow, TimelineRecord]]:
+    if linked_by == "child_id":
+        rows = store.child_records(child_id=key)
+    else:
+        # Records without a child id: keep those whose name and date of birth give the same key.
+        ids = [rid for rid, fields, name in store.unlinked_records() if _link(fields, name)[0] == key]
+        rows = store.child_records(record_ids=ids) if ids else []
+    return [(row, TimelineRecord.from_report(report, history, row.team)) for row, report, history in rows]
+
+
+def timeline_for(store: Store, child: str, *, dob: str | None = None) -> dict[str, Any]:
+    """A child's timeline as JSON-ready data (what ``caseqa drift --format json`` prints and
+    ``GET /v1/children/{id}/timeline`` returns).
+
+    ``child`` is the child id; with ``dob`` it is the child's name and the records are linked by
+    name plus date of birth. ``records`` are in date order; each finding carries the ``record_id`` of
+    the record it was found in (the later one).
+    """
+    if dob:
+        dob_iso = _iso(dob)
+        if dob_iso is None:
+            raise ValueError(f"date of birth '{dob}' is not a YYYY-MM-DD date")
+        key, linked_by = f"{_name_key(child)}|{dob_iso.isoformat()}", "name+dob"
+    else:
+        key, linked_by = child, "child_id"
+    items = _timeline_from_store(store, key, linked_by)  # type: ignore[arg-type]
+    timeline = order_timeline(t for _, t in items)
+    by_id = {t.record_id: row for row, t in items}
+    found = drift_by_record(timeline)
+    return {
+        "child_id": child if linked_by == "child_id" else None,
+        "linked_by": linked_by,
+        "records": [
+            {"id": t.record_id, "date": t.date.isoformat() if t.date else None, "doc_type": t.doc_type,
+             "grade": by_id[t.record_id].grade, "overall_score": by_id[t.record_id].overall_score}
+            for t in timeline
+        ],
+        "findings": [{"record_id": t.record_id, **f.model_dump(mode="json")} for t in timeline for f in found[t.record_id]],
+    }
+
+
+def section_for(store: Store, report: Report, fields: Mapping[str, Any]) -> DriftSection | None:
+    """The drift section of a record just stored, from its child's records in the store (None: no history)."""
+    key, linked_by = link_key(report, fields)
+    if key is None or linked_by is None:
+        return None
+    timeline = [t for _, t in _timeline_from_store(store, key, linked_by)]
+    return drift_sections(timeline, linked_by, key if linked_by == "child_id" else None).get(report.id)
+
+
+def refresh_drift(store: Store, keys: Iterable[tuple[str, LinkedBy]]) -> int:
+    """Recompute the drift sections of these children's records and update the stored reports that
+    changed (a record scored later may be earlier in the child's life). Returns how many changed."""
+    changed = 0
+    for key, linked_by in set(keys):
+        items = _timeline_from_store(store, key, linked_by)
+        sections = drift_sections([t for _, t in items], linked_by, key if linked_by == "child_id" else None)
+        for row, t in items:
+            new = sections.get(t.record_id)
+            if new != t.report.drift:
+                store.update_report(row.record_id, t.report.model_copy(update={"drift": new}), version=row.version)
+                changed += 1
+    return changed
