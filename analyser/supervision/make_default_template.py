@@ -40,20 +40,51 @@ def _set(cell: _Cell, text: str, *, bold: bool = False, size: float = 9.5) -> No
     run.font.size = Pt(size)
 
 
+STATUS = "{{ a.status_text }}"
+GREEN, RED = RGBColor(0x1B, 0x7F, 0x3B), RGBColor(0xC0, 0x39, 0x2B)
+
+
+def _status(cell: _Cell, var: str) -> None:
+    """The status in green when done and red when overdue: {%r %} tags pick the run to keep."""
+    cell.text = ""
+    para = cell.paragraphs[0]
+    for text, colour in (
+        (f"{{%r if {var}.status == 'closed' %}}", None), (f"{{{{ {var}.status_text }}}}", GREEN),
+        (f"{{%r elif {var}.overdue %}}", None), (f"{{{{ {var}.status_text }}}}", RED),
+        ("{%r else %}", None), (f"{{{{ {var}.status_text }}}}", None), ("{%r endif %}", None),
+    ):
+        run = para.add_run(text)
+        run.font.size = Pt(9.5)
+        if colour is not None:
+            run.font.color.rgb = colour
+            run.bold = True
+
+
+def _widths(table: Table, widths: list[float]) -> None:
+    """Fixed column widths (grid and cells): Word and LibreOffice otherwise share the page equally."""
+    table.autofit = False
+    for i, w in enumerate(widths):
+        table.columns[i].width = Cm(w)
+        for r in table.rows:
+            r.cells[i].width = Cm(w)
+
+
 def _table(doc: Document, headers: list[str], widths: list[float], row: list[str], loop: str) -> Table:  # type: ignore[valid-type]
     """A table with a shaded header row and one row repeated for each item of ``loop``."""
     table = doc.add_table(rows=4, cols=len(headers))  # type: ignore[attr-defined]
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    for i, (h, w) in enumerate(zip(headers, widths)):
+    _widths(table, widths)
+    for i, h in enumerate(headers):
         _set(table.rows[0].cells[i], h, bold=True)
         _shade(table.rows[0].cells[i], HEADER_FILL)
-        for r in table.rows:
-            r.cells[i].width = Cm(w)
     # docxtpl: a row holding only a {%tr %} tag is replaced by the tag, so rows 1 and 3 vanish.
     _set(table.rows[1].cells[0], f"{{%tr for {loop} %}}")
     for i, value in enumerate(row):
-        _set(table.rows[2].cells[i], value)
+        if value == STATUS:
+            _status(table.rows[2].cells[i], loop.split()[0])
+        else:
+            _set(table.rows[2].cells[i], value)
     _set(table.rows[3].cells[0], "{%tr endfor %}")
     # Repeat the header row on each page of a long table.
     tr_pr = table.rows[0]._tr.get_or_add_trPr()
@@ -79,6 +110,10 @@ def build(out: Path = OUT) -> Path:
         style.font.name = "Arial"
         style.font.size = Pt(size)
         style.font.color.rgb = NAVY
+        # The built-in headings use theme fonts, which override the font name: drop them.
+        fonts = style.element.rPr.rFonts
+        for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+            fonts.attrib.pop(qn(attr), None)
 
     doc.add_paragraph("Case supervision record", style="Title")
     intro = doc.add_paragraph()
@@ -87,6 +122,7 @@ def build(out: Path = OUT) -> Path:
 
     details = doc.add_table(rows=6, cols=2)
     details.style = "Table Grid"
+    _widths(details, [5, 12.4])
     for i, (label, value) in enumerate((
         ("Worker", "{{ worker }}"), ("Team", "{{ team or '' }}"), ("Supervisor", "{{ supervisor or '' }}"),
         ("Date of supervision", "{{ date_text }}"),
@@ -96,10 +132,9 @@ def build(out: Path = OUT) -> Path:
         _set(details.rows[i].cells[0], label, bold=True)
         _shade(details.rows[i].cells[0], HEADER_FILL)
         _set(details.rows[i].cells[1], value)
-        details.rows[i].cells[0].width, details.rows[i].cells[1].width = Cm(5), Cm(12.4)
 
-    action_cols = (["Action", "Who", "By when", "Status"], [9.4, 2.8, 2.6, 2.6])
-    action_row = ["{{ a.what }}", "{{ a.owner }}", "{{ a.due_text }}", "{{ a.status_text }}"]
+    action_cols = (["Action", "Who", "By when", "Status"], [8.4, 2.4, 2.8, 3.8])
+    action_row = ["{{ a.what }}", "{{ a.owner }}", "{{ a.due_text }}", STATUS]
 
     doc.add_heading("1. Review of previous actions", level=1)
     doc.add_paragraph("{%p if previous_actions %}")
@@ -143,14 +178,15 @@ def build(out: Path = OUT) -> Path:
     doc.add_heading("6. Reflection, wellbeing, workload and development", level=1)
     notes = doc.add_table(rows=3, cols=2)
     notes.style = "Table Grid"
+    _widths(notes, [5, 12.4])
     for i, label in enumerate(("Reflection and wellbeing", "Workload", "Development")):
         _set(notes.rows[i].cells[0], label, bold=True)
         _shade(notes.rows[i].cells[0], HEADER_FILL)
-        notes.rows[i].cells[0].width, notes.rows[i].cells[1].width = Cm(5), Cm(12.4)
         notes.rows[i].height = Cm(1.6)
     doc.add_paragraph()
     sign = doc.add_table(rows=2, cols=3)
     sign.style = "Table Grid"
+    _widths(sign, [5.8, 5.8, 5.8])
     for i, label in enumerate(("Next supervision date", "Signed (worker)", "Signed (supervisor)")):
         _set(sign.rows[0].cells[i], label, bold=True)
         _shade(sign.rows[0].cells[i], HEADER_FILL)
