@@ -412,7 +412,7 @@ def report(
     store.close()  # type: ignore[attr-defined]
 
 
-def _loop_tables(store: "object") -> dict[str, list[dict]] | None:
+def _loop_tables(store: object) -> dict[str, list[dict]] | None:
     """The audit loop per worker and per team for the HTML report; None when no supervision was written."""
     by_worker = store.actions_stats_by("worker")  # type: ignore[attr-defined]
     if not by_worker:
@@ -443,7 +443,13 @@ def supervision(
     template: Annotated[Optional[Path], typer.Option("--template", help="Your own template: .docx with docxtpl tags for Word output, or a Jinja text file for .md/.html.")] = None,
     due_days: Annotated[int, typer.Option("--due-days", min=0, help="Working days after the supervision that each new action is due.")] = 10,
 ) -> None:
-    from analyser.supervision import SupervisionError, TemplateError, build_supervision, render_bytes, save_supervision
+    from analyser.supervision import (
+        SupervisionError,
+        TemplateError,
+        build_supervision,
+        render_bytes,
+        save_supervision,
+    )
     from analyser.supervision.render import check_template, format_for
 
     try:

@@ -11,7 +11,8 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError as JinjaError, meta
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, meta
+from jinja2 import TemplateError as JinjaError
 
 from analyser.supervision.model import TEMPLATE_FIELDS, SupervisionRecord
 from analyser.supervision.shortfalls import long_date

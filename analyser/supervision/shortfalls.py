@@ -25,7 +25,7 @@ from analyser.rubric import Rubric
 # Which action problems mean "no named person" and which mean "no usable date".
 _WHO = {"no_owner"}
 _WHEN = {"no_deadline", "vague_timescale", "next_review_unknown"}
-_SECTION_MESSAGE = re.compile(r"^(?:No section on (?P<a>.+)\.|The (?P<b>.+?) section (?:is thin|says only).*)$", re.S)
+_SECTION_MESSAGE = re.compile(r"^(?:No section on (?P<a>.+)\.|The (?P<b>.+?) section (?:is thin|says only).*)$", re.DOTALL)
 DOC_LABELS = {"care_plan": "care plan", "review_minutes": "review minutes", "pathway_plan": "pathway plan",
               "other": "record"}
 
