@@ -5,6 +5,7 @@
     caseqa report --run ID       re-emit a stored run: summary, HTML audit report, JSONL/CSV
     caseqa runs                  list the runs in the store
     caseqa drift --child ID      a child's timeline: drift and delay across their records
+    caseqa supervision WORKER    write the audit part of a worker's supervision record; track its actions
     caseqa users add|list|remove service users and their API keys
     caseqa db upgrade            create or migrate the results store
     caseqa spark-score INPUT     score a Parquet/CSV/JSONL table on Apache Spark (local or a cluster)
@@ -263,6 +264,7 @@ def score(
     from analyser.models import models_version
     from analyser.output import ReportWriter
     from analyser.rubric import RubricError, load_rubric
+    from analyser.supervision import sync_actions
 
     try:
         column_map = parse_mapping(mapping)
@@ -339,12 +341,16 @@ def score(
         refresh_drift(store, children)  # type: ignore[arg-type]
     for reason, n in unlinked.items():
         err.print(f"{n} record{'s' if n > 1 else ''} {reason}", highlight=False, soft_wrap=True)
+    # A re-scored record may have fixed what a supervision asked for: close those actions now.
+    synced = sync_actions(store)  # type: ignore[arg-type]
     for w in writers:
         w.close()
     if audit:
         run = store.get_run(run_id)  # type: ignore[attr-defined]
-        audit.finish(title="caseqa audit report", run=vars(run), failures=failures)
+        audit.finish(title="caseqa audit report", run=vars(run), failures=failures, loop=_loop_tables(store))
     _summary(run_id, counts, grades, failures, store, out_files or [], html)
+    if synced.closed:
+        err.print(f"supervision actions closed by fixed records: {synced.closed} ({synced.still_open} still open)")
     store.close()  # type: ignore[attr-defined]
     if failures:
         raise typer.Exit(EXIT_FAILURES)
@@ -422,7 +428,7 @@ def report(
         w.close()
     failures = [(f.source, f.reason) for f in store.run_failures(run.id)]  # type: ignore[attr-defined]
     if audit:
-        audit.finish(title="caseqa audit report", run=vars(run), failures=failures)
+        audit.finish(title="caseqa audit report", run=vars(run), failures=failures, loop=_loop_tables(store))
     out.print(f"run {run.id}: started {run.started_at:%Y-%m-%d %H:%M} UTC, "
               + (f"finished {run.finished_at:%H:%M}" if run.finished_at else "[yellow]not finished[/] (killed? run it again)")
               + f"; rubric {run.rubric_version}; {n} records; {len(failures)} failed", highlight=False)
@@ -435,6 +441,81 @@ def report(
     if html:
         err.print(f"wrote {html / 'index.html'}", highlight=False)
     store.close()  # type: ignore[attr-defined]
+
+
+def _loop_tables(store: object) -> dict[str, list[dict]] | None:
+    """The audit loop per worker and per team for the HTML report; None when no supervision was written."""
+    by_worker = store.actions_stats_by("worker")  # type: ignore[attr-defined]
+    if not by_worker:
+        return None
+    by_team = store.actions_stats_by("team")  # type: ignore[attr-defined]
+    return {"workers": [{"name": n, **vars(st)} for n, st in by_worker.items()],
+            "teams": [{"name": n, **vars(st)} for n, st in by_team.items()]}
+
+
+SUPERVISION_HELP = """Write the audit part of WORKER's case-supervision record and track its actions.
+
+Covers WORKER's records audited since their last supervision (or --since): each with its grade and one line of strengths; every shortfall as a SMART action for the worker (the child's record, the exact problem, the fix, due --due-days working days after the supervision, bank holidays excluded); the records' own care actions that are overdue or vague; and the previous supervision's actions with their status. The actions are stored: re-scoring a fixed record with `caseqa score` closes them. --out FILE.docx, .md or .html; --template a council's own .docx (or Jinja .md/.html) template, see docs/SUPERVISION.md.
+
+\b
+Exit codes:
+  0  written
+  2  unknown worker, bad date, bad --out suffix, or a template with unknown fields or bad tags
+"""
+
+
+@app.command(help=SUPERVISION_HELP)
+def supervision(
+    worker: Annotated[str, typer.Argument(help="The worker, as the 'worker' field of the scored records names them.")],
+    out_file: Annotated[Path, typer.Option("--out", "-o", help="Where to write the record: .docx, .md or .html.")],
+    db: Annotated[Optional[str], typer.Option("--db", envvar="CASEQA_DB", help="Results store (default ./caseqa.db).")] = None,
+    since: Annotated[Optional[str], typer.Option("--since", help="Cover records audited on or after this date (default: the last supervision).")] = None,
+    on: Annotated[Optional[str], typer.Option("--date", help="The supervision date, YYYY-MM-DD or DD/MM/YYYY (default: today).")] = None,
+    template: Annotated[Optional[Path], typer.Option("--template", help="Your own template: .docx with docxtpl tags for Word output, or a Jinja text file for .md/.html.")] = None,
+    due_days: Annotated[int, typer.Option("--due-days", min=0, help="Working days after the supervision that each new action is due.")] = 10,
+) -> None:
+    from analyser.supervision import (
+        SupervisionError,
+        TemplateError,
+        build_supervision,
+        render_bytes,
+        save_supervision,
+    )
+    from analyser.supervision.render import check_template, format_for
+
+    try:
+        fmt = format_for(out_file)
+        if template is not None:
+            check_template(template, fmt)
+    except TemplateError as exc:
+        raise _fail(str(exc)) from None
+    store = _open_store(db)
+    try:
+        record = build_supervision(store, worker, since=since, on=on, due_working_days=due_days)  # type: ignore[arg-type]
+        data = render_bytes(record, fmt, template)
+    except (SupervisionError, TemplateError) as exc:
+        known = store.list_workers()  # type: ignore[attr-defined]
+        hint = f" (workers in the store: {', '.join(known[:10])}{' ...' if len(known) > 10 else ''})" \
+            if isinstance(exc, SupervisionError) and known and worker not in known else ""
+        store.close()  # type: ignore[attr-defined]
+        raise _fail(f"{exc}{hint}") from None
+    try:
+        out_file.parent.mkdir(parents=True, exist_ok=True)
+        out_file.write_bytes(data)
+    except OSError as exc:
+        store.close()  # type: ignore[attr-defined]
+        raise _fail(f"cannot write {out_file}: {exc}") from None
+    record = save_supervision(store, record)  # type: ignore[arg-type]
+    store.close()  # type: ignore[attr-defined]
+    st = record.stats
+    err.print(
+        f"supervision for {worker} on {record.date_text}: {len(record.records)} records audited"
+        + (f" since {record.since_text}" if record.since else "")
+        + f"; actions raised {len(record.actions)}, carried forward {len(record.carried_forward)}, "
+        f"closed since last time {st.closed_since_last}, overdue {st.overdue}",
+        highlight=False, soft_wrap=True,
+    )
+    err.print(f"wrote {out_file}", highlight=False)
 
 
 @app.command()

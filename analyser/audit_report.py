@@ -251,9 +251,14 @@ class AuditReport:
 
     def finish(
         self, *, title: str = "caseqa audit report", run: Mapping[str, object] | None = None,
-        failures: Iterable[tuple[str, str]] = (),
+        failures: Iterable[tuple[str, str]] = (), loop: Mapping[str, Sequence[Mapping[str, object]]] | None = None,
     ) -> Path:
-        """Write index.html with the charts, breakdowns, frequent findings and the records table."""
+        """Write index.html with the charts, breakdowns, frequent findings and the records table.
+
+        ``loop`` (from the store's supervision actions) adds the audit-loop table per worker and team:
+        ``{"workers": [...], "teams": [...]}``, rows with name, raised, closed, open, overdue and
+        median_days_to_close.
+        """
         grade_chart = bar_chart(
             [label(g) for g in GRADES], [self.grades.get(g, 0) for g in GRADES], [GRADE_COLOURS[g] for g in GRADES],
             title="Records by grade",
@@ -280,6 +285,7 @@ class AuditReport:
             failures=list(failures),
             drift_teams=sorted(self.drift_teams.items()),
             drift_codes=DRIFT_CODES,
+            loop=loop,
         )
         index = self.out_dir / "index.html"
         index.write_text(html, encoding="utf-8")

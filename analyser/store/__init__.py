@@ -1,4 +1,4 @@
-"""The results store: runs, record versions, results, users. SQLite by default, PostgreSQL for teams.
+"""The results store: runs, record versions, results, users, supervisions. SQLite by default, PostgreSQL for teams.
 
 ``Store(url)`` opens (and migrates) the database. ``url`` may be ``None`` (then ``$CASEQA_DB``, then
 ``caseqa.db`` in the working directory), a bare file path (SQLite), a ``sqlite:///`` URL or a
@@ -13,7 +13,8 @@ from __future__ import annotations
 import os
 import re
 import secrets
-from collections.abc import Iterable, Iterator
+import statistics
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -34,10 +35,15 @@ from analyser.store.models import (
     Result,
     Run,
     RunItem,
+    Supervision,
+    SupervisionAction,
     User,
 )
 
-__all__ = ["ROLES", "FailureRow", "RecordRow", "RunRow", "Store", "StoreError", "UserRow", "resolve_url"]
+__all__ = [
+    "ROLES", "ActionStats", "FailureRow", "RecordRow", "RunRow", "Store", "StoreError", "SupervisionActionRow",
+    "SupervisionRow", "UserRow", "resolve_url",
+]
 
 DEFAULT_DB = "caseqa.db"
 ROLES = ("social_worker", "supervisor", "auditor", "admin")
@@ -112,6 +118,56 @@ class FailureRow:
     source: str
     reason: str
     record_id: str | None
+
+
+@dataclass(frozen=True)
+class SupervisionRow:
+    """A stored supervision: whose, on which date, and from which date records were covered."""
+
+    id: int
+    worker: str
+    date: str
+    since: str | None
+    due_working_days: int
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class SupervisionActionRow:
+    """A stored supervision action and where it is in the loop (open, or closed by a re-scored record)."""
+
+    id: int
+    supervision_id: int
+    worker: str
+    team: str | None
+    record_id: str
+    record_version_first_seen: int
+    dimension: str
+    finding_key: str
+    finding_keys: tuple[str, ...]
+    text: str
+    what: str
+    owner: str
+    due: str
+    raised_on: str
+    status: str
+    closed_on: str | None
+    closed_version: int | None
+
+    def overdue(self, on: str | date) -> bool:
+        """Open and past its due date on ``on``."""
+        return self.status == "open" and self.due < (_iso(on) or "")
+
+
+@dataclass(frozen=True)
+class ActionStats:
+    """The audit loop in numbers for a worker, a team or everyone."""
+
+    raised: int = 0
+    closed: int = 0
+    open: int = 0
+    overdue: int = 0
+    median_days_to_close: float | None = None
 
 
 def resolve_url(url: str | None = None) -> str:
@@ -192,6 +248,32 @@ def _run_row(run: Run) -> RunRow:
 
 def _user_row(user: User) -> UserRow:
     return UserRow(id=user.id, name=user.name, role=user.role, team=user.team, created_at=_utc(user.created_at))
+
+
+def _supervision_row(sup: Supervision) -> SupervisionRow:
+    return SupervisionRow(id=sup.id, worker=sup.worker, date=sup.date, since=sup.since,
+                          due_working_days=sup.due_working_days, created_at=_utc(sup.created_at))
+
+
+def _action_row(a: SupervisionAction) -> SupervisionActionRow:
+    return SupervisionActionRow(
+        id=a.id, supervision_id=a.supervision_id, worker=a.worker, team=a.team, record_id=a.record_id,
+        record_version_first_seen=a.record_version_first_seen, dimension=a.dimension, finding_key=a.finding_key,
+        finding_keys=tuple(a.finding_keys or ()), text=a.text, what=a.what, owner=a.owner, due=a.due,
+        raised_on=a.raised_on, status=a.status, closed_on=a.closed_on, closed_version=a.closed_version,
+    )
+
+
+def _stats(rows: Sequence[SupervisionActionRow], on: str) -> ActionStats:
+    days = [(date.fromisoformat(r.closed_on) - date.fromisoformat(r.raised_on)).days
+            for r in rows if r.status == "closed" and r.closed_on]
+    return ActionStats(
+        raised=len(rows),
+        closed=sum(r.status == "closed" for r in rows),
+        open=sum(r.status == "open" for r in rows),
+        overdue=sum(r.overdue(on) for r in rows),
+        median_days_to_close=float(statistics.median(days)) if days else None,
+    )
 
 
 def _latest_version():  # type: ignore[no-untyped-def]
@@ -547,6 +629,12 @@ class Store:
         with self._session() as s:
             return [_record_row(r) for r in s.scalars(q)]
 
+    def list_workers(self) -> list[str]:
+        """Every worker named on a stored record, alphabetically."""
+        q = select(Record.worker).where(Record.worker.is_not(None)).distinct().order_by(Record.worker)
+        with self._session() as s:
+            return [w for w in s.scalars(q) if w]
+
     def record_versions(self, record_id: str) -> list[RecordRow]:
         """Every version of a record (its latest result each), oldest first."""
         q = (
@@ -623,3 +711,113 @@ class Store:
                 return False
             s.delete(user)
             return True
+
+    # ---- supervision and the audit loop -----------------------------------------------------------
+
+    def save_supervision(
+        self,
+        worker: str,
+        on: str | date,
+        *,
+        since: str | date | None,
+        due_working_days: int,
+        actions: Sequence[Mapping[str, object]],
+    ) -> int:
+        """Store a supervision and the actions it raised; returns its id.
+
+        Writing a worker's supervision again for the same date replaces the earlier one and its actions:
+        a manager re-running the command to fix a template must not raise every action twice.
+        Each action mapping holds the :class:`SupervisionAction` columns other than id, supervision id,
+        worker, status and the closing fields.
+        """
+        day = _iso(on)
+        assert day is not None
+        with self._session() as s, s.begin():
+            old = s.scalar(select(Supervision).where(Supervision.worker == worker, Supervision.date == day))
+            if old is not None:
+                s.execute(SupervisionAction.__table__.delete().where(SupervisionAction.supervision_id == old.id))
+                s.delete(old)
+                s.flush()
+            sup = Supervision(worker=worker, date=day, since=_iso(since), due_working_days=due_working_days)
+            s.add(sup)
+            s.flush()
+            for a in actions:
+                s.add(SupervisionAction(supervision_id=sup.id, worker=worker, status="open", **a))
+            return sup.id
+
+    def get_supervision(self, supervision_id: int) -> SupervisionRow | None:
+        with self._session() as s:
+            sup = s.get(Supervision, supervision_id)
+            return _supervision_row(sup) if sup else None
+
+    def list_supervisions(self, worker: str | None = None) -> list[SupervisionRow]:
+        """Supervisions, newest date first (one worker's when given)."""
+        q = select(Supervision).order_by(Supervision.date.desc(), Supervision.id.desc())
+        if worker is not None:
+            q = q.where(Supervision.worker == worker)
+        with self._session() as s:
+            return [_supervision_row(x) for x in s.scalars(q)]
+
+    def last_supervision(self, worker: str, before: str | date | None = None) -> SupervisionRow | None:
+        """The worker's latest supervision (dated strictly before ``before`` when given)."""
+        q = select(Supervision).where(Supervision.worker == worker)
+        if before is not None:
+            q = q.where(Supervision.date < _iso(before))
+        with self._session() as s:
+            sup = s.scalar(q.order_by(Supervision.date.desc(), Supervision.id.desc()).limit(1))
+            return _supervision_row(sup) if sup else None
+
+    def supervision_actions(
+        self,
+        *,
+        worker: str | None = None,
+        team: str | None = None,
+        supervision_id: int | None = None,
+        record_id: str | None = None,
+        status: str | None = None,
+    ) -> list[SupervisionActionRow]:
+        """Stored supervision actions matching every given filter, oldest first."""
+        q = select(SupervisionAction).order_by(SupervisionAction.id)
+        conditions = {
+            SupervisionAction.worker: worker, SupervisionAction.team: team, SupervisionAction.record_id: record_id,
+            SupervisionAction.supervision_id: supervision_id, SupervisionAction.status: status,
+        }
+        for column, value in conditions.items():
+            if value is not None:
+                q = q.where(column == value)
+        with self._session() as s:
+            return [_action_row(a) for a in s.scalars(q)]
+
+    def open_actions(self, worker: str | None = None, record_id: str | None = None) -> list[SupervisionActionRow]:
+        """Actions not yet closed by a re-scored record."""
+        return self.supervision_actions(worker=worker, record_id=record_id, status="open")
+
+    def close_action(self, action_id: int, *, closed_on: str | date, version: int | None = None) -> None:
+        """Close an action: the record version ``version`` no longer has the shortfall."""
+        with self._session() as s, s.begin():
+            a = s.get(SupervisionAction, action_id)
+            if a is None:
+                raise KeyError(f"no supervision action {action_id}")
+            a.status, a.closed_on, a.closed_version = "closed", _iso(closed_on), version
+
+    def latest_version(self, record_id: str) -> int | None:
+        """The highest stored version number of a record."""
+        with self._session() as s:
+            return s.scalar(select(func.max(Record.version)).where(Record.record_id == record_id))
+
+    def actions_stats(
+        self, worker: str | None = None, team: str | None = None, *, on: str | date | None = None
+    ) -> ActionStats:
+        """Actions raised, closed, open, overdue on ``on`` (default today) and the median days to close."""
+        day = _iso(on) or date.today().isoformat()
+        return _stats(self.supervision_actions(worker=worker, team=team), day)
+
+    def actions_stats_by(self, by: str, *, on: str | date | None = None) -> dict[str, ActionStats]:
+        """:meth:`actions_stats` for each worker (``by="worker"``) or team (``by="team"``)."""
+        if by not in ("worker", "team"):
+            raise ValueError("by must be 'worker' or 'team'")
+        day = _iso(on) or date.today().isoformat()
+        groups: dict[str, list[SupervisionActionRow]] = {}
+        for row in self.supervision_actions():
+            groups.setdefault(getattr(row, by) or f"(no {by})", []).append(row)
+        return {name: _stats(rows, day) for name, rows in sorted(groups.items())}

@@ -171,3 +171,46 @@ class User(Base):
     team: Mapped[str | None] = mapped_column(String(200))
     key_hash: Mapped[str] = mapped_column(String(300))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Supervision(Base):
+    """One case-supervision record written by ``caseqa supervision`` for a worker on a date."""
+
+    __tablename__ = "supervisions"
+    __table_args__ = (UniqueConstraint("worker", "date", name="uq_supervisions_worker_date"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    worker: Mapped[str] = mapped_column(String(200), index=True)
+    date: Mapped[str] = mapped_column(String(10), index=True)  # ISO date of the supervision
+    since: Mapped[str | None] = mapped_column(String(10))  # records audited since this date were covered
+    due_working_days: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class SupervisionAction(Base):
+    """A SMART action raised in supervision from an audit shortfall, tracked until a re-score clears it.
+
+    ``finding_key`` names the shortfall group in the record ("timebound_actions:who_when"); ``finding_keys``
+    lists the individual shortfalls it covers ("timebound_actions:who_when:<hash of the action's words>",
+    "plan_detail:missing_section:health"), so the same shortfall is recognised in a later version even
+    when offsets shift. ``text`` is caseqa's own sentence: it names the child and the record's date but
+    never quotes the record.
+    """
+
+    __tablename__ = "supervision_actions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    supervision_id: Mapped[int] = mapped_column(ForeignKey("supervisions.id", ondelete="CASCADE"), index=True)
+    worker: Mapped[str] = mapped_column(String(200), index=True)
+    team: Mapped[str | None] = mapped_column(String(200), index=True)
+    record_id: Mapped[str] = mapped_column(String(300), index=True)
+    record_version_first_seen: Mapped[int] = mapped_column(Integer)
+    dimension: Mapped[str] = mapped_column(String(60))
+    finding_key: Mapped[str] = mapped_column(String(200))
+    finding_keys: Mapped[list] = mapped_column(JSON, default=list)
+    text: Mapped[str] = mapped_column(Text)
+    what: Mapped[str] = mapped_column(Text)  # the action without who and when: the table's Action column
+    owner: Mapped[str] = mapped_column(String(200))
+    due: Mapped[str] = mapped_column(String(10))
+    raised_on: Mapped[str] = mapped_column(String(10))
+    status: Mapped[str] = mapped_column(String(10), index=True)  # open | closed
+    closed_on: Mapped[str | None] = mapped_column(String(10))
+    closed_version: Mapped[int | None] = mapped_column(Integer)  # the record version that cleared it

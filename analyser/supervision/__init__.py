@@ -1,0 +1,319 @@
+"""Supervision: audit findings written into a worker's case-supervision record, and the loop closed.
+
+An adapter around stored Reports (it never re-analyses a record)::
+
+    record = build_supervision(store, "Jo Smith", on=date(2025, 3, 3))   # what to discuss and agree
+    render(record, Path("supervision.docx"))                            # Word, Markdown or HTML
+    record = save_supervision(store, record)                            # the actions start their loop
+    sync_actions(store)                                                 # after a re-score: close what was fixed
+
+Every shortfall in a record audited since the last supervision becomes a SMART action for the worker
+(grouped per record and kind of shortfall, naming the child's record, the exact problem and the fix),
+due a number of working days after the supervision (bank holidays excluded). Actions are stored; when
+a record is re-scored (a new version of the same record id) an action closes if none of the
+shortfalls it covers is still there, and stays open with the date it was first raised if any is.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from collections import Counter
+from dataclasses import dataclass
+
+from analyser import __version__
+from analyser.dates import add_working_days
+from analyser.report import DIMENSIONS, Report
+from analyser.rubric import Rubric, load_rubric
+from analyser.store import Store, SupervisionActionRow
+from analyser.supervision.model import (
+    TEMPLATE_FIELDS,
+    CareAction,
+    LoopStats,
+    RecordSummary,
+    SmartAction,
+    SupervisionRecord,
+)
+from analyser.supervision.render import TemplateError, render, render_bytes
+from analyser.supervision.shortfalls import (
+    Group,
+    current_keys,
+    describe,
+    long_date,
+    ordered,
+    record_label,
+    sentence,
+    shortfalls,
+)
+
+__all__ = [
+    "TEMPLATE_FIELDS", "CareAction", "LoopStats", "RecordSummary", "SmartAction", "SupervisionError",
+    "SupervisionRecord", "SyncResult", "TemplateError", "build_supervision", "render", "render_bytes",
+    "save_supervision", "supervision_for_api", "sync_actions",
+]
+
+DEFAULT_DUE_WORKING_DAYS = 10
+_MAX_RECORDS = 100_000
+
+
+class SupervisionError(ValueError):
+    """A supervision that cannot be written: an unknown worker, a bad date."""
+
+
+@dataclass(frozen=True)
+class SyncResult:
+    """What a loop-closure pass did."""
+
+    closed: int = 0
+    still_open: int = 0
+
+
+def _day(value: dt.date | str | None) -> dt.date | None:
+    if value is None or isinstance(value, dt.date):
+        return value
+    from analyser.dates import parse_date
+
+    parsed = parse_date(value)
+    if parsed is None:
+        raise SupervisionError(f"'{value}' is not a date (use YYYY-MM-DD or DD/MM/YYYY)")
+    return parsed
+
+
+# ---- the loop ---------------------------------------------------------------------------------------
+
+
+def sync_actions(store: Store, *, worker: str | None = None, today: dt.date | None = None) -> SyncResult:
+    """Close every open action whose record has a newer version without any of the action's shortfalls.
+
+    Idempotent and cheap (one look per record with open actions); ``caseqa score`` runs it after every
+    run and :func:`build_supervision` before building, so records re-scored by any route are seen.
+    """
+    today = today or dt.date.today()
+    latest: dict[str, int | None] = {}
+    keys: dict[str, set[str]] = {}
+    closed = still_open = 0
+    for action in store.open_actions(worker=worker):
+        rid = action.record_id
+        if rid not in latest:
+            latest[rid] = store.latest_version(rid)
+        version = latest[rid]
+        if version is None or version <= action.record_version_first_seen:
+            still_open += 1
+            continue
+        if rid not in keys:
+            report = store.get_report(rid)
+            keys[rid] = current_keys(report) if report is not None else set()
+        if set(action.finding_keys) & keys[rid]:
+            still_open += 1
+        else:
+            store.close_action(action.id, closed_on=today, version=version)
+            closed += 1
+    return SyncResult(closed, still_open)
+
+
+def _smart(row: SupervisionActionRow, record: str, on: dt.date) -> SmartAction:
+    due = dt.date.fromisoformat(row.due)
+    return SmartAction(
+        id=row.id, record_id=row.record_id, record_version=row.record_version_first_seen, record=record,
+        dimension=row.dimension, key=row.finding_key, finding_keys=list(row.finding_keys), what=row.what,
+        owner=row.owner, due=due, text=row.text, status="closed" if row.status == "closed" else "open",
+        raised_on=dt.date.fromisoformat(row.raised_on),
+        closed_on=dt.date.fromisoformat(row.closed_on) if row.closed_on else None,
+        overdue=row.status == "open" and due < on,
+    )
+
+
+# ---- building ---------------------------------------------------------------------------------------
+
+
+def strengths(report: Report) -> str:
+    """One line on what a record does well, from its positive metrics (or its best dimension)."""
+    m = {d: report.dimensions[d].metrics for d in DIMENSIONS}
+    child = report.meta.child_name or "the child"
+    found: list[str] = []
+    actions, smart = int(m["timebound_actions"].get("actions", 0)), int(m["timebound_actions"].get("smart", 0))
+    if actions and smart * 2 >= actions:
+        found.append(f"{smart} of {actions} actions are SMART")
+    cdl = m["child_directed_language"]
+    if float(cdl.get("direct_share", 0)) >= 0.6:
+        found.append(f"written to {child}")
+    if int(cdl.get("child_voice", 0)):
+        found.append(f"gives {child}'s own words")
+    if int(cdl.get("explanations", 0)):
+        found.append("explains decisions")
+    if int(cdl.get("strengths", 0)):
+        found.append(f"records {child}'s strengths")
+    rd = m["readability"]
+    if "reading_age" in rd and "target_reading_age" in rd and float(rd["reading_age"]) <= float(rd["target_reading_age"]):
+        found.append(f"easy to read (reading age {float(rd['reading_age']):.0f})")
+    pd = m["plan_detail"]
+    req, sub = int(pd.get("sections_required", 0)), int(pd.get("sections_substantive", 0))
+    if req and sub * 2 >= req:
+        found.append(f"{sub} of {req} sections are detailed")
+    if found:
+        line = "; ".join(found[:3])
+        return line[0].upper() + line[1:] + "."
+    best = max(DIMENSIONS, key=lambda d: report.dimensions[d].score)
+    return f"Strongest on {best.replace('_', ' ')} ({report.dimensions[best].score:.0f}): {report.dimensions[best].summary}"
+
+
+def _care_actions(report: Report, record: str, on: dt.date) -> list[CareAction]:
+    """The record's own actions that are overdue at the supervision date, or not timebound."""
+    out: list[CareAction] = []
+    for n, a in enumerate(report.actions, 1):
+        deadline = dt.date.fromisoformat(a.deadline) if a.deadline else None
+        if deadline is not None and deadline < on:
+            problem = f"overdue since {long_date(deadline)}"
+        elif not a.timebound:
+            problem = "vague timescale" if "vague_timescale" in a.problems else \
+                "no date (the next review date is not given)" if "next_review_unknown" in a.problems else "no date"
+        else:
+            continue
+        out.append(CareAction(record_id=report.id, record=record, number=n, text=a.text, owner=a.owner,
+                              deadline=deadline, problem=problem))
+    return out
+
+
+def _most_common(values: list[str | None]) -> str | None:
+    counts = Counter(v for v in values if v)
+    return counts.most_common(1)[0][0] if counts else None
+
+
+def build_supervision(
+    store: Store,
+    worker: str,
+    *,
+    since: dt.date | str | None = None,
+    on: dt.date | str | None = None,
+    due_working_days: int = DEFAULT_DUE_WORKING_DAYS,
+    rubric: Rubric | None = None,
+) -> SupervisionRecord:
+    """Build (without storing) the audit part of ``worker``'s supervision on ``on`` (default today).
+
+    Covers the worker's records audited (scored) on or after ``since`` (default: the previous
+    supervision's date; all records at the first one). Shortfalls already covered by an open action
+    are not raised again: that action is carried forward instead.
+    """
+    on_day = _day(on) or dt.date.today()
+    since_day = _day(since)
+    if due_working_days < 0:
+        raise SupervisionError("the working days allowed for an action cannot be negative")
+    rubric = rubric or load_rubric()
+    sync_actions(store, worker=worker)
+    rows = store.list_records(worker=worker, limit=_MAX_RECORDS)
+    if not rows:
+        raise SupervisionError(f"no scored records for worker '{worker}' in the store")
+    previous = store.last_supervision(worker, before=on_day)
+    previous_day = dt.date.fromisoformat(previous.date) if previous else None
+    since_day = since_day or previous_day
+    due = add_working_days(on_day, due_working_days)
+
+    # A supervision already stored for this date is being rewritten: its actions do not count as earlier.
+    replaced = {s.id for s in store.list_supervisions(worker) if s.date == on_day.isoformat()}
+    earlier = [a for a in store.supervision_actions(worker=worker)
+               if a.supervision_id not in replaced and a.raised_on < on_day.isoformat()]
+    covered: dict[str, set[str]] = {}
+    for a in earlier:
+        if a.status == "open":
+            covered.setdefault(a.record_id, set()).update(a.finding_keys)
+
+    labels: dict[str, str] = {}
+    summaries: list[RecordSummary] = []
+    audited = [r for r in rows if since_day is None or r.scored_at.date() >= since_day]
+    audited.sort(key=lambda r: (r.date or "", r.record_id))
+    for row in audited:
+        report = store.get_report(row.record_id, row.version)
+        if report is None:  # pragma: no cover - a listed record always has a report
+            continue
+        label = record_label(report.meta.child_name or row.child_name, report.doc_type, report.meta.date or row.date,
+                             row.record_id)
+        labels[row.record_id] = label
+        new: list[SmartAction] = []
+        for group in ordered(shortfalls(report)):
+            items = [i for i in group.items if i.key not in covered.get(row.record_id, set())]
+            if not items:
+                continue
+            g = Group(group.key, group.dimension, items)
+            what = describe(g, label, report.meta.child_name or row.child_name, rubric)
+            new.append(SmartAction(
+                record_id=row.record_id, record_version=row.version, record=label, dimension=g.dimension, key=g.key,
+                finding_keys=sorted(g.keys), what=what, owner=worker, due=due, text=sentence(worker, what, due),
+                status="new", raised_on=on_day,
+            ))
+        summaries.append(RecordSummary(
+            record_id=row.record_id, record=label, child_name=report.meta.child_name or row.child_name,
+            doc_type=report.doc_type, date=_day(report.meta.date or row.date), version=row.version,
+            score=report.overall.score, grade=report.overall.grade, strengths=strengths(report), actions=new,
+            care_actions=_care_actions(report, label, on_day),
+        ))
+
+    def name(record_id: str) -> str:
+        if record_id not in labels:
+            report = store.get_report(record_id)
+            labels[record_id] = record_label(report.meta.child_name, report.doc_type, report.meta.date, record_id) \
+                if report else record_id
+        return labels[record_id]
+
+    to_review = [a for a in earlier
+                 if a.status == "open" or (previous_day and a.closed_on and a.closed_on >= previous_day.isoformat())]
+    previous_actions = [_smart(a, name(a.record_id), on_day) for a in to_review]
+    carried = [a for a in previous_actions if a.status == "open"]
+    new_actions = [a for s in summaries for a in s.actions]
+    days = [(dt.date.fromisoformat(a.closed_on) - dt.date.fromisoformat(a.raised_on)).days
+            for a in earlier if a.status == "closed" and a.closed_on]
+    stats = LoopStats(
+        raised=len(earlier) + len(new_actions),
+        closed=sum(a.status == "closed" for a in earlier),
+        open=sum(a.status == "open" for a in earlier) + len(new_actions),
+        overdue=sum(a.overdue for a in carried),
+        median_days_to_close=float(statistics.median(days)) if days else None,
+        closed_since_last=sum(1 for a in previous_actions if a.status == "closed"),
+    )
+    return SupervisionRecord(
+        worker=worker, team=_most_common([r.team for r in rows]), supervisor=_most_common([r.supervisor for r in rows]),
+        date=on_day, since=since_day, previous_date=previous_day, due_working_days=due_working_days,
+        records=summaries, actions=new_actions, carried_forward=carried, previous_actions=previous_actions,
+        care_actions=[c for s in summaries for c in s.care_actions], stats=stats,
+        generated_at=dt.datetime.now(dt.UTC).replace(microsecond=0), caseqa_version=__version__,
+    )
+
+
+def save_supervision(store: Store, record: SupervisionRecord) -> SupervisionRecord:
+    """Store the supervision and its new actions (replacing one stored for the same worker and date).
+
+    Returns the record with the stored actions' ids filled in.
+    """
+    teams = {r.record_id: r.team for r in store.list_records(worker=record.worker, limit=_MAX_RECORDS)}
+    sid = store.save_supervision(
+        record.worker, record.date, since=record.since, due_working_days=record.due_working_days,
+        actions=[{
+            "team": teams.get(a.record_id) or record.team, "record_id": a.record_id,
+            "record_version_first_seen": a.record_version, "dimension": a.dimension, "finding_key": a.key,
+            "finding_keys": list(a.finding_keys), "text": a.text, "what": a.what, "owner": a.owner,
+            "due": a.due.isoformat(), "raised_on": a.raised_on.isoformat(),
+        } for a in record.actions],
+    )
+    # One action per record and shortfall group in a supervision: that pair finds each stored id.
+    ids = {(row.record_id, row.finding_key): row.id for row in store.supervision_actions(supervision_id=sid)}
+
+    def stored(a: SmartAction) -> SmartAction:
+        return a.model_copy(update={"id": ids[(a.record_id, a.key)]})
+
+    records = [r.model_copy(update={"actions": [stored(a) for a in r.actions]}) for r in record.records]
+    return record.model_copy(update={"actions": [stored(a) for a in record.actions], "records": records})
+
+
+def supervision_for_api(
+    store: Store,
+    worker: str,
+    on: dt.date | str | None = None,
+    *,
+    since: dt.date | str | None = None,
+    due_working_days: int = DEFAULT_DUE_WORKING_DAYS,
+) -> dict:
+    """The supervision record as JSON for ``GET /v1/workers/{id}/supervision`` (built, not stored).
+
+    Raises :class:`SupervisionError` for a worker with no scored records (the route's 404).
+    """
+    record = build_supervision(store, worker, since=since, on=on, due_working_days=due_working_days)
+    return record.model_dump(mode="json")
