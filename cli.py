@@ -254,7 +254,7 @@ def score(
 ) -> None:
     from analyser import __version__
     from analyser.audit_report import AuditReport
-    from analyser.batch import BatchOptions, run_batch
+    from analyser.batch import BatchOptions, run_batch, save_outcome
     from analyser.inputs import RecordInput, iter_records, parse_mapping
     from analyser.models import models_version
     from analyser.output import ReportWriter
@@ -302,20 +302,14 @@ def score(
         task = progress.add_task("score", total=len(items))
         for outcome in run_batch(items, options, workers=min(workers, n_records)):
             progress.advance(task)
-            if outcome.failure is not None:
-                f = outcome.failure
-                store.save_failure(run_id, source=f.source, reason=f.reason, record_id=f.id)  # type: ignore[attr-defined]
-                failures.append((f.source, f.reason))
+            report = save_outcome(store, run_id, outcome, rubric_version=rubric_version, keep_text=store_text)  # type: ignore[arg-type]
+            if report is None:
+                assert outcome.failure is not None
+                failures.append((outcome.failure.source, outcome.failure.reason))
                 counts["failed"] += 1
                 continue
             record = outcome.record
-            assert record is not None and outcome.content_hash is not None
-            report = outcome.report
-            if outcome.skipped:
-                report = store.find_report(outcome.content_hash, rubric_version, record.id)  # type: ignore[attr-defined]
-            assert report is not None
-            store.save_result(run_id, report, content_hash=outcome.content_hash, fields=record.fields,  # type: ignore[attr-defined]
-                              text=outcome.text if store_text else None)
+            assert record is not None
             counts["skipped" if outcome.skipped else "scored"] += 1
             grades[report.overall.grade] = grades.get(report.overall.grade, 0) + 1
             for w in writers:
