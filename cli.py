@@ -5,6 +5,7 @@
     caseqa report --run ID       re-emit a stored run: summary, HTML audit report, JSONL/CSV
     caseqa runs                  list the runs in the store
     caseqa users add|list|remove service users and their API keys
+    caseqa serve                 the web service: draft checker, team dashboard and JSON API
     caseqa db upgrade            create or migrate the results store
     caseqa corpus generate       write synthetic records with gold labels
     caseqa evaluate --gold DIR   measure accuracy against gold labels
@@ -473,6 +474,43 @@ def users_remove(
     if not removed:
         raise _fail(f"no user '{name}'")
     err.print(f"removed {name}", highlight=False)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option("--host", help="Address to listen on (loopback by default: only this machine can connect).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port to listen on.")] = 8000,
+    db: Annotated[Optional[str], typer.Option("--db", envvar="CASEQA_DB", help="Results store, shared with `caseqa users` and `caseqa score` (default ./caseqa.db).")] = None,
+    workers: Annotated[int, typer.Option("--workers", min=1, max=1, help="Server processes (1: batches and sessions live in the process).")] = 1,
+    rubric: RubricOpt = None,
+) -> None:
+    """Run the web service: the draft checker and team dashboard pages, and the JSON API (docs at /docs)."""
+    import logging
+
+    import uvicorn
+
+    from service.app import create_app
+    from service.config import Settings
+
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s:     %(message)s")  # looks like uvicorn's lines
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    store = _open_store(db)
+    where, users = _where(store), store.list_users()  # type: ignore[attr-defined]
+    store.close()  # type: ignore[attr-defined]
+    overrides: dict[str, object] = {"db": db or None}
+    if rubric:
+        overrides["rubric"] = str(rubric)
+    settings = Settings(**{k: v for k, v in overrides.items() if v is not None})  # type: ignore[arg-type]
+    shown = f"[{host}]" if ":" in host else host
+    err.print(f"caseqa serving on http://{shown}:{port}/  (API docs: /docs; store: {where})", highlight=False, soft_wrap=True)
+    if not users:
+        err.print("[yellow]no users yet:[/] create one and sign in with the key it prints, e.g.\n"
+                  f"  caseqa users add YOUR_NAME --role admin{' --db ' + db if db else ''}", highlight=False, soft_wrap=True)
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        err.print("[yellow]listening beyond this machine:[/] put it behind HTTPS (session cookies are marked Secure)",
+                  highlight=False)
+    uvicorn.run(create_app(settings), host=host, port=port, workers=workers, log_level="info",
+                server_header=False, proxy_headers=False)
 
 
 @app.command()
