@@ -20,7 +20,7 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -58,14 +58,14 @@ err = Console(stderr=True)
 EXIT_OK, EXIT_FAILURES, EXIT_USAGE = 0, 1, 2
 
 DocTypeOpt = Annotated[
-    Optional[str],
+    str | None,
     typer.Option("--doc-type", help="care_plan, review_minutes, pathway_plan or other (default: read from the text)."),
 ]
-ChildNameOpt = Annotated[Optional[str], typer.Option("--child-name", help="The child's first name (default: read from the text).")]
-ChildAgeOpt = Annotated[Optional[int], typer.Option("--child-age", min=0, max=25, help="The child's age in years; sets the target reading age.")]
-DateOpt = Annotated[Optional[str], typer.Option("--date", help="The record's date, YYYY-MM-DD or DD/MM/YYYY (default: read from the text).")]
+ChildNameOpt = Annotated[str | None, typer.Option("--child-name", help="The child's first name (default: read from the text).")]
+ChildAgeOpt = Annotated[int | None, typer.Option("--child-age", min=0, max=25, help="The child's age in years; sets the target reading age.")]
+DateOpt = Annotated[str | None, typer.Option("--date", help="The record's date, YYYY-MM-DD or DD/MM/YYYY (default: read from the text).")]
 RubricOpt = Annotated[
-    Optional[Path],
+    Path | None,
     typer.Option("--rubric", envvar="CASEQA_RUBRIC", help="A rubric TOML file to use instead of the shipped one."),
 ]
 FormatOpt = Annotated[str, typer.Option("--format", "-f", help="Output: 'text' for people, 'json' for machines.")]
@@ -81,7 +81,7 @@ GRADE_ORDER = ("outstanding", "good", "requires_improvement", "inadequate")
 _GRADE_STYLE = {"outstanding": "bold green", "good": "green", "requires_improvement": "yellow", "inadequate": "bold red"}
 
 
-def _fail(message: str, code: int = EXIT_USAGE) -> "typer.Exit":
+def _fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
     err.print(f"[bold red]error:[/] {message}", highlight=False)
     return typer.Exit(code)
 
@@ -101,7 +101,7 @@ def _meta(doc_type: str | None, child_name: str | None, child_age: int | None, d
     return meta
 
 
-def render_report(report: "object", text: str, console: Console) -> None:
+def render_report(report: object, text: str, console: Console) -> None:
     """Readable terminal report: scores, the text with offending words highlighted, then findings."""
     from analyser.report import DIMENSIONS, Report
 
@@ -213,7 +213,7 @@ class _RateColumn(ProgressColumn):
         return Text(f"{task.speed:.1f} rec/s" if task.speed else "- rec/s", style="cyan")
 
 
-def _open_store(db: str | None) -> "object":
+def _open_store(db: str | None) -> object:
     from analyser.store import Store, StoreError
 
     try:
@@ -222,7 +222,7 @@ def _open_store(db: str | None) -> "object":
         raise _fail(str(exc)) from None
 
 
-def _where(store: "object") -> str:
+def _where(store: object) -> str:
     from sqlalchemy.engine import make_url
 
     return make_url(store.url).render_as_string(hide_password=True)  # type: ignore[attr-defined]
@@ -243,10 +243,10 @@ def _rubric_params(rubric: Path | None) -> dict[str, object]:
 @app.command(help=SCORE_HELP)
 def score(
     paths: Annotated[list[str], typer.Argument(help="Files, folders (recursive), globs, or .csv/.jsonl exports with id and text columns.")],
-    out_files: Annotated[Optional[list[Path]], typer.Option("--out", "-o", help="Write one report per line (.jsonl) or one row per record (.csv); repeat for both.")] = None,
-    html: Annotated[Optional[Path], typer.Option("--html", help="Write the HTML audit report (index.html and one page per record) into this folder.")] = None,
-    mapping: Annotated[Optional[str], typer.Option("--map", help="Export columns, e.g. 'text=Body,id=RecordID,worker=Author,team=Team'.")] = None,
-    db: Annotated[Optional[str], typer.Option("--db", envvar="CASEQA_DB", help="Results store: a SQLite file path, sqlite:///FILE or postgresql://... (default ./caseqa.db).")] = None,
+    out_files: Annotated[list[Path] | None, typer.Option("--out", "-o", help="Write one report per line (.jsonl) or one row per record (.csv); repeat for both.")] = None,
+    html: Annotated[Path | None, typer.Option("--html", help="Write the HTML audit report (index.html and one page per record) into this folder.")] = None,
+    mapping: Annotated[str | None, typer.Option("--map", help="Export columns, e.g. 'text=Body,id=RecordID,worker=Author,team=Team'.")] = None,
+    db: Annotated[str | None, typer.Option("--db", envvar="CASEQA_DB", help="Results store: a SQLite file path, sqlite:///FILE or postgresql://... (default ./caseqa.db).")] = None,
     workers: Annotated[int, typer.Option("--workers", "-w", min=1, help="Worker processes (default: the machine's cores).")] = os.cpu_count() or 1,
     store_text: Annotated[bool, typer.Option("--store-text", help="Keep each record's text in the store (off by default: children's data).")] = False,
     max_mb: Annotated[int, typer.Option("--max-mb", min=1, help="Files larger than this many MB fail as too large.")] = 25,
@@ -353,10 +353,10 @@ def _summary(run_id: int, counts: dict[str, int], grades: dict[str, int], failur
 
 @app.command()
 def report(
-    run_id: Annotated[Optional[int], typer.Option("--run", help="The run to report on (default: the latest run).")] = None,
-    html: Annotated[Optional[Path], typer.Option("--html", help="Write the HTML audit report into this folder.")] = None,
-    out_files: Annotated[Optional[list[Path]], typer.Option("--out", "-o", help="Re-emit the run's reports as .jsonl or .csv; repeat for both.")] = None,
-    db: Annotated[Optional[str], typer.Option("--db", envvar="CASEQA_DB", help="Results store (default ./caseqa.db).")] = None,
+    run_id: Annotated[int | None, typer.Option("--run", help="The run to report on (default: the latest run).")] = None,
+    html: Annotated[Path | None, typer.Option("--html", help="Write the HTML audit report into this folder.")] = None,
+    out_files: Annotated[list[Path] | None, typer.Option("--out", "-o", help="Re-emit the run's reports as .jsonl or .csv; repeat for both.")] = None,
+    db: Annotated[str | None, typer.Option("--db", envvar="CASEQA_DB", help="Results store (default ./caseqa.db).")] = None,
 ) -> None:
     """Report on a stored run: a summary, and optionally the HTML audit report and JSONL/CSV, from the store."""
     from analyser.audit_report import AuditReport
@@ -403,7 +403,7 @@ def report(
 
 @app.command()
 def runs(
-    db: Annotated[Optional[str], typer.Option("--db", envvar="CASEQA_DB", help="Results store (default ./caseqa.db).")] = None,
+    db: Annotated[str | None, typer.Option("--db", envvar="CASEQA_DB", help="Results store (default ./caseqa.db).")] = None,
     limit: Annotated[int, typer.Option("--limit", min=1, help="How many runs, newest first.")] = 20,
 ) -> None:
     """List the latest runs in the store."""
@@ -420,7 +420,7 @@ def runs(
 
 @db_app.command("upgrade")
 def db_upgrade(
-    db: Annotated[Optional[str], typer.Option("--db", envvar="CASEQA_DB", help="Results store (default ./caseqa.db).")] = None,
+    db: Annotated[str | None, typer.Option("--db", envvar="CASEQA_DB", help="Results store (default ./caseqa.db).")] = None,
 ) -> None:
     """Create the store or bring its tables to the latest schema (also done on every open)."""
     store = _open_store(db)
@@ -432,8 +432,8 @@ def db_upgrade(
 def users_add(
     name: Annotated[str, typer.Argument(help="The user's name (unique).")],
     role: Annotated[str, typer.Option("--role", help="social_worker, supervisor, auditor or admin.")],
-    team: Annotated[Optional[str], typer.Option("--team", help="The user's team.")] = None,
-    db: Annotated[Optional[str], typer.Option("--db", envvar="CASEQA_DB", help="Results store (default ./caseqa.db).")] = None,
+    team: Annotated[str | None, typer.Option("--team", help="The user's team.")] = None,
+    db: Annotated[str | None, typer.Option("--db", envvar="CASEQA_DB", help="Results store (default ./caseqa.db).")] = None,
 ) -> None:
     """Add a service user and print their API key (shown this once only)."""
     store = _open_store(db)
@@ -449,7 +449,7 @@ def users_add(
 
 @users_app.command("list")
 def users_list(
-    db: Annotated[Optional[str], typer.Option("--db", envvar="CASEQA_DB", help="Results store (default ./caseqa.db).")] = None,
+    db: Annotated[str | None, typer.Option("--db", envvar="CASEQA_DB", help="Results store (default ./caseqa.db).")] = None,
 ) -> None:
     """List service users (never their keys)."""
     store = _open_store(db)
@@ -465,7 +465,7 @@ def users_list(
 @users_app.command("remove")
 def users_remove(
     name: Annotated[str, typer.Argument(help="The user's name.")],
-    db: Annotated[Optional[str], typer.Option("--db", envvar="CASEQA_DB", help="Results store (default ./caseqa.db).")] = None,
+    db: Annotated[str | None, typer.Option("--db", envvar="CASEQA_DB", help="Results store (default ./caseqa.db).")] = None,
 ) -> None:
     """Remove a service user; their key stops working at once."""
     store = _open_store(db)
@@ -480,7 +480,7 @@ def users_remove(
 def serve(
     host: Annotated[str, typer.Option("--host", help="Address to listen on (loopback by default: only this machine can connect).")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port to listen on.")] = 8000,
-    db: Annotated[Optional[str], typer.Option("--db", envvar="CASEQA_DB", help="Results store, shared with `caseqa users` and `caseqa score` (default ./caseqa.db).")] = None,
+    db: Annotated[str | None, typer.Option("--db", envvar="CASEQA_DB", help="Results store, shared with `caseqa users` and `caseqa score` (default ./caseqa.db).")] = None,
     workers: Annotated[int, typer.Option("--workers", min=1, max=1, help="Server processes (1: batches and sessions live in the process).")] = 1,
     rubric: RubricOpt = None,
 ) -> None:
@@ -518,7 +518,7 @@ def evaluate(
     gold: Annotated[list[Path], typer.Option("--gold", help="A folder with gold.jsonl (or sub-folders with one); repeat for several sets.")],
     format: FormatOpt = "text",
     accurate: Annotated[bool, typer.Option("--accurate", help="Evaluate the full-pipeline mode.")] = False,
-    errors_out: Annotated[Optional[Path], typer.Option("--errors", help="Write every missed, spurious or mismatched action to this JSONL file.")] = None,
+    errors_out: Annotated[Path | None, typer.Option("--errors", help="Write every missed, spurious or mismatched action to this JSONL file.")] = None,
 ) -> None:
     """Measure accuracy against gold labels: action precision/recall/F1, owner, timebound, deadline, doc type, score ordering."""
     from analyser import analyse_file
@@ -570,7 +570,7 @@ def train(
     train_dir: Annotated[Path, typer.Option("--train", help="Gold folder to train on (the synthetic train split).")] = Path("corpus/synthetic/train"),
     out_dir: Annotated[Path, typer.Option("--out", help="Where to write the model files.")] = Path("models"),
     seed: Annotated[int, typer.Option("--seed", help="Random seed: the same seed and data give the same models.")] = 13,
-    eval_dirs: Annotated[Optional[list[Path]], typer.Option("--eval", help="Gold folders to measure on (never trained on); repeatable.")] = None,
+    eval_dirs: Annotated[list[Path] | None, typer.Option("--eval", help="Gold folders to measure on (never trained on); repeatable.")] = None,
     format: FormatOpt = "text",
 ) -> None:
     """Train the action and document-type classifiers (scikit-learn, saved with skops)."""

@@ -246,7 +246,7 @@ def run_batch(
 
 
 def save_outcome(
-    store: "Store", run_id: int, outcome: Outcome, *, rubric_version: str, keep_text: bool = False,
+    store: Store, run_id: int, outcome: Outcome, *, rubric_version: str, keep_text: bool = False,
     submitted_by: str | None = None,
 ) -> Report | None:
     """Put one outcome in the store: its failure, or its result (a skipped record re-uses the stored report).

@@ -128,8 +128,10 @@ class BatchRunner:
                                    keep_text=batch.keep_text, known=frozenset(store.scored_keys(rubric_version)))
             n_records = sum(isinstance(i, RecordInput) for i in batch.items)
             for outcome in run_batch(batch.items, options, workers=max(1, min(s.batch_workers, n_records))):
+                # Re-scored stored records keep who submitted them; uploads are the batch creator's.
+                owner = (outcome.record.fields.get("submitted_by") if outcome.record else None) or batch.submitted_by
                 report = save_outcome(store, batch.run_id, outcome, rubric_version=rubric_version,
-                                      keep_text=batch.keep_text, submitted_by=batch.submitted_by)
+                                      keep_text=batch.keep_text, submitted_by=owner)
                 if report is None:
                     assert outcome.failure is not None
                     batch.failed += 1

@@ -77,7 +77,7 @@ class RecordSummary(BaseModel):
     run_id: int
 
     @classmethod
-    def of(cls, row: RecordRow) -> "RecordSummary":
+    def of(cls, row: RecordRow) -> RecordSummary:
         return cls.model_validate({k: getattr(row, k) for k in cls.model_fields})
 
 

@@ -64,16 +64,16 @@ async def analyse(
         body = await json_body(request, AnalyseRequest)
         options: AnalyseOptions = body
         text = body.text
-        load: Any = lambda: from_text(text, source=None)  # noqa: E731
+        load: Any = lambda: from_text(text, source=None)
     elif kind == "multipart/form-data":
         form = await form_body(request, max_files=1, max_part_size=settings.max_body_bytes)
         options = form_fields(form, AnalyseOptions, skip=("file", "text"))
         upload, text_field = form.get("file"), form.get("text")
         if isinstance(upload, UploadFile):
             data, name = await upload.read(), upload.filename or "upload"
-            load = lambda: load_bytes(data, name, max_bytes=settings.max_body_bytes)  # noqa: E731
+            load = lambda: load_bytes(data, name, max_bytes=settings.max_body_bytes)
         elif isinstance(text_field, str) and text_field.strip():
-            load = lambda: from_text(text_field, source=None)  # noqa: E731
+            load = lambda: from_text(text_field, source=None)
         else:
             raise HTTPException(422, "send a 'file' (.docx, .pdf, .txt, .md) or a 'text' field")
     else:

@@ -14,7 +14,8 @@ from pathlib import Path, PureWindowsPath
 from typing import Annotated
 
 import anyio.to_thread
-from fastapi import APIRouter, Depends, HTTPException, Path as PathParam, Request
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import Path as PathParam
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.datastructures import UploadFile
@@ -124,7 +125,8 @@ def _stored_records(store: Store, user: UserRow, record_ids: list[str]) -> list[
         if text is None:
             items.append(InputFailure(record_id, "its text was not stored, so it cannot be re-scored", record_id))
             continue
-        items.append(RecordInput(id=record_id, source=row.source or record_id, text=text, fields=row.fields))
+        fields = {**row.fields, **({"submitted_by": row.submitted_by} if row.submitted_by else {})}
+        items.append(RecordInput(id=record_id, source=row.source or record_id, text=text, fields=fields))
     return items
 
 

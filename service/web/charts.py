@@ -39,8 +39,8 @@ def scores_over_time(
     plot_w, plot_h = width - left - right, height - top - bottom
     points = [p for pts in series.values() for p in pts]
     parts = [
-        f'<svg role="img" aria-labelledby="chart-title" viewBox="0 0 {width} {height}" class="chart" '
-        f'preserveAspectRatio="xMinYMin meet"><title id="chart-title">{escape(title)}</title>',
+        (f'<svg role="img" aria-labelledby="chart-title" viewBox="0 0 {width} {height}" class="chart" '
+        f'preserveAspectRatio="xMinYMin meet"><title id="chart-title">{escape(title)}</title>'),
         f'<text x="{left}" y="18" class="chart-title">{escape(title)}</text>',
     ]
     for tick in (0, 25, 50, 70, 85, 100):
