@@ -5,7 +5,6 @@ from __future__ import annotations
 import socket
 import threading
 import time
-from types import TracebackType
 
 import uvicorn
 
@@ -30,7 +29,7 @@ class BackgroundServer:
         self._thread = threading.Thread(target=self._server.run, name="caseqa-test-server", daemon=True)
         self.ready_timeout = ready_timeout
 
-    def __enter__(self) -> "BackgroundServer":
+    def __enter__(self) -> BackgroundServer:
         self._thread.start()
         deadline = time.monotonic() + self.ready_timeout
         # Started, and the pipeline loaded: tests then measure the pages, not the model loading.
@@ -40,6 +39,6 @@ class BackgroundServer:
             time.sleep(0.05)
         return self
 
-    def __exit__(self, *exc: type[BaseException] | BaseException | TracebackType | None) -> None:
+    def __exit__(self, *exc: object) -> None:
         self._server.should_exit = True
         self._thread.join(15)
