@@ -5,6 +5,7 @@ from __future__ import annotations
 import socket
 import threading
 import time
+from typing import Self
 
 import uvicorn
 
@@ -29,7 +30,7 @@ class BackgroundServer:
         self._thread = threading.Thread(target=self._server.run, name="caseqa-test-server", daemon=True)
         self.ready_timeout = ready_timeout
 
-    def __enter__(self) -> BackgroundServer:
+    def __enter__(self) -> Self:
         self._thread.start()
         deadline = time.monotonic() + self.ready_timeout
         # Started, and the pipeline loaded: tests then measure the pages, not the model loading.
