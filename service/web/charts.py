@@ -28,20 +28,19 @@ def _marker(kind: str, x: float, y: float, colour: str, tip: str) -> str:
 
 
 def scores_over_time(
-    series: Mapping[str, Sequence[tuple[date, float, str]]], *, title: str, width: int = 760, height: int = 280
+    series: Mapping[str, Sequence[tuple[date, float, str]]], *, title: str, width: int = 900, height: int = 280
 ) -> Markup:
     """One line per worker: (date, score 0-100, point label) points, x by date, y fixed 0-100.
 
     Each worker has a colour *and* a marker shape, so lines stay apart without colour; every point has
     a tooltip, and the records table beside the chart carries the same numbers for screen readers.
     """
-    top, bottom, left, right = 34, 34, 40, 16
+    top, bottom, left, right = 12, 30, 40, 40
     plot_w, plot_h = width - left - right, height - top - bottom
     points = [p for pts in series.values() for p in pts]
     parts = [
         (f'<svg role="img" aria-labelledby="chart-title" viewBox="0 0 {width} {height}" class="chart" '
         f'preserveAspectRatio="xMinYMin meet"><title id="chart-title">{escape(title)}</title>'),
-        f'<text x="{left}" y="18" class="chart-title">{escape(title)}</text>',
     ]
     for tick in (0, 25, 50, 70, 85, 100):
         y = top + plot_h - plot_h * tick / 100
@@ -62,7 +61,7 @@ def scores_over_time(
         return top + plot_h - plot_h * max(0.0, min(100.0, score)) / 100
 
     for d in sorted({p[0] for p in points}) if len({p[0] for p in points}) <= 6 else _spread(first, last):
-        parts.append(f'<text x="{x_of(d):.1f}" y="{height - 12}" class="tick" text-anchor="middle">{d:%d %b %y}</text>')
+        parts.append(f'<text x="{x_of(d):.1f}" y="{height - 10}" class="tick" text-anchor="middle">{d:%d %b %y}</text>')
     for i, (worker, pts) in enumerate(series.items()):
         colour, marker = worker_colour(i), _MARKERS[i % len(_MARKERS)]
         ordered = sorted(pts, key=lambda p: p[0])

@@ -23,6 +23,10 @@ templates = Jinja2Templates(directory=str(WEB / "templates"))
 templates.env.filters["label"] = label
 templates.env.globals.update(
     DIMENSIONS=DIMENSIONS, GRADES=GRADES, DIMENSION_COLOURS=DIMENSION_COLOURS, GRADE_COLOURS=GRADE_COLOURS,
+    DIMENSION_SHORT={
+        "timebound_actions": "Timebound", "child_directed_language": "To the child",
+        "readability": "Readability", "plan_detail": "Plan detail",
+    },
     DIMENSION_HELP={
         "timebound_actions": "who will do what by when",
         "child_directed_language": "written to the child, without jargon or blame",
