@@ -18,11 +18,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from analyser import analyse  # noqa: E402
-from analyser.batch import content_hash  # noqa: E402
-from analyser.store import Store  # noqa: E402
-from service.background import BackgroundServer  # noqa: E402
-from service.config import Settings  # noqa: E402
+from analyser import analyse
+from analyser.batch import content_hash
+from analyser.store import Store
+from service.background import BackgroundServer
+from service.config import Settings
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run", "--hide-scrollbars", "--lang=en-GB"]
