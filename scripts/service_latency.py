@@ -26,7 +26,7 @@ with warnings.catch_warnings():
 
 
 def draft_of(words: int) -> str:
-    """A care plan of about ``words`` words, from the synthetic records (one plan's sections, repeated)."""
+    """About ``words`` words of care plans: synthetic records from corpus/synthetic/dev, joined."""
     parts, count = [], 0
     for path in sorted((ROOT / "corpus" / "synthetic" / "dev").glob("cp_*.txt")):
         text = path.read_text(encoding="utf-8")
