@@ -7,6 +7,7 @@
     caseqa drift --child ID      a child's timeline: drift and delay across their records
     caseqa supervision WORKER    write the audit part of a worker's supervision record; track its actions
     caseqa users add|list|remove service users and their API keys
+    caseqa serve                 the web service: draft checker, team dashboard and JSON API
     caseqa db upgrade            create or migrate the results store
     caseqa spark-score INPUT     score a Parquet/CSV/JSONL table on Apache Spark (local or a cluster)
     caseqa corpus generate       write synthetic records with gold labels
@@ -24,7 +25,7 @@ import os
 import shutil
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -62,14 +63,14 @@ err = Console(stderr=True)
 EXIT_OK, EXIT_FAILURES, EXIT_USAGE = 0, 1, 2
 
 DocTypeOpt = Annotated[
-    Optional[str],
+    str | None,
     typer.Option("--doc-type", help="care_plan, review_minutes, pathway_plan or other (default: read from the text)."),
 ]
-ChildNameOpt = Annotated[Optional[str], typer.Option("--child-name", help="The child's first name (default: read from the text).")]
-ChildAgeOpt = Annotated[Optional[int], typer.Option("--child-age", min=0, max=25, help="The child's age in years; sets the target reading age.")]
-DateOpt = Annotated[Optional[str], typer.Option("--date", help="The record's date, YYYY-MM-DD or DD/MM/YYYY (default: read from the text).")]
+ChildNameOpt = Annotated[str | None, typer.Option("--child-name", help="The child's first name (default: read from the text).")]
+ChildAgeOpt = Annotated[int | None, typer.Option("--child-age", min=0, max=25, help="The child's age in years; sets the target reading age.")]
+DateOpt = Annotated[str | None, typer.Option("--date", help="The record's date, YYYY-MM-DD or DD/MM/YYYY (default: read from the text).")]
 RubricOpt = Annotated[
-    Optional[Path],
+    Path | None,
     typer.Option("--rubric", envvar="CASEQA_RUBRIC", help="A rubric TOML file to use instead of the shipped one."),
 ]
 FormatOpt = Annotated[str, typer.Option("--format", "-f", help="Output: 'text' for people, 'json' for machines.")]
@@ -85,7 +86,7 @@ GRADE_ORDER = ("outstanding", "good", "requires_improvement", "inadequate")
 _GRADE_STYLE = {"outstanding": "bold green", "good": "green", "requires_improvement": "yellow", "inadequate": "bold red"}
 
 
-def _fail(message: str, code: int = EXIT_USAGE) -> "typer.Exit":
+def _fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
     err.print(f"[bold red]error:[/] {message}", highlight=False)
     return typer.Exit(code)
 
@@ -105,7 +106,7 @@ def _meta(doc_type: str | None, child_name: str | None, child_age: int | None, d
     return meta
 
 
-def render_report(report: "object", text: str, console: Console) -> None:
+def render_report(report: object, text: str, console: Console) -> None:
     """Readable terminal report: scores, the text with offending words highlighted, then findings."""
     from analyser.report import DIMENSIONS, Report
 
@@ -217,7 +218,7 @@ class _RateColumn(ProgressColumn):
         return Text(f"{task.speed:.1f} rec/s" if task.speed else "- rec/s", style="cyan")
 
 
-def _open_store(db: str | None) -> "object":
+def _open_store(db: str | None) -> object:
     from analyser.store import Store, StoreError
 
     try:
@@ -226,7 +227,7 @@ def _open_store(db: str | None) -> "object":
         raise _fail(str(exc)) from None
 
 
-def _where(store: "object") -> str:
+def _where(store: object) -> str:
     from sqlalchemy.engine import make_url
 
     return make_url(store.url).render_as_string(hide_password=True)  # type: ignore[attr-defined]
@@ -247,10 +248,10 @@ def _rubric_params(rubric: Path | None) -> dict[str, object]:
 @app.command(help=SCORE_HELP)
 def score(
     paths: Annotated[list[str], typer.Argument(help="Files, folders (recursive), globs, or .csv/.jsonl exports with id and text columns.")],
-    out_files: Annotated[Optional[list[Path]], typer.Option("--out", "-o", help="Write one report per line (.jsonl) or one row per record (.csv); repeat for both.")] = None,
-    html: Annotated[Optional[Path], typer.Option("--html", help="Write the HTML audit report (index.html and one page per record) into this folder.")] = None,
-    mapping: Annotated[Optional[str], typer.Option("--map", help="Export columns, e.g. 'text=Body,id=RecordID,worker=Author,team=Team'.")] = None,
-    db: Annotated[Optional[str], typer.Option("--db", envvar="CASEQA_DB", help="Results store: a SQLite file path, sqlite:///FILE or postgresql://... (default ./caseqa.db).")] = None,
+    out_files: Annotated[list[Path] | None, typer.Option("--out", "-o", help="Write one report per line (.jsonl) or one row per record (.csv); repeat for both.")] = None,
+    html: Annotated[Path | None, typer.Option("--html", help="Write the HTML audit report (index.html and one page per record) into this folder.")] = None,
+    mapping: Annotated[str | None, typer.Option("--map", help="Export columns, e.g. 'text=Body,id=RecordID,worker=Author,team=Team'.")] = None,
+    db: Annotated[str | None, typer.Option("--db", envvar="CASEQA_DB", help="Results store: a SQLite file path, sqlite:///FILE or postgresql://... (default ./caseqa.db).")] = None,
     workers: Annotated[int, typer.Option("--workers", "-w", min=1, help="Worker processes (default: the machine's cores).")] = os.cpu_count() or 1,
     store_text: Annotated[bool, typer.Option("--store-text", help="Keep each record's text in the store (off by default: children's data).")] = False,
     max_mb: Annotated[int, typer.Option("--max-mb", min=1, help="Files larger than this many MB fail as too large.")] = 25,
@@ -259,7 +260,7 @@ def score(
 ) -> None:
     from analyser import __version__
     from analyser.audit_report import AuditReport
-    from analyser.batch import BatchOptions, run_batch
+    from analyser.batch import BatchOptions, run_batch, save_outcome
     from analyser.inputs import RecordInput, iter_records, parse_mapping
     from analyser.models import models_version
     from analyser.output import ReportWriter
@@ -310,20 +311,14 @@ def score(
         task = progress.add_task("score", total=len(items))
         for outcome in run_batch(items, options, workers=min(workers, n_records)):
             progress.advance(task)
-            if outcome.failure is not None:
-                f = outcome.failure
-                store.save_failure(run_id, source=f.source, reason=f.reason, record_id=f.id)  # type: ignore[attr-defined]
-                failures.append((f.source, f.reason))
+            report = save_outcome(store, run_id, outcome, rubric_version=rubric_version, keep_text=store_text)  # type: ignore[arg-type]
+            if report is None:
+                assert outcome.failure is not None
+                failures.append((outcome.failure.source, outcome.failure.reason))
                 counts["failed"] += 1
                 continue
             record = outcome.record
-            assert record is not None and outcome.content_hash is not None
-            report = outcome.report
-            if outcome.skipped:
-                report = store.find_report(outcome.content_hash, rubric_version, record.id)  # type: ignore[attr-defined]
-            assert report is not None
-            store.save_result(run_id, report, content_hash=outcome.content_hash, fields=record.fields,  # type: ignore[attr-defined]
-                              text=outcome.text if store_text else None, history=outcome.history)
+            assert record is not None
             report = _with_drift(store, report, record.fields, outcome.history, children, unlinked)
             counts["skipped" if outcome.skipped else "scored"] += 1
             grades[report.overall.grade] = grades.get(report.overall.grade, 0) + 1
@@ -395,10 +390,10 @@ def _summary(run_id: int, counts: dict[str, int], grades: dict[str, int], failur
 
 @app.command()
 def report(
-    run_id: Annotated[Optional[int], typer.Option("--run", help="The run to report on (default: the latest run).")] = None,
-    html: Annotated[Optional[Path], typer.Option("--html", help="Write the HTML audit report into this folder.")] = None,
-    out_files: Annotated[Optional[list[Path]], typer.Option("--out", "-o", help="Re-emit the run's reports as .jsonl or .csv; repeat for both.")] = None,
-    db: Annotated[Optional[str], typer.Option("--db", envvar="CASEQA_DB", help="Results store (default ./caseqa.db).")] = None,
+    run_id: Annotated[int | None, typer.Option("--run", help="The run to report on (default: the latest run).")] = None,
+    html: Annotated[Path | None, typer.Option("--html", help="Write the HTML audit report into this folder.")] = None,
+    out_files: Annotated[list[Path] | None, typer.Option("--out", "-o", help="Re-emit the run's reports as .jsonl or .csv; repeat for both.")] = None,
+    db: Annotated[str | None, typer.Option("--db", envvar="CASEQA_DB", help="Results store (default ./caseqa.db).")] = None,
 ) -> None:
     """Report on a stored run: a summary, and optionally the HTML audit report and JSONL/CSV, from the store."""
     from analyser.audit_report import AuditReport
@@ -468,10 +463,10 @@ Exit codes:
 def supervision(
     worker: Annotated[str, typer.Argument(help="The worker, as the 'worker' field of the scored records names them.")],
     out_file: Annotated[Path, typer.Option("--out", "-o", help="Where to write the record: .docx, .md or .html.")],
-    db: Annotated[Optional[str], typer.Option("--db", envvar="CASEQA_DB", help="Results store (default ./caseqa.db).")] = None,
-    since: Annotated[Optional[str], typer.Option("--since", help="Cover records audited on or after this date (default: the last supervision).")] = None,
-    on: Annotated[Optional[str], typer.Option("--date", help="The supervision date, YYYY-MM-DD or DD/MM/YYYY (default: today).")] = None,
-    template: Annotated[Optional[Path], typer.Option("--template", help="Your own template: .docx with docxtpl tags for Word output, or a Jinja text file for .md/.html.")] = None,
+    db: Annotated[str | None, typer.Option("--db", envvar="CASEQA_DB", help="Results store (default ./caseqa.db).")] = None,
+    since: Annotated[str | None, typer.Option("--since", help="Cover records audited on or after this date (default: the last supervision).")] = None,
+    on: Annotated[str | None, typer.Option("--date", help="The supervision date, YYYY-MM-DD or DD/MM/YYYY (default: today).")] = None,
+    template: Annotated[Path | None, typer.Option("--template", help="Your own template: .docx with docxtpl tags for Word output, or a Jinja text file for .md/.html.")] = None,
     due_days: Annotated[int, typer.Option("--due-days", min=0, help="Working days after the supervision that each new action is due.")] = 10,
 ) -> None:
     from analyser.supervision import (
@@ -521,8 +516,8 @@ def supervision(
 @app.command()
 def drift(
     child: Annotated[str, typer.Option("--child", help="The child's id (as given with the records); with --dob, the child's full name.")],
-    dob: Annotated[Optional[str], typer.Option("--dob", help="Date of birth YYYY-MM-DD: link by name plus date of birth (never by name alone).")] = None,
-    db: Annotated[Optional[str], typer.Option("--db", envvar="CASEQA_DB", help="Results store (default ./caseqa.db).")] = None,
+    dob: Annotated[str | None, typer.Option("--dob", help="Date of birth YYYY-MM-DD: link by name plus date of birth (never by name alone).")] = None,
+    db: Annotated[str | None, typer.Option("--db", envvar="CASEQA_DB", help="Results store (default ./caseqa.db).")] = None,
     format: FormatOpt = "text",
 ) -> None:
     """A child's timeline across their stored records: drift and delay (actions carried over, deadlines
@@ -576,7 +571,7 @@ def render_timeline(data: dict, console: Console) -> None:
 
 @app.command()
 def runs(
-    db: Annotated[Optional[str], typer.Option("--db", envvar="CASEQA_DB", help="Results store (default ./caseqa.db).")] = None,
+    db: Annotated[str | None, typer.Option("--db", envvar="CASEQA_DB", help="Results store (default ./caseqa.db).")] = None,
     limit: Annotated[int, typer.Option("--limit", min=1, help="How many runs, newest first.")] = 20,
 ) -> None:
     """List the latest runs in the store."""
@@ -593,7 +588,7 @@ def runs(
 
 @db_app.command("upgrade")
 def db_upgrade(
-    db: Annotated[Optional[str], typer.Option("--db", envvar="CASEQA_DB", help="Results store (default ./caseqa.db).")] = None,
+    db: Annotated[str | None, typer.Option("--db", envvar="CASEQA_DB", help="Results store (default ./caseqa.db).")] = None,
 ) -> None:
     """Create the store or bring its tables to the latest schema (also done on every open)."""
     store = _open_store(db)
@@ -605,8 +600,8 @@ def db_upgrade(
 def users_add(
     name: Annotated[str, typer.Argument(help="The user's name (unique).")],
     role: Annotated[str, typer.Option("--role", help="social_worker, supervisor, auditor or admin.")],
-    team: Annotated[Optional[str], typer.Option("--team", help="The user's team.")] = None,
-    db: Annotated[Optional[str], typer.Option("--db", envvar="CASEQA_DB", help="Results store (default ./caseqa.db).")] = None,
+    team: Annotated[str | None, typer.Option("--team", help="The user's team.")] = None,
+    db: Annotated[str | None, typer.Option("--db", envvar="CASEQA_DB", help="Results store (default ./caseqa.db).")] = None,
 ) -> None:
     """Add a service user and print their API key (shown this once only)."""
     store = _open_store(db)
@@ -622,7 +617,7 @@ def users_add(
 
 @users_app.command("list")
 def users_list(
-    db: Annotated[Optional[str], typer.Option("--db", envvar="CASEQA_DB", help="Results store (default ./caseqa.db).")] = None,
+    db: Annotated[str | None, typer.Option("--db", envvar="CASEQA_DB", help="Results store (default ./caseqa.db).")] = None,
 ) -> None:
     """List service users (never their keys)."""
     store = _open_store(db)
@@ -638,7 +633,7 @@ def users_list(
 @users_app.command("remove")
 def users_remove(
     name: Annotated[str, typer.Argument(help="The user's name.")],
-    db: Annotated[Optional[str], typer.Option("--db", envvar="CASEQA_DB", help="Results store (default ./caseqa.db).")] = None,
+    db: Annotated[str | None, typer.Option("--db", envvar="CASEQA_DB", help="Results store (default ./caseqa.db).")] = None,
 ) -> None:
     """Remove a service user; their key stops working at once."""
     store = _open_store(db)
@@ -673,11 +668,11 @@ def spark_score(
     out_path: Annotated[str, typer.Option("--out", "-o", help="Output folder (Spark writes one part file per partition).")],
     master: Annotated[str, typer.Option("--master", help="Spark master: local[*], local[2], spark://host:7077, yarn ...")] = "local[*]",
     out_format: Annotated[str, typer.Option("--format", "-f", help="Output: 'parquet' or 'jsonl'.")] = "parquet",
-    input_format: Annotated[Optional[str], typer.Option("--input-format", help="parquet, csv or jsonl (default: from the extension).")] = None,
-    mapping: Annotated[Optional[str], typer.Option("--map", help="Columns, e.g. 'text=Body,id=RecordID,doc_type=Kind,date=Created'.")] = None,
-    partitions: Annotated[Optional[int], typer.Option("--partitions", min=1, help="Spread the records over this many tasks (default: 2 per core).")] = None,
+    input_format: Annotated[str | None, typer.Option("--input-format", help="parquet, csv or jsonl (default: from the extension).")] = None,
+    mapping: Annotated[str | None, typer.Option("--map", help="Columns, e.g. 'text=Body,id=RecordID,doc_type=Kind,date=Created'.")] = None,
+    partitions: Annotated[int | None, typer.Option("--partitions", min=1, help="Spread the records over this many tasks (default: 2 per core).")] = None,
     overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace the output folder if it exists.")] = False,
-    rubric: Annotated[Optional[Path], typer.Option("--rubric", help="A rubric TOML file every executor can read at this path.")] = None,
+    rubric: Annotated[Path | None, typer.Option("--rubric", help="A rubric TOML file every executor can read at this path.")] = None,
     accurate: Annotated[bool, typer.Option("--accurate", help="Run the full spaCy pipeline everywhere (slower).")] = False,
 ) -> None:
     """Score a table of records on Apache Spark: the same reports as `caseqa score`, one row per record.
@@ -754,11 +749,48 @@ def spark_score(
 
 
 @app.command()
+def serve(
+    host: Annotated[str, typer.Option("--host", help="Address to listen on (loopback by default: only this machine can connect).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port to listen on.")] = 8000,
+    db: Annotated[str | None, typer.Option("--db", envvar="CASEQA_DB", help="Results store, shared with `caseqa users` and `caseqa score` (default ./caseqa.db).")] = None,
+    workers: Annotated[int, typer.Option("--workers", min=1, max=1, help="Server processes (1: batches and sessions live in the process).")] = 1,
+    rubric: RubricOpt = None,
+) -> None:
+    """Run the web service: the draft checker and team dashboard pages, and the JSON API (docs at /docs)."""
+    import logging
+
+    import uvicorn
+
+    from service.app import create_app
+    from service.config import Settings
+
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s:     %(message)s")  # looks like uvicorn's lines
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    store = _open_store(db)
+    where, users = _where(store), store.list_users()  # type: ignore[attr-defined]
+    store.close()  # type: ignore[attr-defined]
+    overrides: dict[str, object] = {"db": db or None}
+    if rubric:
+        overrides["rubric"] = str(rubric)
+    settings = Settings(**{k: v for k, v in overrides.items() if v is not None})  # type: ignore[arg-type]
+    shown = f"[{host}]" if ":" in host else host
+    err.print(f"caseqa serving on http://{shown}:{port}/  (API docs: /docs; store: {where})", highlight=False, soft_wrap=True)
+    if not users:
+        err.print("[yellow]no users yet:[/] create one and sign in with the key it prints, e.g.\n"
+                  f"  caseqa users add YOUR_NAME --role admin{' --db ' + db if db else ''}", highlight=False, soft_wrap=True)
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        err.print("[yellow]listening beyond this machine:[/] put it behind HTTPS (session cookies are marked Secure)",
+                  highlight=False)
+    uvicorn.run(create_app(settings), host=host, port=port, workers=workers, log_level="info",
+                server_header=False, proxy_headers=False)
+
+
+@app.command()
 def evaluate(
     gold: Annotated[list[Path], typer.Option("--gold", help="A folder with gold.jsonl (or sub-folders with one); repeat for several sets.")],
     format: FormatOpt = "text",
     accurate: Annotated[bool, typer.Option("--accurate", help="Evaluate the full-pipeline mode.")] = False,
-    errors_out: Annotated[Optional[Path], typer.Option("--errors", help="Write every missed, spurious or mismatched action to this JSONL file.")] = None,
+    errors_out: Annotated[Path | None, typer.Option("--errors", help="Write every missed, spurious or mismatched action to this JSONL file.")] = None,
 ) -> None:
     """Measure accuracy against gold labels: action precision/recall/F1, owner, timebound, deadline, doc type, score ordering, and drift precision/recall on sequences."""
     from analyser import analyse_file
@@ -813,9 +845,9 @@ def _fmt_num(x: object) -> str:
 
 @app.command()
 def bench(
-    corpus: Annotated[Optional[Path], typer.Option("--corpus", help="A folder of records (default: corpus/synthetic/test, else the examples repeated).")] = None,
+    corpus: Annotated[Path | None, typer.Option("--corpus", help="A folder of records (default: corpus/synthetic/test, else the examples repeated).")] = None,
     format: FormatOpt = "text",
-    out_file: Annotated[Optional[Path], typer.Option("--out", "-o", help="Also write the JSON results to this file.")] = None,
+    out_file: Annotated[Path | None, typer.Option("--out", "-o", help="Also write the JSON results to this file.")] = None,
     workers: Annotated[int, typer.Option("--workers", min=1, help="Worker processes for the scaling measure.")] = 2,
 ) -> None:
     """Measure speed: naive spaCy+textstat vs caseqa vs the tokenizer alone, scaling, memory, draft latency."""
@@ -892,7 +924,7 @@ def train(
     train_dir: Annotated[Path, typer.Option("--train", help="Gold folder to train on (the synthetic train split).")] = Path("corpus/synthetic/train"),
     out_dir: Annotated[Path, typer.Option("--out", help="Where to write the model files.")] = Path("models"),
     seed: Annotated[int, typer.Option("--seed", help="Random seed: the same seed and data give the same models.")] = 13,
-    eval_dirs: Annotated[Optional[list[Path]], typer.Option("--eval", help="Gold folders to measure on (never trained on); repeatable.")] = None,
+    eval_dirs: Annotated[list[Path] | None, typer.Option("--eval", help="Gold folders to measure on (never trained on); repeatable.")] = None,
     format: FormatOpt = "text",
 ) -> None:
     """Train the action and document-type classifiers (scikit-learn, saved with skops)."""

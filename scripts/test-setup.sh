@@ -30,4 +30,9 @@ if ! command -v java >/dev/null 2>&1; then
   apt_install openjdk-17-jre-headless
 fi
 
+# Chromium for the browser tests (tests/test_service_pages.py): Debian's package, never Playwright's own download.
+if ! command -v chromium >/dev/null 2>&1; then
+  apt_install chromium
+fi
+
 echo "test set-up: done"

@@ -132,6 +132,13 @@ def test_users_keys_authenticate_and_stop_working_when_removed(store):
     assert store.authenticate(key) is None
 
 
+def test_get_user_reads_a_user_by_id_and_none_once_removed(store):
+    user, _ = store.add_user("sam", "supervisor", team="North")
+    assert store.get_user(user.id) == user
+    store.remove_user("sam")
+    assert store.get_user(user.id) is None
+
+
 def test_reopening_an_existing_store_keeps_its_data(store_url, reports):
     with Store(store_url) as s:
         s.save_result(new_run(s), reports["A1"], content_hash="h1", fields={})

@@ -699,6 +699,12 @@ class Store:
                 return None
             return _user_row(user)
 
+    def get_user(self, user_id: int) -> UserRow | None:
+        """A user by id (no key check): what a signed-in web session is re-read from on each request."""
+        with self._session() as s:
+            user = s.get(User, user_id)
+            return _user_row(user) if user else None
+
     def list_users(self) -> list[UserRow]:
         with self._session() as s:
             return [_user_row(u) for u in s.scalars(select(User).order_by(User.name))]

@@ -1,0 +1,45 @@
+"""Service settings, read from the environment (``CASEQA_*``) by pydantic-settings."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+log = logging.getLogger("caseqa.service")
+
+MB = 1024 * 1024
+
+
+class Settings(BaseSettings):
+    """Everything the service can be told. Each field is also the environment variable ``CASEQA_<NAME>``."""
+
+    model_config = SettingsConfigDict(env_prefix="CASEQA_", extra="ignore")
+
+    db: str | None = Field(None, description="Results store: SQLite path or database URL (default ./caseqa.db).")
+    rubric: str | None = Field(None, description="A rubric TOML file instead of the shipped one.")
+    session_secret: str | None = Field(
+        None, description="Key that signs session cookies; random per process when unset (sessions reset on restart)."
+    )
+    cookie_secure: bool = Field(
+        True, description="Mark the session cookie Secure. Browsers accept it on http://localhost; off only for tests."
+    )
+    session_max_age: int = Field(8 * 3600, ge=60, description="Seconds a page sign-in lasts.")
+    max_body_bytes: int = Field(10 * MB, ge=1024, description="Largest request body accepted (413 above).")
+    max_words: int = Field(200_000, ge=1, description="Most words in one document (413 above).")
+    analysis_timeout: float = Field(20.0, gt=0, description="Seconds one analysis may take (504 after).")
+    analysis_threads: int = Field(2, ge=1, description="Analyses run at once; others wait their turn.")
+    batch_workers: int = Field(1, ge=1, description="Worker processes per background batch (1: a thread in the service).")
+    batch_max_files: int = Field(500, ge=1, description="Most files in one uploaded batch.")
+    accurate: bool = Field(False, description="Run the full spaCy pipeline (slower).")
+
+    def secret(self) -> str:
+        """The session-signing key; random (with a warning) when none is configured."""
+        if not self.session_secret:
+            log.warning(
+                "CASEQA_SESSION_SECRET is not set: using a random key, so page sign-ins end when the service restarts"
+            )
+            self.session_secret = secrets.token_urlsafe(32)
+        return self.session_secret

@@ -1,0 +1,177 @@
+"""Dependencies: who is calling (bearer API key or signed-in page session), what their role lets them see.
+
+A request is authenticated by ``Authorization: Bearer <key>`` or by the session cookie set at
+``/login``. Cookie-authenticated requests that change anything must also carry the session's CSRF token
+in ``X-CSRF-Token`` (double submit: the pages read it from a meta tag), so another site cannot make a
+signed-in browser post to the API. Bearer requests need no token: browsers never add that header.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Annotated, Any
+
+from fastapi import Depends, HTTPException, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from analyser.store import RecordRow, Store, UserRow
+from service.analysis import Analyses, DraftSaver
+from service.config import Settings
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+CSRF_HEADER = "X-CSRF-Token"
+
+# auto_error=False: a missing header falls through to the session cookie, then to our own 401 problem.
+bearer = HTTPBearer(auto_error=False, description="An API key from `caseqa users add` (cqa_<id>_<secret>).")
+
+
+class KeyCache:
+    """Keys already verified, by sha256, so argon2 (deliberately slow) runs once per key, not per request.
+
+    Entries hold only the user id; every request re-reads the user, so a removed user's key stops
+    working at once. Bounded LRU.
+    """
+
+    def __init__(self, size: int = 1024) -> None:
+        self._ids: OrderedDict[bytes, int] = OrderedDict()
+        self._size = size
+        self._lock = threading.Lock()
+
+    def user(self, store: Store, key: str) -> UserRow | None:
+        digest = hashlib.sha256(key.encode("utf-8", "surrogatepass")).digest()
+        with self._lock:
+            user_id = self._ids.get(digest)
+        if user_id is not None:
+            user = store.get_user(user_id)
+            if user is not None:
+                return user
+        user = store.authenticate(key)
+        with self._lock:
+            if user is None:
+                self._ids.pop(digest, None)
+            else:
+                self._ids[digest] = user.id
+                self._ids.move_to_end(digest)
+                while len(self._ids) > self._size:
+                    self._ids.popitem(last=False)
+        return user
+
+
+def get_settings(request: Request) -> Settings:
+    return request.app.state.settings  # type: ignore[no-any-return]
+
+
+def get_store(request: Request) -> Store:
+    return request.app.state.store  # type: ignore[no-any-return]
+
+
+def get_analyses(request: Request) -> Analyses:
+    return request.app.state.analyses  # type: ignore[no-any-return]
+
+
+def get_drafts(request: Request) -> DraftSaver:
+    return request.app.state.drafts  # type: ignore[no-any-return]
+
+
+StoreDep = Annotated[Store, Depends(get_store)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+AnalysesDep = Annotated[Analyses, Depends(get_analyses)]
+DraftsDep = Annotated[DraftSaver, Depends(get_drafts)]
+
+
+def session_user(request: Request, store: Store) -> UserRow | None:
+    """The user signed in to this browser session, if any (and still existing, with the same account)."""
+    session = request.scope.get("session") or {}
+    uid, created = session.get("uid"), session.get("created")
+    if not isinstance(uid, int):
+        return None
+    user = store.get_user(uid)
+    # A removed user whose id was reused by a new account must not inherit the session.
+    if user is None or user.created_at.isoformat() != created:
+        return None
+    return user
+
+
+def csrf_token(request: Request) -> str:
+    """This session's CSRF token (created on first use)."""
+    session = request.session
+    if not isinstance(session.get("csrf"), str):
+        session["csrf"] = secrets.token_urlsafe(32)
+    return session["csrf"]  # type: ignore[no-any-return]
+
+
+def check_csrf(request: Request, sent: str | None) -> None:
+    """403 unless ``sent`` matches the session's token."""
+    expected = (request.scope.get("session") or {}).get("csrf")
+    if not (isinstance(expected, str) and sent and hmac.compare_digest(expected, sent)):
+        raise HTTPException(403, "missing or wrong CSRF token: reload the page and try again")
+
+
+async def current_user(
+    request: Request,
+    store: StoreDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> UserRow:
+    """The caller: bearer API key, else the page session (with CSRF for changes). 401 otherwise."""
+    cache: KeyCache = request.app.state.keys
+    if credentials is not None:
+        user = await _in_thread(cache.user, store, credentials.credentials)
+        if user is None:
+            raise HTTPException(401, "the API key is not valid (or its user was removed)", headers={"WWW-Authenticate": "Bearer"})
+        return user
+    user = await _in_thread(session_user, request, store)
+    if user is None:
+        raise HTTPException(
+            401, "sign in: send 'Authorization: Bearer <API key>' (keys come from `caseqa users add`)",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    if request.method not in SAFE_METHODS:
+        check_csrf(request, request.headers.get(CSRF_HEADER))
+    return user
+
+
+async def _in_thread(fn: Callable[..., Any], *args: Any) -> Any:
+    # Database and argon2 work must not block the event loop.
+    import anyio.to_thread
+
+    return await anyio.to_thread.run_sync(fn, *args)
+
+
+UserDep = Annotated[UserRow, Depends(current_user)]
+
+
+def require_roles(*roles: str) -> Callable[[UserRow], UserRow]:
+    """A dependency that lets only these roles through (403 for the rest)."""
+
+    def check(user: UserDep) -> UserRow:
+        if user.role not in roles:
+            raise HTTPException(403, f"this needs one of these roles: {', '.join(roles)}; you are {user.role}")
+        return user
+
+    return check
+
+
+# ---- who may see which records -------------------------------------------------------------------
+
+
+def visibility(user: UserRow) -> dict[str, str] | None:
+    """Store filters that limit listings to what ``user`` may see; None when they may see nothing.
+
+    Social workers see what they submitted; supervisors their team's records; auditors and admins all.
+    """
+    if user.role == "social_worker":
+        return {"submitted_by": user.name}
+    if user.role == "supervisor":
+        return {"team": user.team} if user.team else None
+    return {}
+
+
+def can_see(user: UserRow, row: RecordRow) -> bool:
+    """Whether ``user`` may see this record version."""
+    limits = visibility(user)
+    return limits is not None and all(getattr(row, k) == v for k, v in limits.items())

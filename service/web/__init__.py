@@ -1,0 +1,1 @@
+"""The pages: server-rendered Jinja2 templates, plain CSS and JavaScript served by the app (no CDN)."""

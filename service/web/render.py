@@ -1,0 +1,63 @@
+"""Templates and the highlighted-feedback rendering shared by the draft checker and the record pages.
+
+Highlighting is :func:`analyser.audit_report.highlight` (the audit report's own): the text is cut at
+every finding boundary and each piece is wrapped in a ``<mark>`` of its first finding's dimension.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.templating import Jinja2Templates
+from starlette.responses import HTMLResponse
+
+from analyser.audit_report import DIMENSION_COLOURS, GRADE_COLOURS, highlight, label
+from analyser.report import DIMENSIONS, GRADES, Report
+from analyser.store import UserRow
+from service.analysis import Analysed
+
+WEB = Path(__file__).parent
+templates = Jinja2Templates(directory=str(WEB / "templates"))
+templates.env.filters["label"] = label
+templates.env.globals.update(
+    DIMENSIONS=DIMENSIONS, GRADES=GRADES, DIMENSION_COLOURS=DIMENSION_COLOURS, GRADE_COLOURS=GRADE_COLOURS,
+    DIMENSION_SHORT={
+        "timebound_actions": "Timebound", "child_directed_language": "To the child",
+        "readability": "Readability", "plan_detail": "Plan detail",
+    },
+    DIMENSION_HELP={
+        "timebound_actions": "who will do what by when",
+        "child_directed_language": "written to the child, without jargon or blame",
+        "readability": "short sentences a child can read",
+        "plan_detail": "the sections this plan needs, with specifics",
+    },
+)
+DASHBOARD_ROLES = ("supervisor", "auditor", "admin")
+
+
+def feedback_context(report: Report, text: str | None) -> dict[str, Any]:
+    """What ``_feedback.html`` needs: the report, the highlighted text pieces, and numbered findings."""
+    return {
+        "report": report,
+        "segments": highlight(text, report.findings) if text else None,
+        # Numbered as in the text's anchors (f1, f2, ... in report order), grouped by dimension.
+        "by_dimension": {d: [(i + 1, f) for i, f in enumerate(report.findings) if f.dimension == d] for d in DIMENSIONS},
+    }
+
+
+def feedback_fragment(request: Request, analysed: Analysed, user: UserRow) -> HTMLResponse:
+    """The draft checker's result: the feedback partial alone (fetched by the page's script)."""
+    context = feedback_context(analysed.report, analysed.document.text)
+    return templates.TemplateResponse(request, "_feedback.html", {**context, "user": user, "draft": True})
+
+
+def page(request: Request, name: str, user: UserRow | None, status_code: int = 200, **context: Any) -> HTMLResponse:
+    """A full page with the layout's navigation and this session's CSRF token."""
+    from service.deps import csrf_token
+
+    return templates.TemplateResponse(
+        request, name, {"user": user, "csrf": csrf_token(request), "dashboard_roles": DASHBOARD_ROLES, **context},
+        status_code=status_code,
+    )

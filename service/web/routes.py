@@ -1,0 +1,198 @@
+"""The pages: sign-in, the draft checker, the supervisor dashboard, a record's feedback, a worker's page.
+
+Pages read the same store and visibility rules as the API (:mod:`service.api.records`), and the draft
+checker's script calls ``POST /v1/analyse`` with the session cookie and the CSRF token.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections import defaultdict
+from datetime import date
+from typing import Annotated, Any
+from urllib.parse import quote
+
+import anyio.to_thread
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from analyser.report import DIMENSIONS, DOC_TYPES, GRADES
+from analyser.store import RecordRow, Store, UserRow
+from service.api.records import record_detail, visible_records
+from service.deps import KeyCache, StoreDep, check_csrf, session_user
+from service.web.charts import legend_items, scores_over_time
+from service.web.render import DASHBOARD_ROLES, feedback_context, page
+
+router = APIRouter(include_in_schema=False)
+DASHBOARD_LIMIT = 1000
+
+
+class NeedsSignIn(Exception):
+    """A page was asked for without a signed-in session: the handler redirects to /login."""
+
+    def __init__(self, next_path: str) -> None:
+        self.next_path = next_path
+
+
+async def needs_sign_in(request: Request, exc: NeedsSignIn) -> Response:
+    return RedirectResponse(f"/login?next={quote(exc.next_path, safe='/')}", status_code=303)
+
+
+async def signed_in(request: Request, store: Store) -> UserRow:
+    user = await anyio.to_thread.run_sync(session_user, request, store)
+    if user is None:
+        raise NeedsSignIn(request.url.path)
+    return user
+
+
+def _local(next_path: str | None) -> str:
+    # Only paths on this site: never an open redirect to another host ("//evil", "https://...").
+    if next_path and next_path.startswith("/") and not next_path.startswith("//") and "\\" not in next_path:
+        return next_path
+    return "/"
+
+
+# ---- sign-in ----------------------------------------------------------------------------------------
+
+
+@router.get("/login", response_class=HTMLResponse)
+async def login_form(request: Request, store: StoreDep, next: str | None = None) -> Response:
+    if await anyio.to_thread.run_sync(session_user, request, store):
+        return RedirectResponse(_local(next), status_code=303)
+    return page(request, "login.html", None, next=_local(next))
+
+
+@router.post("/login", response_class=HTMLResponse)
+async def login(
+    request: Request, store: StoreDep, key: Annotated[str, Form(max_length=200)] = "",
+    csrf: Annotated[str, Form(max_length=200)] = "", next: Annotated[str, Form(max_length=2000)] = "/",
+) -> Response:
+    check_csrf(request, csrf)
+    cache: KeyCache = request.app.state.keys
+    user = await anyio.to_thread.run_sync(cache.user, store, key.strip())
+    if user is None:
+        return page(request, "login.html", None, status_code=401, next=_local(next),
+                    error="That key was not recognised. Check it, or ask an admin for a new one.")
+    # A fresh session (new CSRF token) on sign-in: a token planted before sign-in is useless after.
+    request.session.clear()
+    request.session.update(uid=user.id, created=user.created_at.isoformat(), csrf=secrets.token_urlsafe(32))
+    return RedirectResponse(_local(next), status_code=303)
+
+
+@router.post("/logout")
+async def logout(request: Request, csrf: Annotated[str, Form(max_length=200)] = "") -> Response:
+    check_csrf(request, csrf)
+    request.session.clear()
+    return RedirectResponse("/login", status_code=303)
+
+
+# ---- the draft checker --------------------------------------------------------------------------------
+
+
+@router.get("/", response_class=HTMLResponse)
+async def checker(request: Request, store: StoreDep) -> Response:
+    user = await signed_in(request, store)
+    return page(request, "checker.html", user, doc_types=DOC_TYPES, max_mb=request.app.state.settings.max_body_bytes / 2**20)
+
+
+# ---- the dashboard -----------------------------------------------------------------------------------
+
+
+def _worker_rows(rows: list[RecordRow]) -> list[dict[str, Any]]:
+    """Mean scores per worker, for the table beside the chart."""
+    groups: dict[str, list[RecordRow]] = defaultdict(list)
+    for r in rows:
+        groups[r.worker or "(no worker)"].append(r)
+    out = []
+    for name, rs in sorted(groups.items()):
+        n = len(rs)
+        actions = sum(r.actions for r in rs)
+        out.append({
+            "name": name, "records": n, "overall": sum(r.overall_score for r in rs) / n,
+            "dimensions": {d: sum(r.scores.get(d, 0.0) for r in rs) / n for d in DIMENSIONS},
+            "timebound_share": (1 - sum(r.actions_not_timebound for r in rs) / actions) if actions else None,
+            "grades": {g: sum(r.grade == g for r in rs) for g in GRADES},
+        })
+    return out
+
+
+def _when(row: RecordRow) -> date:
+    """Where a record sits on the time axis: its own date, else when it was scored."""
+    try:
+        return date.fromisoformat(row.date) if row.date else row.scored_at.date()
+    except ValueError:
+        return row.scored_at.date()
+
+
+@router.get("/dashboard", response_class=HTMLResponse)
+async def dashboard(
+    request: Request, store: StoreDep,
+    worker: Annotated[str | None, Query(max_length=200)] = None,
+    team: Annotated[str | None, Query(max_length=200)] = None,
+    grade: Annotated[str | None, Query(max_length=40)] = None,
+    doc_type: Annotated[str | None, Query(max_length=40)] = None,
+    date_from: Annotated[str | None, Query(max_length=10)] = None,
+    date_to: Annotated[str | None, Query(max_length=10)] = None,
+) -> Response:
+    user = await signed_in(request, store)
+    if user.role not in DASHBOARD_ROLES:
+        return page(request, "message.html", user, status_code=403, title="Not for your role",
+                    message="The dashboard is for supervisors, auditors and admins. Your own checks are on the draft checker.")
+    if user.role == "supervisor":
+        team = user.team
+    filters = {"worker": worker or None, "team": team or None, "grade": grade if grade in GRADES else None,
+               "doc_type": doc_type if doc_type in DOC_TYPES else None,
+               "date_from": _iso_or_none(date_from), "date_to": _iso_or_none(date_to)}
+
+    def load() -> tuple[list[RecordRow], list[RecordRow]]:
+        everyone = visible_records(store, user, team=filters["team"], limit=DASHBOARD_LIMIT)  # for the pickers
+        return visible_records(store, user, **filters, limit=DASHBOARD_LIMIT), everyone
+
+    rows, everyone = await anyio.to_thread.run_sync(load)
+    series: dict[str, list[tuple[date, float, str]]] = defaultdict(list)
+    for r in sorted(rows, key=lambda r: (r.worker or "", _when(r))):
+        series[r.worker or "(no worker)"].append((_when(r), r.overall_score, r.record_id))
+    title = "Overall score of each record over time, by worker"
+    return page(
+        request, "dashboard.html", user,
+        rows=sorted(rows, key=lambda r: (_when(r), r.record_id), reverse=True),
+        truncated=len(rows) >= DASHBOARD_LIMIT,
+        workers=_worker_rows(rows),
+        chart=scores_over_time(series, title=title), legend=legend_items(list(series)),
+        filters=filters, when=_when,
+        worker_names=sorted({r.worker for r in everyone if r.worker}),
+        teams=sorted({r.team for r in everyone if r.team}) if user.role != "supervisor" else [],
+        doc_types=DOC_TYPES,
+    )
+
+
+def _iso_or_none(value: str | None) -> str | None:
+    try:
+        return date.fromisoformat(value).isoformat() if value else None
+    except ValueError:
+        return None
+
+
+# ---- a record's feedback, a worker's page -----------------------------------------------------------
+
+
+@router.get("/records/{record_id:path}", response_class=HTMLResponse)
+async def record_page(request: Request, record_id: str, store: StoreDep,
+                      version: Annotated[int | None, Query(ge=1, le=1_000_000)] = None) -> Response:
+    user = await signed_in(request, store)
+    detail = await anyio.to_thread.run_sync(lambda: record_detail(store, user, record_id, version))
+    if detail is None:
+        return page(request, "message.html", user, status_code=404, title="No such record",
+                    message="There is no record with that id that you may see.")
+    return page(request, "record.html", user, record=detail.record, versions=detail.versions,
+                has_text=detail.text is not None, **feedback_context(detail.report, detail.text))
+
+
+@router.get("/workers/{name}", response_class=HTMLResponse)
+async def worker_page(request: Request, name: str, store: StoreDep) -> Response:
+    """A worker's records (that the viewer may see). The supervision feature adds their supervision
+    feedback here: keep the route."""
+    user = await signed_in(request, store)
+    rows = await anyio.to_thread.run_sync(lambda: visible_records(store, user, worker=name, limit=DASHBOARD_LIMIT))
+    rows = sorted(rows, key=lambda r: (_when(r), r.record_id), reverse=True)
+    return page(request, "worker.html", user, worker=name, rows=rows, workers=_worker_rows(rows), when=_when)
