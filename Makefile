@@ -26,6 +26,7 @@ run: install
 
 test: install
 	bash scripts/test-setup.sh
+	$(VENV)/bin/ruff check analyser service cli.py tests
 	$(PY) -m pytest
 
 # Speed against the naive spaCy build (docs/PERFORMANCE.md): prints the table, writes out/bench.json.
@@ -34,8 +35,9 @@ bench: install
 	$(VENV)/bin/caseqa bench --out out/bench.json
 
 lint: install
-	$(PY) -m ruff check analyser service cli.py tests
-	$(PY) -m mypy analyser cli.py
+	$(PY) -m pip install --quiet -e '.[dev]'
+	$(VENV)/bin/ruff check analyser service cli.py tests
+	$(PY) -m mypy --ignore-missing-imports analyser cli.py
 
 clean:
 	rm -rf $(VENV) out .pytest_cache

@@ -351,8 +351,8 @@ def score(
         raise typer.Exit(EXIT_FAILURES)
 
 
-def _with_drift(store: object, report: "object", fields: dict[str, str], history: dict | None,
-                children: set[tuple[str, str]], unlinked: dict[str, int]) -> "object":
+def _with_drift(store: object, report: object, fields: dict[str, str], history: dict | None,
+                children: set[tuple[str, str]], unlinked: dict[str, int]) -> object:
     """The report with its drift section when the child has earlier records in the store."""
     from analyser.drift import link_key, not_linked_reason, section_for
 

@@ -15,7 +15,7 @@ from analyser.document import Document
 from analyser.report import Report
 
 __version__ = "0.1.0"
-__all__ = ["analyse", "analyse_file", "analyse_document", "Report", "Document", "__version__"]
+__all__ = ["Document", "Report", "__version__", "analyse", "analyse_document", "analyse_file"]
 
 
 def _parse_iso(value: str | date | None, what: str) -> date | None:

@@ -600,7 +600,7 @@ def _iter_month_only(text: str, ref: date | None, future: bool, strict: bool) ->
             if not _MONTH_CONTEXT.search(text, max(0, m.start() - 48), m.start()):
                 continue
             # "Ibrahim's timetable for September" names a month; it sets no deadline.
-            if re.search(r"\bfor\s+(?:the\s+)?\Z", text[max(0, m.start() - 12) : m.start()], re.I):
+            if re.search(r"\bfor\s+(?:the\s+)?\Z", text[max(0, m.start() - 12) : m.start()], re.IGNORECASE):
                 continue
         position = (m["edge"] or m["adj"] or "end").lower()
         day: int | None = None  # the month's last day
@@ -1020,7 +1020,7 @@ _TERM = re.compile(
 _MONTH_YEAR = re.compile(r"(?<![\w/.])(?P<intro>due|by|before|in)?\s*(?P<m>0?[1-9]|1[0-2])/(?P<y>20\d\d)(?![\w/])", re.IGNORECASE)
 
 
-_BRACKETED_DATE = re.compile(r"\s*\((?:this is |which is |i\.e\.? )?([^()]{4,30})\)", re.I)
+_BRACKETED_DATE = re.compile(r"\s*\((?:this is |which is |i\.e\.? )?([^()]{4,30})\)", re.IGNORECASE)
 
 
 def _term_hits(text: str, doc_date: date | None) -> list[_Hit]:

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from itertools import combinations
 from pathlib import Path
-from typing import Callable, Iterable
 
 from analyser.report import DIMENSIONS, Finding, Report
 
@@ -75,7 +75,7 @@ def match_actions(gold: list[dict], predicted: list[dict]) -> list[tuple[int, in
     return pairs
 
 
-_OWNER_NOISE = re.compile(r"\b(the|your|a|an|our|my|his|her|their)\b|[^\w\s]", re.I)
+_OWNER_NOISE = re.compile(r"\b(the|your|a|an|our|my|his|her|their)\b|[^\w\s]", re.IGNORECASE)
 
 
 def owner_matches(gold: str | None, predicted: str | None) -> bool:
@@ -374,7 +374,7 @@ def evaluate_drift(gold: list[GoldRecord], reports: dict[str, Report], *, keep_e
             for gd in golds:
                 ev.fn[gd["type"]] = ev.fn.get(gd["type"], 0)
             typed = _match_drift(golds, preds, typed=True)
-            for gi, pi in typed:
+            for _, pi in typed:
                 ev.tp[preds[pi].code] = ev.tp.get(preds[pi].code, 0) + 1
             mg, mp = {gi for gi, _ in typed}, {pi for _, pi in typed}
             for gi, gd in enumerate(golds):

@@ -12,25 +12,25 @@ from datetime import date
 from analyser import dates
 
 # Labelled header fields, e.g. "Date of review: 02/11/2024", "Name: Amira Khan".
-_FIELD = re.compile(r"^[ \t]*(?P<label>[A-Za-z][A-Za-z '’/()-]{1,40}?)[ \t]*[:\-–][ \t]*(?P<value>\S.*)$", re.M)
-_DATE_LABELS = re.compile(r"^(date\b.*|.*\bdate|dated|written on|(review|meeting|visit) held( on)?|this review)$", re.I)
+_FIELD = re.compile(r"^[ \t]*(?P<label>[A-Za-z][A-Za-z '’/()-]{1,40}?)[ \t]*[:\-–][ \t]*(?P<value>\S.*)$", re.MULTILINE)
+_DATE_LABELS = re.compile(r"^(date\b.*|.*\bdate|dated|written on|(review|meeting|visit) held( on)?|this review)$", re.IGNORECASE)
 # Labelled dates that are not the record's own date.
-_OTHER_DATE_LABELS = re.compile(r"birth|dob|next|entered|admission|accommodated|placement|start|end|due|expir|previous|last|referral|order", re.I)
+_OTHER_DATE_LABELS = re.compile(r"birth|dob|next|entered|admission|accommodated|placement|start|end|due|expir|previous|last|referral|order", re.IGNORECASE)
 _NAME_LABELS = re.compile(
     r"^(name|child'?s? name|child|young person|young person'?s name|name of child|name of young person|"
     r"child/young person|written to|this plan is for|for|full name|child'?s full name|plan for)$",
-    re.I,
+    re.IGNORECASE,
 )
 _NEXT_REVIEW = re.compile(
     r"\b(next ([\w'’-]+ ){0,2}(review|meeting)|date of (the )?next (\w+ )?review|"
     r"when we will (look at|review) (this|your) plan again|(this|your) plan will be reviewed)\b",
-    re.I,
+    re.IGNORECASE,
 )
-_UNKNOWN = re.compile(r"^\W*(tbc|tba|to be (confirmed|arranged|agreed)|not (yet )?(set|known|booked|arranged)|unknown)\b", re.I)
-_DOB_LABEL = re.compile(r"^(dob|d\.o\.b\.?|date of birth|born)$", re.I)
-_AGE_LABEL = re.compile(r"^(age|child'?s age|age at review)$", re.I)
-_AGE_TEXT = re.compile(r"\b(?:aged|age)\s+(\d{1,2})\b|\b(\d{1,2})[- ]years?[- ]old\b", re.I)
-_DEAR = re.compile(r"^\s*(?:Dear|Hi|Hello|To)\s+([A-Z][a-z'’-]+)\b", re.M)
+_UNKNOWN = re.compile(r"^\W*(tbc|tba|to be (confirmed|arranged|agreed)|not (yet )?(set|known|booked|arranged)|unknown)\b", re.IGNORECASE)
+_DOB_LABEL = re.compile(r"^(dob|d\.o\.b\.?|date of birth|born)$", re.IGNORECASE)
+_AGE_LABEL = re.compile(r"^(age|child'?s age|age at review)$", re.IGNORECASE)
+_AGE_TEXT = re.compile(r"\b(?:aged|age)\s+(\d{1,2})\b|\b(\d{1,2})[- ]years?[- ]old\b", re.IGNORECASE)
+_DEAR = re.compile(r"^\s*(?:Dear|Hi|Hello|To)\s+([A-Z][a-z'’-]+)\b", re.MULTILINE)
 _NAME_WORD = re.compile(r"[A-Z][a-zA-Z'’-]+")
 _POSSESSIVE_PLAN = re.compile(
     r"\b([A-Z][a-z'’-]+)(?:'s|’s)\s+(?:care plan|pathway plan|review|plan|looked after review|LAC review|CLA review)\b"
@@ -43,27 +43,27 @@ _NOT_NAMES = {
 
 _TYPE_PATTERNS: dict[str, list[tuple[re.Pattern[str], float]]] = {
     "pathway_plan": [
-        (re.compile(r"\bpathway plan\b", re.I), 4.0),
-        (re.compile(r"\bpersonal advis[eo]r\b|\bPA\b", re.I), 1.5),
-        (re.compile(r"\b(leaving care|care leaver|staying put|supported lodgings|tenancy|semi-independent)\b", re.I), 1.0),
-        (re.compile(r"\b(national insurance|NI number|universal credit|bursary|apprenticeship)\b", re.I), 0.7),
-        (re.compile(r"\bplan for (your|the) future\b", re.I), 1.0),
+        (re.compile(r"\bpathway plan\b", re.IGNORECASE), 4.0),
+        (re.compile(r"\bpersonal advis[eo]r\b|\bPA\b", re.IGNORECASE), 1.5),
+        (re.compile(r"\b(leaving care|care leaver|staying put|supported lodgings|tenancy|semi-independent)\b", re.IGNORECASE), 1.0),
+        (re.compile(r"\b(national insurance|NI number|universal credit|bursary|apprenticeship)\b", re.IGNORECASE), 0.7),
+        (re.compile(r"\bplan for (your|the) future\b", re.IGNORECASE), 1.0),
     ],
     "review_minutes": [
-        (re.compile(r"\breview minutes\b|\bminutes of\b|\bminutes\b", re.I), 3.0),
-        (re.compile(r"\b(looked after|LAC|CLA|CiC|child in care|child'?s?) review\b", re.I), 2.0),
-        (re.compile(r"\b(IRO|independent reviewing officer)\b", re.I), 0.8),
-        (re.compile(r"^\s*(present|attendees|in attendance|apologies|attendance)\b", re.I | re.M), 2.0),
-        (re.compile(r"\b(recommendations?|recs)\b", re.I), 0.8),
-        (re.compile(r"\b(previous|last) review\b|\bsince (the|your) last review\b", re.I), 1.5),
-        (re.compile(r"\bthe review (was|took place|agreed|heard)\b|\bat (the|your) review\b|\bthis review\b", re.I), 1.0),
-        (re.compile(r"\b(about|of|at|from) your review\b|\breview meetings?\b|\byour (last |next )?review\b", re.I), 1.5),
+        (re.compile(r"\breview minutes\b|\bminutes of\b|\bminutes\b", re.IGNORECASE), 3.0),
+        (re.compile(r"\b(looked after|LAC|CLA|CiC|child in care|child'?s?) review\b", re.IGNORECASE), 2.0),
+        (re.compile(r"\b(IRO|independent reviewing officer)\b", re.IGNORECASE), 0.8),
+        (re.compile(r"^\s*(present|attendees|in attendance|apologies|attendance)\b", re.IGNORECASE | re.MULTILINE), 2.0),
+        (re.compile(r"\b(recommendations?|recs)\b", re.IGNORECASE), 0.8),
+        (re.compile(r"\b(previous|last) review\b|\bsince (the|your) last review\b", re.IGNORECASE), 1.5),
+        (re.compile(r"\bthe review (was|took place|agreed|heard)\b|\bat (the|your) review\b|\bthis review\b", re.IGNORECASE), 1.0),
+        (re.compile(r"\b(about|of|at|from) your review\b|\breview meetings?\b|\byour (last |next )?review\b", re.IGNORECASE), 1.5),
     ],
     "care_plan": [
-        (re.compile(r"\bcare (and [\w-]+ )?plan\b", re.I), 3.0),
-        (re.compile(r"\bplacement plan\b|\bplan for permanence\b|\bpermanence plan\b", re.I), 1.5),
-        (re.compile(r"\b(contingency|parallel) plan\b", re.I), 0.7),
-        (re.compile(r"\bpermanence\b|\blong[- ]term (plan|foster)", re.I), 0.7),
+        (re.compile(r"\bcare (and [\w-]+ )?plan\b", re.IGNORECASE), 3.0),
+        (re.compile(r"\bplacement plan\b|\bplan for permanence\b|\bpermanence plan\b", re.IGNORECASE), 1.5),
+        (re.compile(r"\b(contingency|parallel) plan\b", re.IGNORECASE), 0.7),
+        (re.compile(r"\bpermanence\b|\blong[- ]term (plan|foster)", re.IGNORECASE), 0.7),
     ],
 }
 
@@ -71,7 +71,7 @@ _TYPE_PATTERNS: dict[str, list[tuple[re.Pattern[str], float]]] = {
 # Records that are not plans: supervision, visit and case notes.
 _OTHER_PATTERNS = [
     (re.compile(r"\b(supervision record|case supervision|supervisee|visit record|visit note|case note|"
-                r"contact record|statutory visit record|chronology|referral form)\b", re.I), 4.0),
+                r"contact record|statutory visit record|chronology|referral form)\b", re.IGNORECASE), 4.0),
 ]
 
 
@@ -129,7 +129,7 @@ def _looks_like_full_date(s: str) -> bool:
 
 
 def _is_dob(text: str, pos: int) -> bool:
-    return bool(re.search(r"(dob|d\.o\.b|date of birth|born)\W*$", text[max(0, pos - 25) : pos], re.I))
+    return bool(re.search(r"(dob|d\.o\.b|date of birth|born)\W*$", text[max(0, pos - 25) : pos], re.IGNORECASE))
 
 
 def detect_next_review(text: str, ref: date | None) -> date | None:

@@ -11,10 +11,10 @@ import glob
 import json
 import math
 import os
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Iterator, Mapping
 
 from analyser.ingest import SUPPORTED_SUFFIXES
 

@@ -11,10 +11,11 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
 META_FILE = "models.json"
@@ -157,8 +158,8 @@ def train(
 ) -> dict[str, Any]:
     """Train both models on ``train_dir`` only, measure them on ``eval_dirs``, save them with skops."""
     import numpy as np
-    import skops.io as sio
     import sklearn
+    import skops.io as sio
 
     np.random.seed(seed)
     unit_x, unit_y = unit_examples([train_dir])

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Mapping
 from pathlib import Path
-from typing import IO, Mapping
+from typing import IO
 
 from analyser.report import DIMENSIONS, Report
 
@@ -60,7 +61,7 @@ class ReportWriter:
             self._csv.writeheader()
 
     @classmethod
-    def open(cls, path: Path) -> "ReportWriter":
+    def open(cls, path: Path) -> ReportWriter:
         if path.suffix.lower() not in (".jsonl", ".csv"):
             raise ValueError(f"--out {path}: use a .jsonl or .csv file name")
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -18,8 +18,9 @@ from __future__ import annotations
 import functools
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING
 
 from analyser.batch import META_FIELDS, Outcome, score_records
 from analyser.inputs import record_from_row
@@ -50,7 +51,7 @@ _SCORE_FLOAT_COLUMNS = tuple(name for name, kind in SCORE_COLUMNS if kind == "do
 
 
 def score_dataframe(
-    df: "DataFrame",
+    df: DataFrame,
     text_col: str = "text",
     id_col: str = "id",
     *,
@@ -58,7 +59,7 @@ def score_dataframe(
     accurate: bool = False,
     partitions: int | None = None,
     **meta_cols: str,
-) -> "DataFrame":
+) -> DataFrame:
     """Score every row of ``df``; one output row per input row (columns :data:`OUTPUT_COLUMNS`).
 
     ``meta_cols`` maps record metadata to columns, e.g. ``doc_type="DocType", child_age="Age"``
@@ -89,8 +90,8 @@ def score_dataframe(
 
 
 def _score_partition(
-    batches: Iterator["pd.DataFrame"], *, mapping: dict[str, str], rubric: str | None, accurate: bool
-) -> Iterator["pd.DataFrame"]:
+    batches: Iterator[pd.DataFrame], *, mapping: dict[str, str], rubric: str | None, accurate: bool
+) -> Iterator[pd.DataFrame]:
     """Runs on an executor: Arrow batches of rows in, batches of scored rows out."""
     import pandas as pd
 
@@ -130,7 +131,7 @@ def _output_row(outcome: Outcome) -> dict[str, object]:
     return row
 
 
-def spark_session(master: str = "local[*]", app_name: str = "caseqa", conf: dict[str, str] | None = None) -> "SparkSession":
+def spark_session(master: str = "local[*]", app_name: str = "caseqa", conf: dict[str, str] | None = None) -> SparkSession:
     """A Spark session for scoring; for a ``local`` master, one that needs no network and no cluster.
 
     Locally the Python workers run this interpreter and import this very caseqa (the driver's venv and

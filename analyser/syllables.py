@@ -61,8 +61,8 @@ def count(word: str) -> int:
 def patch_textstat() -> None:
     """Make textstat read the packaged CMU dictionary instead of downloading it through NLTK."""
     import textstat.backend.counts._count_syllables as cs
-    import textstat.backend.utils as utils
     import textstat.backend.utils._get_cmudict as gc
+    from textstat.backend import utils
 
     def get_cmudict(lang: str) -> dict[str, list[list[str]]] | None:
         return pronunciations() if lang.lower().startswith("en") else None

@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+import glob
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import uuid
 from pathlib import Path
 
 import pytest
@@ -17,13 +24,6 @@ def examples() -> Path:
 
 # ---- a throwaway PostgreSQL server for the store tests ------------------------------------------
 
-import glob
-import os
-import shutil
-import socket
-import subprocess
-import tempfile
-import uuid
 
 
 def _pg_bindir() -> str | None:

@@ -11,7 +11,7 @@ import json
 import shutil
 from datetime import date
 from pathlib import Path
-from typing import Iterator
+from collections.abc import Iterator
 
 import pytest
 

@@ -23,20 +23,20 @@ THIRD_PRONOUNS = {"he", "she", "him", "her", "his", "hers", "himself", "herself"
 ABOUT_CHILD = re.compile(
     r"\b(the child|this child|the young person|this young person|the baby|the infant|the subject|"
     r"the looked[- ]after child|the yp|he/she|she/he|his/her|her/his|him/her|s/he)\b|\b(CYP|YP|LAC|CLA|CiC)\b(?!\s+review)",
-    re.I,
+    re.IGNORECASE,
 )
 _CASE_SENSITIVE_ABOUT = {"cyp", "yp", "lac", "cla", "cic"}
 CHILD_VOICE = re.compile(
     r"\b(you told me|you said|you have told|you've told|you wrote|you drew|you asked|in your (own )?words|"
     r"you shared|you explained|you let me know|you were clear|you would like|you want(ed)?|your wishes|"
     r"you are proud|you chose)\b|[\"“][^\"”\n]{3,200}[\"”]",
-    re.I,
+    re.IGNORECASE,
 )
-BECAUSE = re.compile(r"\b(because|so that|this is why|that is why|the reason)\b", re.I)
+BECAUSE = re.compile(r"\b(because|so that|this is why|that is why|the reason)\b", re.IGNORECASE)
 STRENGTHS = re.compile(
     r"\b(proud|well done|you are (really )?good at|strengths?|achieved|brilliant|amazing|fantastic|"
     r"you have done (so |really )?well|you worked hard|kind|funny|caring|talented)\b",
-    re.I,
+    re.IGNORECASE,
 )
 # Words that are jargon only as nouns ("contact" as family time, not "I will contact school").
 _VERB_TOO = {"contact", "presenting", "sanctions", "progress"}
@@ -61,9 +61,9 @@ def _reads_tags(unit: Unit) -> bool:
 
 def _acronym_explained(text: str, acronym: str, expansion: str) -> bool:
     """Spelled out somewhere: the expansion appears, or 'Long Form (ACR)' / 'ACR (long form)'."""
-    if re.search(re.escape(expansion.split("(")[0].strip()), text, re.I):
+    if re.search(re.escape(expansion.split("(")[0].strip()), text, re.IGNORECASE):
         return True
-    return bool(re.search(rf"\b{re.escape(acronym)}\s*\([a-z][^)]{{3,}}\)", text, re.I)) or bool(
+    return bool(re.search(rf"\b{re.escape(acronym)}\s*\([a-z][^)]{{3,}}\)", text, re.IGNORECASE)) or bool(
         re.search(rf"\([^)]*\b{re.escape(acronym)}\b[^)]*\)", text)
     )
 

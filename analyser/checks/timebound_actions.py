@@ -44,10 +44,10 @@ REPORTED = re.compile(
     r"would (like|love|prefer)|wants?|wanted|wishes|wished|hopes?|hoped|feels?|felt|thinks?|thought|"
     r"were worried|was worried|in (your|his|her|their) (own )?words|does not want|doesn't want|"
     r"would rather)\b",
-    re.I,
+    re.IGNORECASE,
 )
 # The author's own clause after reported words ends the reported part: "You told me X, so I will ...".
-_NEW_CLAUSE = re.compile(r"([,;.]\s*(so|and|but|therefore|then)?\s+\w+|;\s*\w+|\.\s+\w+)", re.I)
+_NEW_CLAUSE = re.compile(r"([,;.]\s*(so|and|but|therefore|then)?\s+\w+|;\s*\w+|\.\s+\w+)", re.IGNORECASE)
 # Roles and relations that can own an action.
 ROLE_WORDS = {
     "sw", "social", "worker", "iro", "carer", "carers", "fc", "fcs", "mum", "mother", "dad", "father",
@@ -61,7 +61,7 @@ ROLE_WORDS = {
     "cafcass", "guardian", "landlord", "housing", "health", "professionals", "professional", "network",
     "everyone", "all", "partner", "partners", "friend", "grandparent", "home", "unit", "residential",
     "placement", "foster", "kinship", "stepdad", "stepmum", "step-dad", "step-mum", "siblings",
-    "nursery", "ssw", "iso", "tas", "ta", "senco", "hospital", "clinic", "dentist", "optician", "court",
+    "nursery", "ssw", "iso", "tas", "ta", "hospital", "clinic", "dentist", "optician", "court",
     "judge", "commissioning", "fostering", "adoption", "carer's", "carers'", "aunty", "grandma's",
 }
 PRONOUN_SUBJECTS = {"it", "this", "that", "there", "these", "those", "which", "what", "nothing", "anything", "something", "everything"}
@@ -77,8 +77,8 @@ ACTION_VERBS = {
     "invite", "source", "secure", "increase", "reduce", "buy", "read", "fill", "submit", "confirm",
     "encourage", "progress", "look", "work", "engage", "talk", "prepare", "produce", "create", "draft",
     "collect", "order", "renew", "replace", "schedule", "call", "phone", "email", "inform", "notify",
-    "introduce", "teach", "practise", "practice", "learn", "save", "budget", "apply", "explain", "record",
-    "distribute", "share", "re-refer", "escalate", "approve", "assess", "screen", "measure", "pay", "fund",
+    "introduce", "teach", "practise", "practice", "learn", "save", "budget", "explain", "record",
+    "distribute", "re-refer", "escalate", "approve", "assess", "screen", "measure", "pay", "fund",
 }
 MODAL_CUES = {"will", "shall", "'ll", "ll", "wo"}
 NEED_CUES = {"need", "needs", "must", "should", "ought"}
@@ -88,17 +88,17 @@ _FINITE = {"VBD", "VBZ", "VBP", "MD"}
 _CLAUSE_BREAK = {",", ";", ":", "that", "so", "because", "once", "if", "when", "after", "while", "(", "–", "—", "-", "whilst", "where", "but", "as", "until", "which", "who"}
 _LEAD_SKIP = {"and", "also", "then", "therefore", "additionally", "furthermore", "now", "the", "in", "addition"}
 _TRAIL_SKIP = {"also", "now", "then", "still", "both", "all", "each", "again", "further", "jointly", "together"}
-_HEADER_ACTION = re.compile(r"\b(action|actions|what|task|recommendation|recommendations|decision|decisions|outcome|need|needs|activity|plan|step|steps|goal|objective|target|agreed)\b", re.I)
-_HEADER_WHO = re.compile(r"\b(who|whom|responsible|lead|owner|person|worker|agency|by who)\b", re.I)
-_HEADER_WHEN = re.compile(r"\b(when|timescale|timescales|deadline|date|timeframe|time ?frame|by when|due|target date|review date)\b", re.I)
-_HEADER_STATUS = re.compile(r"\b(status|progress|done|update|rag|complete[d]?|outcome of)\b", re.I)
-_EMPTY_CELL = re.compile(r"^\s*(|-+|–|n/?a|none|nil|\?+)\s*$", re.I)
+_HEADER_ACTION = re.compile(r"\b(action|actions|what|task|recommendation|recommendations|decision|decisions|outcome|need|needs|activity|plan|step|steps|goal|objective|target|agreed)\b", re.IGNORECASE)
+_HEADER_WHO = re.compile(r"\b(who|whom|responsible|lead|owner|person|worker|agency|by who)\b", re.IGNORECASE)
+_HEADER_WHEN = re.compile(r"\b(when|timescale|timescales|deadline|date|timeframe|time ?frame|by when|due|target date|review date)\b", re.IGNORECASE)
+_HEADER_STATUS = re.compile(r"\b(status|progress|done|update|rag|complete[d]?|outcome of)\b", re.IGNORECASE)
+_EMPTY_CELL = re.compile(r"^\s*(|-+|–|n/?a|none|nil|\?+)\s*$", re.IGNORECASE)
 _POSSESSIVE = re.compile(r"('s|’s|'|’)$")
-_NUMBER = re.compile(r"\d|%|\b(one|two|three|four|five|six|seven|eight|nine|ten|twice|once)\b", re.I)
+_NUMBER = re.compile(r"\d|%|\b(one|two|three|four|five|six|seven|eight|nine|ten|twice|once)\b", re.IGNORECASE)
 # "Recommendation 2:", "Action:", "Plan:", "3.", "b)" before the action itself.
 _RECOMMENDATION_PREFIX = re.compile(
     r"^\s*(?:(?:recommendation|rec|decision|action|agreed action|outcome|plan|next steps?)s?\s*\d*\s*[:.)-]\s*|\(?\d+[.)]\s*|[a-z][.)]\s+)",
-    re.I,
+    re.IGNORECASE,
 )
 
 
@@ -124,15 +124,15 @@ class _Table:
     title: bool = False  # the first row is a title ("Action plan"), the header follows
 
 
-def _tag(t: "Token") -> str:
+def _tag(t: Token) -> str:
     return t.tag_ or ""
 
 
-def _lemma(t: "Token") -> str:
+def _lemma(t: Token) -> str:
     return (t.lemma_ or t.lower_).lower()
 
 
-def _in_quotes(doc: "Doc", i: int) -> bool:
+def _in_quotes(doc: Doc, i: int) -> bool:
     """True when token i sits inside quotation marks (opened earlier, or closed later in a quote begun
     in the previous unit: '... if someone helps."')."""
     marks = [k for k, t in enumerate(doc) if t.text in ('"', "“", "”")]
@@ -144,21 +144,20 @@ def _in_quotes(doc: "Doc", i: int) -> bool:
     return False
 
 
-def _reported_before(unit: Unit, tok: "Token") -> bool:
+def _reported_before(unit: Unit, tok: Token) -> bool:
     """The cue falls inside reported speech or a wish: 'you told me you would like to ...'."""
     before = unit.text[: tok.idx]
-    m = None
-    for m in REPORTED.finditer(before):
-        pass
-    if m is None:
+    matches = list(REPORTED.finditer(before))
+    if not matches:
         return False
+    m = matches[-1]  # the nearest reporting words before the cue
     # "I said I will ..." is the author's own commitment.
-    if re.search(r"\b(i|we)\s+(have\s+)?$", before[: m.start()], re.I):
+    if re.search(r"\b(i|we)\s+(have\s+)?$", before[: m.start()], re.IGNORECASE):
         return False
     return not _NEW_CLAUSE.search(before[m.end() :])
 
 
-def _next_verb(doc: "Doc", j: int, limit: int = 4) -> int:
+def _next_verb(doc: Doc, j: int, limit: int = 4) -> int:
     """Index of the first verb at or after j, skipping adverbs and 'not' (within a few tokens)."""
     for k in range(j, min(len(doc), j + limit)):
         tag = _tag(doc[k])
@@ -170,11 +169,11 @@ def _next_verb(doc: "Doc", j: int, limit: int = 4) -> int:
     return -1
 
 
-def _negated(doc: "Doc", i: int) -> bool:
+def _negated(doc: Doc, i: int) -> bool:
     return any(doc[k].lower_ in ("not", "n't", "never") for k in range(i + 1, min(len(doc), i + 3)))
 
 
-def _resolve_main(doc: "Doc", v: int) -> tuple[int, bool, bool]:
+def _resolve_main(doc: Doc, v: int) -> tuple[int, bool, bool]:
     """From the verb after a modal: (main verb index, passive, is_action)."""
     lemma = _lemma(doc[v])
     if lemma == "be":
@@ -203,9 +202,9 @@ def _resolve_main(doc: "Doc", v: int) -> tuple[int, bool, bool]:
     return v, False, True
 
 
-def _subject_tokens(doc: "Doc", cue: int) -> list["Token"]:
+def _subject_tokens(doc: Doc, cue: int) -> list[Token]:
     """The noun phrase before the cue, within its clause; for 'Ms Adeyemi, your IRO, will ...' the name."""
-    segments: list[list["Token"]] = [[]]
+    segments: list[list[Token]] = [[]]
     breaks: list[str] = []
     depth = 0
     for t in doc[:cue]:
@@ -219,7 +218,7 @@ def _subject_tokens(doc: "Doc", cue: int) -> list["Token"]:
         else:
             segments[-1].append(t)
     # Walk back over comma-separated noun phrases (an appositive chain) to the clause start.
-    chain: list[list["Token"]] = []
+    chain: list[list[Token]] = []
     k = len(segments) - 1
     while k >= 0:
         seg = _trim_subject(segments[k])
@@ -246,7 +245,7 @@ def _subject_tokens(doc: "Doc", cue: int) -> list["Token"]:
     return _head_np(subject)
 
 
-def _trim_subject(subject: list["Token"]) -> list["Token"]:
+def _trim_subject(subject: list[Token]) -> list[Token]:
     while subject and subject[0].lower_ in _LEAD_SKIP and len(subject) > 1:
         subject = subject[1:]
     while subject and (subject[-1].lower_ in _TRAIL_SKIP or (_tag(subject[-1]) in ("RB", "MD") and subject[-1].text.islower())):
@@ -265,7 +264,7 @@ THING_HEADS = {
 }
 
 
-def _head_token(tokens: list["Token"]) -> "Token | None":
+def _head_token(tokens: list[Token]) -> Token | None:
     """The last word of the noun phrase outside brackets: 'Jo (your social worker)' -> 'Jo'."""
     depth = 0
     head = None
@@ -279,7 +278,7 @@ def _head_token(tokens: list["Token"]) -> "Token | None":
     return head
 
 
-def _is_owner(tokens: list["Token"], child_name: str | None) -> bool:
+def _is_owner(tokens: list[Token], child_name: str | None) -> bool:
     """Does this noun phrase name someone who can act: a person, a role, a service, 'I', 'you'?"""
     head = _head_token(tokens)
     if head is None:
@@ -303,13 +302,13 @@ def _is_owner(tokens: list["Token"], child_name: str | None) -> bool:
     return False
 
 
-def _span_text(unit: Unit, tokens: list["Token"]) -> tuple[int, int, str]:
+def _span_text(unit: Unit, tokens: list[Token]) -> tuple[int, int, str]:
     s = tokens[0].idx
     e = tokens[-1].idx + len(tokens[-1].text)
     return s, e, unit.text[s:e]
 
 
-def _clause_start(doc: "Doc", start_tok: int, i: int) -> int:
+def _clause_start(doc: Doc, start_tok: int, i: int) -> int:
     """Index just after the last strong clause break (';', ':', a dash) before token i."""
     k = start_tok
     depth = 0
@@ -325,7 +324,7 @@ def _clause_start(doc: "Doc", start_tok: int, i: int) -> int:
     return k
 
 
-def _verb_like(t: "Token") -> bool:
+def _verb_like(t: Token) -> bool:
     """Tagged as a verb, or a known action verb the tagger missed in terse minutes ('SW to present')."""
     return _tag(t) in ("VB", "VBP") or (t.lower_ in ACTION_VERBS and t.text.islower())
 
@@ -498,10 +497,10 @@ def _find_cue(unit: Unit, in_action_section: bool) -> _Cue | None:
 _COMMITTED_ADJECTIVES = {"mindful", "available", "responsible", "accountable", "aware", "supportive", "vigilant"}
 _TIME_LEAD = re.compile(r"^(by|within|on|before|from|in|after|during|no|over|until|at)$")
 _WITH_VERBS = {"liaise", "work", "engage", "meet", "speak", "talk", "agree", "check", "follow", "keep", "deal", "help", "share", "discuss", "link", "consult"}
-_TIME_HINT = re.compile(r"\b(every|each|weekly|fortnightly|monthly|daily|termly|once|twice|by|until|from|on)\b|\d", re.I)
+_TIME_HINT = re.compile(r"\b(every|each|weekly|fortnightly|monthly|daily|termly|once|twice|by|until|from|on)\b|\d", re.IGNORECASE)
 
 
-def _finite_after(doc: "Doc", j: int) -> bool:
+def _finite_after(doc: Doc, j: int) -> bool:
     """A finite verb later in the same clause (before if/when/because/so/','/';')."""
     for t in doc[j:]:
         if t.lower_ in ("if", "when", "because", "so", "once", "unless", "until", "and", "but", "before", "after", "while", "as", "whether") or t.text in (",", ";", ":", "("):
@@ -516,7 +515,7 @@ def _has_time(text: str) -> bool:
     return bool(_TIME_HINT.search(text))
 
 
-def _head_np(tokens: list["Token"]) -> list["Token"]:
+def _head_np(tokens: list[Token]) -> list[Token]:
     """The head of a subject noun phrase: 'Family time with Mum' -> 'Family time'."""
     depth = 0
     for k, t in enumerate(tokens):
@@ -541,13 +540,13 @@ def _reads_tags(unit: Unit) -> bool:
     return any(t.lower_ in _TAGGED_CUES for t in doc) or any(t.lower_ in ACTION_VERBS for t in doc[:3])
 
 
-def _passive_agent(unit: Unit, doc: "Doc", cue: _Cue, deadline: dates.DateMention | None) -> list["Token"]:
+def _passive_agent(unit: Unit, doc: Doc, cue: _Cue, deadline: dates.DateMention | None) -> list[Token]:
     """The 'by X' agent of a passive action, when X is not the deadline."""
     for k in range(cue.verb + 1, len(doc)):
         if doc[k].lower_ == "by" and k + 1 < len(doc):
             if deadline is not None and deadline.start <= doc[k].idx < deadline.end:
                 continue
-            agent: list["Token"] = []
+            agent: list[Token] = []
             for t in doc[k + 1 :]:
                 if deadline is not None and deadline.start <= t.idx < deadline.end:
                     break
@@ -586,7 +585,7 @@ def _dates_like(value: str) -> bool:
 _HEADER_ACTION_STRONG = re.compile(
     r"\b(actions?|tasks?|recommendations?|decisions?|what (will|needs to|we will|i will) (happen|be done|do)|"
     r"what needs to happen|agreed actions?|to do)\b",
-    re.I,
+    re.IGNORECASE,
 )
 
 
@@ -649,7 +648,7 @@ def _is_action_table(t: _Table) -> bool:
 
 _ACTION_SECTION = re.compile(
     r"\b(actions?|recommendations?|recs|decisions?|next steps|what (will|needs to) happen|action plan|agreed|plan|to do|tasks?)\b",
-    re.I,
+    re.IGNORECASE,
 )
 
 
@@ -691,7 +690,7 @@ def _table_action(analysis: Analysis, unit: Unit, table: _Table, facts: Facts, r
     owner = None
     if table.who_col is not None and table.who_col < len(block.cells):
         s, e = block.cells[table.who_col]
-        if not _EMPTY_CELL.match(text[s:e]) and not re.match(r"^\s*(tbc|tba|to be confirmed|unknown|all)\s*$", text[s:e], re.I):
+        if not _EMPTY_CELL.match(text[s:e]) and not re.match(r"^\s*(tbc|tba|to be confirmed|unknown|all)\s*$", text[s:e], re.IGNORECASE):
             owner = (s, e, text[s:e])
     deadline = None
     vague: list[tuple[int, int, str]] = []
@@ -731,31 +730,31 @@ _STATUS = re.compile(
     r"(?:^|[-–—:;|(]\s*)(?:not\s+)?(?:done|completed?|achieved|not started|started|in progress|partly|partially|"
     r"happened|took place|outstanding|continues|being progressed|underway|on track)\b(?!\s+(?:by|within|before|on or)\b)"
     r"|(?<!be )(?<!been )\b(?:done|completed)\s+(?:on\s+)?\d{1,2}[/.]",
-    re.I,
+    re.IGNORECASE,
 )
 # A unit that is only a progress note ("Done.", "In progress.") marks the unit before it as reported.
 _STATUS_ONLY = re.compile(
     r"^\W*(?:(?:not\s+)?(?:done|completed|achieved|started|in progress|partly(?: done)?|partially|outstanding|"
     r"continues|being progressed|underway|on track|ongoing)|complete|not complete)\b"
     r"(?:\s*(?:on\s+)?[\d/.]+|\s*[-–—:,;(].{0,80})?[.!]?\s*$",
-    re.I,
+    re.IGNORECASE,
 )
 # Sections that report on the last review's decisions rather than plan new ones.
 _PROGRESS_SECTION = re.compile(
     r"\b(previous|last|earlier)\s+(review'?s?\s+)?(decisions?|recommendations?|actions?|review|plan)|"
     r"since (your|the|his|her|their) last|progress (on|against|since|with)|update on (the )?(previous|last)|"
     r"what happened since|actions? from (the )?last|review of (the )?(previous|last)",
-    re.I,
+    re.IGNORECASE,
 )
-_CELL_STATUS = re.compile(r"^\s*(not\s+)?(done|completed|achieved|started|partly|partially|closed|in progress)\b", re.I)
-_CONDITIONAL = re.compile(r"^\s*(if|should|in the event|unless|were|where|in case)\b", re.I)
-_CONTINGENCY_SECTION = re.compile(r"contingen|parallel plan|if things change|plan b\b|back-?up plan|what happens if|if (this|the) plan", re.I)
+_CELL_STATUS = re.compile(r"^\s*(not\s+)?(done|completed|achieved|started|partly|partially|closed|in progress)\b", re.IGNORECASE)
+_CONDITIONAL = re.compile(r"^\s*(if|should|in the event|unless|were|where|in case)\b", re.IGNORECASE)
+_CONTINGENCY_SECTION = re.compile(r"contingen|parallel plan|if things change|plan b\b|back-?up plan|what happens if|if (this|the) plan", re.IGNORECASE)
 # Passives that describe, not commit: "arrangements should be maintained", "needs continue to be met".
 _DESCRIPTIVE_PASSIVES = {"maintain", "meet", "note", "record", "report", "discuss", "acknowledge", "understand",
                          "recognise", "recognize", "remind", "view", "treat", "regard", "welcome", "praise", "base", "see", "keep"}
 # "The IRO's job is to check ...": a definition, not an action.
 _DEFINITION_HEADS = {"job", "role", "aim", "purpose", "hope", "view", "wish", "goal", "intention", "idea", "point", "task"}
-_REVIEW_DATE_STATEMENT = re.compile(r"\b(review|meeting|conference)\b", re.I)
+_REVIEW_DATE_STATEMENT = re.compile(r"\b(review|meeting|conference)\b", re.IGNORECASE)
 
 
 def _excluded(unit: Unit, cue: _Cue, heading: str, owner_found: bool, has_deadline: bool) -> bool:
@@ -766,7 +765,7 @@ def _excluded(unit: Unit, cue: _Cue, heading: str, owner_found: bool, has_deadli
         return True
     prefix = _RECOMMENDATION_PREFIX.match(unit.text)
     body = unit.text[prefix.end() :] if prefix else unit.text
-    conditional = bool(_CONDITIONAL.match(body)) or bool(re.search(r"\bwould\b", body, re.I))
+    conditional = bool(_CONDITIONAL.match(body)) or bool(re.search(r"\bwould\b", body, re.IGNORECASE))
     # A contingency plan says what would happen; a dated, owned task in it is still an action.
     if heading and _CONTINGENCY_SECTION.search(heading) and (conditional or not owner_found or not has_deadline):
         return True
@@ -776,7 +775,7 @@ def _excluded(unit: Unit, cue: _Cue, heading: str, owner_found: bool, has_deadli
     if doc is not None and 0 <= cue.verb < len(doc):
         lemma = _lemma(doc[cue.verb])
         # "The next review will be held on 5 May": a date, not an action.
-        if lemma == "meet" and re.search(r"\bnext (\w+ ){0,2}(review|meeting)\b|\bmeet again\b", unit.text, re.I):
+        if lemma == "meet" and re.search(r"\bnext (\w+ ){0,2}(review|meeting)\b|\bmeet again\b", unit.text, re.IGNORECASE):
             return True
         if cue.passive and lemma in _DESCRIPTIVE_PASSIVES:
             return True
@@ -800,7 +799,7 @@ def _unit_action(unit: Unit, facts: Facts, rubric: Rubric, in_action_section: bo
         return None
     doc = unit.doc
     found = _deadline_for(unit.text, facts)
-    owner_tokens: list["Token"] = []
+    owner_tokens: list[Token] = []
     if not cue.imperative:
         if cue.that_clause:
             first = cue.that_index

@@ -20,7 +20,7 @@ from analyser.document import Document
 from .errors import IngestError
 from .text import decode_text_bytes, from_text
 
-__all__ = ["IngestError", "SUPPORTED_SUFFIXES", "DEFAULT_MAX_BYTES", "load_file", "load_bytes", "from_text"]
+__all__ = ["DEFAULT_MAX_BYTES", "SUPPORTED_SUFFIXES", "IngestError", "from_text", "load_bytes", "load_file"]
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".docx", ".pdf")
 DEFAULT_MAX_BYTES = 25 * 1024 * 1024

@@ -92,7 +92,7 @@ def _on(el) -> bool:
 class _TextWalker:
     """Collects a paragraph's visible text and whether all of it is bold."""
 
-    __slots__ = ("parts", "all_bold")
+    __slots__ = ("all_bold", "parts")
 
     def __init__(self) -> None:
         self.parts: list[str] = []
@@ -135,7 +135,7 @@ class _TextWalker:
 
 
 class _StyleInfo:
-    __slots__ = ("heading_level", "is_heading", "is_list", "bold")
+    __slots__ = ("bold", "heading_level", "is_heading", "is_list")
 
     def __init__(self, is_heading: bool, heading_level: int, is_list: bool, bold: bool) -> None:
         self.is_heading = is_heading
@@ -265,7 +265,7 @@ def _row_cells(tr) -> list[str]:
 class _Unit:
     """One line of the extracted text: a body paragraph or a table row."""
 
-    __slots__ = ("kind", "start", "end", "level", "cells", "bold", "info")
+    __slots__ = ("bold", "cells", "end", "info", "kind", "level", "start")
 
     def __init__(self, kind: str, start: int, end: int, level: int = 0,
                  cells: list[tuple[int, int]] | None = None, bold: bool = False) -> None:

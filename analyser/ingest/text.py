@@ -38,8 +38,7 @@ from .errors import IngestError
 
 def normalise_newlines(text: str) -> str:
     """Strip a leading BOM and turn ``\\r\\n`` / ``\\r`` into ``\\n``; nothing else changes."""
-    if text.startswith("\ufeff"):
-        text = text[1:]
+    text = text.removeprefix("\ufeff")
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     return text
@@ -120,9 +119,9 @@ _ACTION_WORD_RE = re.compile(r"\b(?:will|must|should|shall|by|within|to be)\b")
 # actions without full stops ("Mum to ring school", "SW visit ASAP") must stay text.
 _SENT_ACTION_RE = re.compile(r"\b(?:will|must|should|shall|by|within|to|needs?|asap|ASAP|TBC|tbc)\b|\d")
 # A line ending in one of these is a wrapped sentence, not a heading ("Amira lives with her").
-_DANGLING_WORDS = frozenset("and or but the a an her his their my your our that".split())
+_DANGLING_WORDS = frozenset(["and", "or", "but", "the", "a", "an", "her", "his", "their", "my", "your", "our", "that"])
 _SMALL_WORDS = frozenset(
-    "a an and the of to in on for with at by from or as into vs via per &".split()
+    ["a", "an", "and", "the", "of", "to", "in", "on", "for", "with", "at", "by", "from", "or", "as", "into", "vs", "via", "per", "&"]
 )
 _OPEN_PUNCT = "\"'([{“‘"
 _CLOSE_PUNCT = "\"')]}”’,;:"
@@ -131,8 +130,20 @@ _CLOSE_PUNCT = "\"')]}”’,;:"
 class _Line:
     """What one line looks like on its own. ``cs``/``ce`` is the span a block would take."""
 
-    __slots__ = ("cls", "cs", "ce", "start", "level", "num", "indent", "lower", "ends", "headable",
-                 "marker", "words")
+    __slots__ = (
+        "ce",
+        "cls",
+        "cs",
+        "ends",
+        "headable",
+        "indent",
+        "level",
+        "lower",
+        "marker",
+        "num",
+        "start",
+        "words",
+    )
 
     def __init__(self, cls: int, cs: int = 0, ce: int = 0, start: int = 0, level: int = 0,
                  num: int = 0, indent: int = 0, lower: bool = False, ends: bool = False,
@@ -462,9 +473,7 @@ _NEUTRAL_RUN_RE = re.compile(r"[\s\d.,:;!?'\"’‘“”()\[\]/\\\-–—|&%£$
 _WORD_RE = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 # Deliberately no one-letter words: Welsh "a"/"i"/"o" would otherwise pass as English.
 _FUNCTION_WORDS = frozenset(
-    """the and to of in is you your will for with be on by that this are was were has have had he
-    she his her they their them it its at as from or not we our us an been would should can about
-    if who which what when there any all has but she's he's it's i'm i'll you'll we'll""".split()
+    ["the", "and", "to", "of", "in", "is", "you", "your", "will", "for", "with", "be", "on", "by", "that", "this", "are", "was", "were", "has", "have", "had", "he", "she", "his", "her", "they", "their", "them", "it", "its", "at", "as", "from", "or", "not", "we", "our", "us", "an", "been", "would", "should", "can", "about", "if", "who", "which", "what", "when", "there", "any", "all", "has", "but", "she's", "he's", "it's", "i'm", "i'll", "you'll", "we'll"]
 )
 _MIN_WORDS_FOR_FUNCTION_CHECK = 40
 _MIN_FUNCTION_SHARE = 0.05

@@ -40,7 +40,7 @@ class _Weights(_Strict):
     plan_detail: float = Field(ge=0)
 
     @model_validator(mode="after")
-    def _not_all_zero(self) -> "_Weights":
+    def _not_all_zero(self) -> _Weights:
         if sum(self.model_dump().values()) <= 0:
             raise ValueError("at least one weight must be above 0")
         return self
@@ -52,7 +52,7 @@ class _Grades(_Strict):
     requires_improvement: float = Field(ge=0, le=100)
 
     @model_validator(mode="after")
-    def _ordered(self) -> "_Grades":
+    def _ordered(self) -> _Grades:
         if not (self.outstanding > self.good > self.requires_improvement):
             raise ValueError("thresholds must fall: outstanding > good > requires_improvement")
         return self
@@ -101,7 +101,7 @@ class PlanDetailSettings(_Strict):
     actions_for_full_marks: int = Field(ge=1)
 
     @model_validator(mode="after")
-    def _weights_sum_to_one(self) -> "PlanDetailSettings":
+    def _weights_sum_to_one(self) -> PlanDetailSettings:
         total = self.weight_sections + self.weight_specifics + self.weight_actions
         if abs(total - 1.0) > 1e-6:
             raise ValueError(f"weight_sections + weight_specifics + weight_actions must be 1 (is {total:g})")
