@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from analyser import dates
@@ -266,14 +267,9 @@ THING_HEADS = {
 
 def _head_token(tokens: list[Token]) -> Token | None:
     """The last word of the noun phrase outside brackets: 'Jo (your social worker)' -> 'Jo'."""
-    depth = 0
     head = None
-    for t in tokens:
-        if t.text == "(":
-            depth += 1
-        elif t.text == ")":
-            depth = max(0, depth - 1)
-        elif depth == 0 and (t.is_alpha or t.text.isalnum()) and _tag(t) != "POS":
+    for _, t in _outside_brackets(tokens):
+        if (t.is_alpha or t.text.isalnum()) and _tag(t) != "POS":
             head = t
     return head
 
@@ -433,16 +429,7 @@ def _find_cue(unit: Unit, in_action_section: bool) -> _Cue | None:
             before = doc[first:i]
             if any(_tag(t) in _FINITE for t in before) or any(_tag(t) == "VBD" for t in before):
                 continue
-            depth = 0
-            bad_punct = False
-            for t in before:
-                if t.text == "(":
-                    depth += 1
-                elif t.text == ")":
-                    depth = max(0, depth - 1)
-                elif t.is_punct and depth == 0 and t.text not in ("'", "’", "-"):
-                    bad_punct = True
-            if bad_punct:
+            if any(t.is_punct and t.text not in ("'", "’", "-") for _, t in _outside_brackets(before)):
                 continue
             nxt = doc[i + 1]
             if _lemma(nxt) == "be" and nxt.lower_ == "be":
@@ -515,15 +502,22 @@ def _has_time(text: str) -> bool:
     return bool(_TIME_HINT.search(text))
 
 
-def _head_np(tokens: list[Token]) -> list[Token]:
-    """The head of a subject noun phrase: 'Family time with Mum' -> 'Family time'."""
+def _outside_brackets(tokens: Iterable[Token]) -> Iterator[tuple[int, Token]]:
+    """(position, token) for the tokens outside round brackets, brackets themselves excluded."""
     depth = 0
     for k, t in enumerate(tokens):
         if t.text == "(":
             depth += 1
         elif t.text == ")":
             depth = max(0, depth - 1)
-        elif depth == 0 and k > 0 and t.lower_ in ("with", "between", "of", "for", "at", "in", "from", "about", "to", "on"):
+        elif depth == 0:
+            yield k, t
+
+
+def _head_np(tokens: list[Token]) -> list[Token]:
+    """The head of a subject noun phrase: 'Family time with Mum' -> 'Family time'."""
+    for k, t in _outside_brackets(tokens):
+        if k > 0 and t.lower_ in ("with", "between", "of", "for", "at", "in", "from", "about", "to", "on"):
             return tokens[:k]
     return tokens
 
