@@ -457,7 +457,9 @@ def _find_cue(unit: Unit, in_action_section: bool) -> _Cue | None:
             if ok:
                 return _Cue(i, main, passive=passive, infinitive_subject=True)
     # Imperatives ("Book the dental check by 3 May", "To complete the PEP") in bullets, rows, action sections.
-    if unit.kind in ("bullet", "table_row") or in_action_section:
+    # A two-column "Label | value" row ("Review no. | Review 4") is a form field, not an instruction.
+    key_value_row = unit.kind == "table_row" and unit.text.count(" | ") == 1
+    if (unit.kind in ("bullet", "table_row") or in_action_section) and not key_value_row:
         k = start_tok
         if k < n and doc[k].lower_ in ("to", "please") and k + 1 < n:
             k += 1
