@@ -13,11 +13,12 @@ from typing import Annotated, Any
 from urllib.parse import quote
 
 import anyio.to_thread
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from analyser.report import DIMENSIONS, DOC_TYPES, GRADES
 from analyser.store import RecordRow, Store, UserRow
+from service.api.children import child_timeline
 from service.api.records import record_detail, visible_records
 from service.deps import KeyCache, StoreDep, check_csrf, session_user
 from service.web.charts import legend_items, scores_over_time
@@ -196,3 +197,21 @@ async def worker_page(request: Request, name: str, store: StoreDep) -> Response:
     rows = await anyio.to_thread.run_sync(lambda: visible_records(store, user, worker=name, limit=DASHBOARD_LIMIT))
     rows = sorted(rows, key=lambda r: (_when(r), r.record_id), reverse=True)
     return page(request, "worker.html", user, worker=name, rows=rows, workers=_worker_rows(rows), when=_when)
+
+
+# ---- a child's timeline -----------------------------------------------------------------------------
+
+
+@router.get("/children/{child_id}", response_class=HTMLResponse)
+async def child_page(request: Request, child_id: str, store: StoreDep) -> Response:
+    """A child's records in date order, each with the drift found in it (who may see it: the API's rule)."""
+    user = await signed_in(request, store)
+    try:
+        timeline = await anyio.to_thread.run_sync(lambda: child_timeline(store, user, child_id))
+    except HTTPException as exc:
+        return page(request, "message.html", user, status_code=exc.status_code, title="No timeline to show",
+                    message=str(exc.detail))
+    findings: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for f in timeline["findings"]:
+        findings[f["record_id"]].append(f)
+    return page(request, "children.html", user, child_id=child_id, records=timeline["records"], findings=findings)
