@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from markupsafe import escape
 from service_support import Seeded, TestClient, seed
 from test_service_api import is_problem, sign_in, wait_ready
 
@@ -88,3 +89,25 @@ def test_a_page_session_must_send_the_csrf_token_to_post(seeded):
         assert c.get(PATH.format("sw_north")).status_code == 200  # reads need no token
         is_problem(c.post(PATH.format("sw_north")), 403)
         assert c.post(PATH.format("sw_north"), headers={"X-CSRF-Token": token}).status_code == 201
+
+
+def test_the_dashboard_and_worker_page_show_the_loop_and_link_the_supervision_record(seeded):
+    with TestClient(create_app(Settings(db=seeded.db, session_secret="s" * 32)), base_url="https://testserver") as c:
+        wait_ready(c)
+        sign_in(c, seeded.keys["sup_north"])
+        assert c.post(PATH.format("ann_north"), params={"date": "2025-04-01"}, headers={"X-CSRF-Token": _token(c)}).status_code == 201
+        dashboard = c.get("/dashboard").text
+        assert 'href="/v1/workers/ann_north/supervision?format=docx"' in dashboard and "Days to close" in dashboard
+        worker = c.get("/workers/ann_north").text
+        assert "Supervision record (Word)" in worker and 'href="/v1/workers/ann_north/supervision?format=html"' in worker
+        with Store(seeded.db) as store:
+            opened = store.open_actions(worker="ann_north")
+        assert f"Open actions ({len(opened)})" in worker and all(str(escape(a.text)) in worker for a in opened)
+        # Another team's worker: the records they may see, and no supervision section.
+        assert "Supervision record (Word)" not in c.get("/workers/sw_south").text
+
+
+def _token(client: TestClient) -> str:
+    import re
+
+    return re.search(r'name="csrf-token" content="([^"]+)"', client.get("/").text).group(1)
