@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from markupsafe import escape
-from service_support import Seeded, TestClient, seed
+from service_support import GOOD_DRAFT, POOR_DRAFT, Seeded, TestClient, seed
 from test_service_api import is_problem, sign_in, wait_ready
 
 from analyser.store import Store
@@ -111,3 +111,19 @@ def _token(client: TestClient) -> str:
     import re
 
     return re.search(r'name="csrf-token" content="([^"]+)"', client.get("/").text).group(1)
+
+
+def test_a_stored_new_version_closes_the_supervision_actions_it_fixed(client, seeded):
+    with Store(seeded.db) as store:
+        key = store.add_user("sw_fix", "social_worker", "North")[1]
+    sw = {"Authorization": f"Bearer {key}"}
+    first = client.post("/v1/analyse", json={"text": POOR_DRAFT, "store": True, "id": "FIX-1"}, headers=sw)
+    assert first.status_code == 200
+    assert client.post(PATH.format("sw_fix"), params={"date": "2025-04-01"}, headers=seeded.auth("auditor")).status_code == 201
+    with Store(seeded.db) as store:
+        raised = len(store.open_actions(worker="sw_fix"))
+    assert raised
+    client.post("/v1/analyse", json={"text": GOOD_DRAFT, "store": True, "id": "FIX-1"}, headers=sw)
+    with Store(seeded.db) as store:
+        assert len(store.open_actions(worker="sw_fix")) < raised
+        assert store.actions_stats(worker="sw_fix").closed == raised - len(store.open_actions(worker="sw_fix"))
