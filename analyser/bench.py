@@ -251,7 +251,7 @@ def api_draft_latency_ms(text: str, runs: int = DRAFT_RUNS) -> list[float] | Non
         db = str(Path(folder) / "bench.db")
         with Store(db) as store:
             key = store.add_user("bench", "auditor")[1]
-        settings = Settings(db=db, session_secret=secrets.token_urlsafe(32))
+        settings = Settings.model_validate({"db": db, "session_secret": secrets.token_urlsafe(32)})
         headers = {"Authorization": f"Bearer {key}"}
         payload = {"text": text}
         with TestClient(create_app(settings)) as client:
