@@ -226,36 +226,42 @@ def draft_latency_both(text: str, runs: int = DRAFT_RUNS) -> list[tuple[float, f
 
 
 def api_draft_latency_ms(text: str, runs: int = DRAFT_RUNS) -> list[float] | None:
-    """Warm latency of one draft through the web API, in-process; None while ``service.app`` is absent.
+    """Warm latency of one draft through ``POST /v1/analyse``, in milliseconds; None without the service's
+    dependencies (FastAPI and friends are an extra).
 
-    TODO(service): wire the real route and authentication once ``service/`` lands. The hook expects
-    ``service.app`` to expose the FastAPI ``app``; adjust ``_API_ROUTE`` and ``_api_headers`` to match.
+    The real app (:func:`service.app.create_app`) runs in-process behind a test client, on a throwaway
+    SQLite store with one auditor whose bearer key authenticates every call; the draft is not stored.
     """
     try:
-        from service.app import app  # type: ignore[import-not-found]
+        from service.app import create_app
+        from service.config import Settings
     except ImportError:
         return None
-    from fastapi.testclient import TestClient
+    import secrets
+    import tempfile
+    import warnings
 
-    client = TestClient(app)
-    headers = _api_headers(client)
-    payload = {"text": text}
+    from analyser.store import Store
 
-    def call() -> None:
-        response = client.post(_API_ROUTE, json=payload, headers=headers)
-        response.raise_for_status()
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
+        from fastapi.testclient import TestClient
 
-    call()
-    return [1000 * _timed(call) for _ in range(runs)]
+    with tempfile.TemporaryDirectory(prefix="caseqa-bench-") as folder:
+        db = str(Path(folder) / "bench.db")
+        with Store(db) as store:
+            key = store.add_user("bench", "auditor")[1]
+        settings = Settings.model_validate({"db": db, "session_secret": secrets.token_urlsafe(32)})
+        headers = {"Authorization": f"Bearer {key}"}
+        payload = {"text": text}
+        with TestClient(create_app(settings)) as client:
 
+            def call() -> None:
+                response = client.post("/v1/analyse", json=payload, headers=headers)
+                response.raise_for_status()
 
-_API_ROUTE = "/api/v1/check"
-
-
-def _api_headers(client: object) -> dict[str, str]:
-    """Authentication for the bench's API calls. TODO(service): log in with a bench user."""
-    token = os.environ.get("CASEQA_BENCH_TOKEN", "")
-    return {"Authorization": f"Bearer {token}"} if token else {}
+            call()  # waits for the pipeline to load, and verifies the key once (argon2)
+            return [1000 * _timed(call) for _ in range(runs)]
 
 
 def percentile(values: list[float], q: float) -> float:

@@ -156,6 +156,7 @@ class DraftSaver:
     def save(self, analysed: Analysed, user: UserRow, *, keep_text: bool) -> int:
         """Store the report with submitted_by = the user (worker and team from the user). Returns the result id."""
         from analyser.batch import content_hash
+        from analyser.supervision import sync_actions
 
         report, document = analysed.report, analysed.document
         fields = {"worker": user.name}
@@ -168,6 +169,8 @@ class DraftSaver:
         )
         with self._lock:
             self._saved += 1
+        # A new version may fix what a supervision asked for: close those actions now.
+        sync_actions(self.store, worker=fields["worker"])
         return result_id
 
     def close(self) -> None:

@@ -114,6 +114,7 @@ class BatchRunner:
         from analyser.batch import BatchOptions, run_batch, save_outcome
         from analyser.models import models_version
         from analyser.rubric import load_rubric
+        from analyser.supervision import sync_actions
 
         s = self.settings
         batch.status = "running"
@@ -127,6 +128,7 @@ class BatchRunner:
             options = BatchOptions(rubric=s.rubric, accurate=s.accurate, max_bytes=s.max_body_bytes,
                                    keep_text=batch.keep_text, known=frozenset(store.scored_keys(rubric_version)))
             n_records = sum(isinstance(i, RecordInput) for i in batch.items)
+            workers: set[str] = set()  # whose supervision actions a new version may close
             for outcome in run_batch(batch.items, options, workers=max(1, min(s.batch_workers, n_records))):
                 # Re-scored stored records keep who submitted them; uploads are the batch creator's.
                 owner = (outcome.record.fields.get("submitted_by") if outcome.record else None) or batch.submitted_by
@@ -141,7 +143,11 @@ class BatchRunner:
                     batch.skipped += 1
                 else:
                     batch.scored += 1
+                    if outcome.record and outcome.record.fields.get("worker"):
+                        workers.add(str(outcome.record.fields["worker"]))
                 batch.done += 1
+            for worker in sorted(workers):
+                sync_actions(store, worker=worker)
             store.finish_run(batch.run_id, scored=batch.scored, skipped=batch.skipped, failed=batch.failed)
         batch.status = "done"
 

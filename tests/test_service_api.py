@@ -434,7 +434,7 @@ def test_the_dashboard_shows_the_teams_records_a_chart_and_worker_links(seeded):
         assert "N-1" in page and "N-2" in page and "S-1" not in page
         assert "<svg" in page and "/workers/sw_north" in page
         assert "S-1" not in c.get("/dashboard", params={"team": "South"}).text  # the team is not theirs to pick
-        assert "supervision feature" in c.get("/workers/sw_north").text
+        assert "Supervision record (Word)" in c.get("/workers/sw_north").text
 
 
 # ---- no record text in logs or errors ------------------------------------------------------------------

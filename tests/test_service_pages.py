@@ -97,6 +97,13 @@ def test_a_supervisor_signs_in_sees_the_team_and_drills_into_highlighted_feedbac
     assert page.locator(".findings .finding").count() > 5
     page.get_by_role("link", name="sw_north").first.click()
     assert "supervision" in page.locator("#supervision").inner_text().lower()
+    page.get_by_role("link", name="Preview the supervision record for sw_north").click()
+    page.wait_for_url(f"{server.url}/v1/workers/sw_north/supervision?format=html")
+    assert "sw_north" in page.content()
+    page.go_back()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Supervision record (Word) for sw_north").click()
+    assert download.value.suggested_filename.startswith("supervision-sw_north-")
 
 
 def test_the_checker_is_usable_from_the_keyboard_with_labelled_controls(page, server, seeded):

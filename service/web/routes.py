@@ -13,12 +13,14 @@ from typing import Annotated, Any
 from urllib.parse import quote
 
 import anyio.to_thread
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from analyser.report import DIMENSIONS, DOC_TYPES, GRADES
-from analyser.store import RecordRow, Store, UserRow
+from analyser.store import ActionStats, RecordRow, Store, SupervisionActionRow, UserRow
+from service.api.children import child_timeline
 from service.api.records import record_detail, visible_records
+from service.api.supervision import may_supervise
 from service.deps import KeyCache, StoreDep, check_csrf, session_user
 from service.web.charts import legend_items, scores_over_time
 from service.web.render import DASHBOARD_ROLES, feedback_context, page
@@ -149,6 +151,7 @@ async def dashboard(
         return visible_records(store, user, **filters, limit=DASHBOARD_LIMIT), everyone
 
     rows, everyone = await anyio.to_thread.run_sync(load)
+    loop = await anyio.to_thread.run_sync(lambda: store.actions_stats_by("worker"))
     series: dict[str, list[tuple[date, float, str]]] = defaultdict(list)
     for r in sorted(rows, key=lambda r: (r.worker or "", _when(r))):
         series[r.worker or "(no worker)"].append((_when(r), r.overall_score, r.record_id))
@@ -157,7 +160,7 @@ async def dashboard(
         request, "dashboard.html", user,
         rows=sorted(rows, key=lambda r: (_when(r), r.record_id), reverse=True),
         truncated=len(rows) >= DASHBOARD_LIMIT,
-        workers=_worker_rows(rows),
+        workers=_worker_rows(rows), loop_stats=loop,
         chart=scores_over_time(series, title=title), legend=legend_items(list(series)),
         filters=filters, when=_when,
         worker_names=sorted({r.worker for r in everyone if r.worker}),
@@ -190,9 +193,35 @@ async def record_page(request: Request, record_id: str, store: StoreDep,
 
 @router.get("/workers/{name}", response_class=HTMLResponse)
 async def worker_page(request: Request, name: str, store: StoreDep) -> Response:
-    """A worker's records (that the viewer may see). The supervision feature adds their supervision
-    feedback here: keep the route."""
+    """A worker's records (that the viewer may see) and, for those who may write the worker's supervision,
+    the supervision loop in numbers, the open actions, and the supervision record to download or preview."""
     user = await signed_in(request, store)
-    rows = await anyio.to_thread.run_sync(lambda: visible_records(store, user, worker=name, limit=DASHBOARD_LIMIT))
+
+    def load() -> tuple[list[RecordRow], ActionStats | None, list[SupervisionActionRow]]:
+        rows = visible_records(store, user, worker=name, limit=DASHBOARD_LIMIT)
+        if not may_supervise(store, user, name):
+            return rows, None, []
+        return rows, store.actions_stats(worker=name), store.open_actions(worker=name)
+
+    rows, stats, open_actions = await anyio.to_thread.run_sync(load)
     rows = sorted(rows, key=lambda r: (_when(r), r.record_id), reverse=True)
-    return page(request, "worker.html", user, worker=name, rows=rows, workers=_worker_rows(rows), when=_when)
+    return page(request, "worker.html", user, worker=name, rows=rows, workers=_worker_rows(rows), when=_when,
+                stats=stats, open_actions=open_actions, today=date.today().isoformat())
+
+
+# ---- a child's timeline -----------------------------------------------------------------------------
+
+
+@router.get("/children/{child_id}", response_class=HTMLResponse)
+async def child_page(request: Request, child_id: str, store: StoreDep) -> Response:
+    """A child's records in date order, each with the drift found in it (who may see it: the API's rule)."""
+    user = await signed_in(request, store)
+    try:
+        timeline = await anyio.to_thread.run_sync(lambda: child_timeline(store, user, child_id))
+    except HTTPException as exc:
+        return page(request, "message.html", user, status_code=exc.status_code, title="No timeline to show",
+                    message=str(exc.detail))
+    findings: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for f in timeline["findings"]:
+        findings[f["record_id"]].append(f)
+    return page(request, "children.html", user, child_id=child_id, records=timeline["records"], findings=findings)
