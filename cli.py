@@ -825,6 +825,8 @@ def evaluate(
         t.add_row("gold / predicted actions", f"{a['gold']} / {a['predicted']}")
         t.add_row("document type accuracy", _fmt_num(s["doc_type_accuracy"]))
         t.add_row("record date accuracy", _fmt_num(s["date_accuracy"]))
+        for fact, value in s["fact_accuracy"].items():
+            t.add_row(f"{fact.replace('_', ' ')} accuracy", _fmt_num(value))
         for d, m in s["dimensions"].items():
             t.add_row(f"{d}: pairwise ordering", _fmt_num(m["pairwise_accuracy"]))
             t.add_row(f"{d}: Spearman", _fmt_num(m["spearman"]))

@@ -18,6 +18,8 @@ from pathlib import Path
 
 from analyser.report import DIMENSIONS, Finding, Report
 
+FACTS = ("child_name", "child_age", "next_review")
+
 MIN_OVERLAP = 0.5
 
 
@@ -146,6 +148,9 @@ class Evaluation:
     doc_type_right: int = 0
     date_right: int = 0
     date_total: int = 0
+    # Other record facts read from the text: right / records whose gold gives the fact.
+    fact_right: dict[str, int] = field(default_factory=lambda: {f: 0 for f in FACTS})
+    fact_total: dict[str, int] = field(default_factory=lambda: {f: 0 for f in FACTS})
     levels: dict[str, list[int]] = field(default_factory=lambda: {d: [] for d in DIMENSIONS})
     scores: dict[str, list[float]] = field(default_factory=lambda: {d: [] for d in DIMENSIONS})
     pair_right: dict[str, float] = field(default_factory=lambda: {d: 0.0 for d in DIMENSIONS})
@@ -182,6 +187,7 @@ class Evaluation:
             },
             "doc_type_accuracy": _round(self.doc_type_right / self.records) if self.records else None,
             "date_accuracy": _round(self.date_right / self.date_total) if self.date_total else None,
+            "fact_accuracy": {f: _round(self.fact_right[f] / self.fact_total[f]) if self.fact_total[f] else None for f in FACTS},
             "dimensions": dims,
             **({"drift": self.drift.summary()} if self.drift else {}),
         }
@@ -255,6 +261,12 @@ def _score_record(ev: Evaluation, g: dict, report: Report, keep_errors: bool) ->
     if g.get("date"):
         ev.date_total += 1
         ev.date_right += g["date"] == report.meta.date
+    for f in FACTS:
+        # next_review is scored on every record (null is an answer: no full date written); the others where known.
+        if f in g and (g[f] is not None or f == "next_review"):
+            ev.fact_total[f] += 1
+            found = getattr(report.meta, f)
+            ev.fact_right[f] += (str(found).lower() == str(g[f]).lower()) if f == "child_name" else found == g[f]
     for d in DIMENSIONS:
         level = (g.get("quality") or {}).get(d)
         if level is not None:

@@ -12,13 +12,19 @@ from datetime import date
 from analyser import dates
 
 # Labelled header fields, e.g. "Date of review: 02/11/2024", "Name: Amira Khan".
-_FIELD = re.compile(r"^[ \t]*(?P<label>[A-Za-z][A-Za-z '’/()-]{1,40}?)[ \t]*[:\-–][ \t]*(?P<value>\S.*)$", re.MULTILINE)
+_FIELD = re.compile(r"^[ \t]*(?:\d+(?:\.\d+)*\.?[ \t]+)?(?P<label>[A-Za-z][A-Za-z '’/()-]{1,40}?)[ \t]*[:\-–][ \t]*(?P<value>\S.*)$", re.MULTILINE)
+# A table cell or line part that is only a label ("Date of birth", "Child's name:").
+_LABEL_CELL = re.compile(r"^\s*[A-Za-z][A-Za-z '’/()-]{1,40}:?\s*$")
+_MARKUP = re.compile(r"\*\*|__|^#+ ", re.MULTILINE)
+_TABLE_SEP = re.compile(r" \| ")
+_WIDE_SEP = re.compile(r"\t+| {3,}")
 _DATE_LABELS = re.compile(r"^(date\b.*|.*\bdate|dated|written on|(review|meeting|visit) held( on)?|this review)$", re.IGNORECASE)
 # Labelled dates that are not the record's own date.
 _OTHER_DATE_LABELS = re.compile(r"birth|dob|next|entered|admission|accommodated|placement|start|end|due|expir|previous|last|referral|order", re.IGNORECASE)
 _NAME_LABELS = re.compile(
     r"^(name|child'?s? name|child|young person|young person'?s name|name of child|name of young person|"
-    r"child/young person|written to|this plan is for|for|full name|child'?s full name|plan for)$",
+    r"child/young person|written to|this plan is for|for|full name|child'?s full name|plan for|my name|"
+    r"name of (the )?(child|young person)|yp name|cyp name|child'?s details|young person'?s details|about)$",
     re.IGNORECASE,
 )
 _NEXT_REVIEW = re.compile(
@@ -26,18 +32,49 @@ _NEXT_REVIEW = re.compile(
     r"when we will (look at|review) (this|your) plan again|(this|your) plan will be reviewed)\b",
     re.IGNORECASE,
 )
+# "next PEP meeting", "next dental check": next, but not the child's review.
+_OTHER_MEETING = re.compile(r"\b(PEP|dental|health|contact|family time|core group|strategy|visit|supervision|panel|team)\b", re.IGNORECASE)
+# In a plan's header, the date the plan is to be reviewed.
+_PLAN_REVIEW_LABEL = re.compile(
+    r"^((plan |care plan |pathway plan )?review date|date of (plan )?review|(plan )?to be reviewed( on| by)?|review due( date)?|"
+    r"review of (this|the) plan|date for review)$",
+    re.IGNORECASE,
+)
 _UNKNOWN = re.compile(r"^\W*(tbc|tba|to be (confirmed|arranged|agreed)|not (yet )?(set|known|booked|arranged)|unknown)\b", re.IGNORECASE)
 _DOB_LABEL = re.compile(r"^(dob|d\.o\.b\.?|date of birth|born)$", re.IGNORECASE)
-_AGE_LABEL = re.compile(r"^(age|child'?s age|age at review)$", re.IGNORECASE)
-_AGE_TEXT = re.compile(r"\b(?:aged|age)\s+(\d{1,2})\b|\b(\d{1,2})[- ]years?[- ]old\b", re.IGNORECASE)
+# A date of birth written inline; "born" counts only in the opening lines (prose mentions siblings' births).
+_DOB_INLINE = re.compile(r"\b(dob\b|d\.o\.b\b\.?|date of birth\b)[\s:.\-–]*", re.IGNORECASE)
+_BORN_INLINE = re.compile(r"\bborn(?: on)?\b[\s:.\-–]*", re.IGNORECASE)
+# An age beside the name in the opening lines: "Harvey Dobson 14yrs", "Poppy Gardner (16)", "(aged 9)".
+_AGE_HEADER = re.compile(r"\b(\d{1,2}) ?yrs?\b|\(aged? (\d{1,2})\)|[A-Z][a-z'’-]+ \((\d{1,2})\)", re.IGNORECASE)
+_AGE_LABEL = re.compile(r"^(age|child'?s age|age at review|age at (the )?(date of )?(plan|review|meeting)|you are|your age)$", re.IGNORECASE)
+_AGE_TEXT = re.compile(r"(?<!since )(?<!from )(?<!at )(?<!until )(?<!under )(?<!over )\b(?:aged|age)\s+(\d{1,2})\b|\b(\d{1,2})[- ]years?[- ]old\b", re.IGNORECASE)
+# A record title naming the child: "Care plan for Jayden Thompson (15)", "LAC Review Minutes - Aaliyah Begum".
+_NAME_FIELD_TOP = 600  # characters: a 'Name:' field after this may be a signature block
+_FIRST = r"[A-Z][a-z'’-]+"
+_SURNAME = r"[A-Z][\w'’-]+"
+_CAPS_NAME = r"[A-Z][A-Z'’-]+"
+_TITLE_NAME = re.compile(
+    rf"^[^\n]*?\b(?i:plan|minutes|review|record|meeting)\b[^\n]*?(?:\bfor|[-–:])\s+"
+    rf"(?:({_FIRST})\s+{_SURNAME}|({_CAPS_NAME}) {_CAPS_NAME}[ \t]*$)",
+    re.MULTILINE,
+)
+# A name line near the top with the age or date of birth beside it: "Chidi Okonkwo, age 6",
+# "Niamh O'Connor (aged 1 year)", "Samira Warsame - age 17", "... - Callum Reid, 12", "BARKER, Harry (DOB ...)".
+_NAME_WITH_AGE = re.compile(
+    rf"^(?:[^\n]*[-–:] |[\d.]+ )?(?:({_FIRST}) {_SURNAME}|{_CAPS_NAME}, ({_FIRST})),? (?:\(|- |– )?"
+    r"(?i:aged?\b|dob\b|d\.o\.b|born\b|\d{1,2}\s*$|\d{1,2} ?yrs?\b)",
+    re.MULTILINE,
+)
 _DEAR = re.compile(r"^\s*(?:Dear|Hi|Hello|To)\s+([A-Z][a-z'’-]+)\b", re.MULTILINE)
 _NAME_WORD = re.compile(r"[A-Z][a-zA-Z'’-]+")
 _POSSESSIVE_PLAN = re.compile(
-    r"\b([A-Z][a-z'’-]+)(?:'s|’s)\s+(?:care plan|pathway plan|review|plan|looked after review|LAC review|CLA review)\b"
+    r"\b([A-Z][a-z'’-]+)(?:'s|’s)\s+(?i:care plan|pathway plan|review|plan|looked after review|LAC review|CLA review)\b"
 )
 _NOT_NAMES = {
     "The", "This", "Your", "My", "Our", "Child", "Young", "Care", "Plan", "Review", "Pathway", "Date", "Name",
-    "Looked", "Social", "Independent", "Personal", "Mr", "Mrs", "Ms", "Miss", "Dr", "Baby", "Unknown", "Not",
+    "Looked", "Social", "Independent", "Personal", "Role", "Relationship", "Present", "Attended", "Who",
+    "Position", "Agency", "Organisation", "Mr", "Mrs", "Ms", "Miss", "Dr", "Baby", "Unknown", "Not",
     "N/A", "Team", "Council", "Children", "Minutes", "Meeting", "Dear", "Hello", "Hi", "Record", "Visit",
 }
 
@@ -85,9 +122,47 @@ class Facts:
 
 
 def _fields(text: str, limit: int = 4000) -> list[tuple[str, str, int]]:
-    """(label, value, value offset) for header-like 'Label: value' lines near the top."""
-    head = text[:limit]
-    return [(m.group("label").strip(), m.group("value").strip(), m.start("value")) for m in _FIELD.finditer(head)]
+    """(label, value, value offset) for header fields near the top, in text order.
+
+    A field is a 'Label: value' line, one of several on a line ("Name: Tyler Briggs   DOB: 14/06/2010",
+    tab-separated too), or a key/value table row ("Child's name | Tyler Briggs | DOB | 14/06/2010").
+    """
+    head = _MARKUP.sub(lambda m: " " * len(m.group()), text[:limit])
+    fields: list[tuple[str, str, int]] = []
+    pos = 0
+    for line in head.split("\n"):
+        cells = _cells(line, pos)
+        pos += len(line) + 1
+        i = 0
+        while i < len(cells):
+            cell, offset = cells[i]
+            m = _FIELD.match(cell)
+            if m:
+                fields.append((m.group("label").strip(), m.group("value").strip(), offset + m.start("value")))
+                i += 1
+            elif i + 1 < len(cells) and _LABEL_CELL.match(cell) and (
+                # key/value table rows have 2 or 4 cells; a 3-cell "Name | Role | Present" row is a header
+                (" | " in line and len(cells) % 2 == 0) or (" | " not in line and not _FIELD.match(cells[i + 1][0]))
+            ):
+                value, value_offset = cells[i + 1]
+                fields.append((cell.strip().rstrip(":").strip(), value.strip(), value_offset))
+                i += 2
+            else:
+                i += 1
+    return fields
+
+
+def _cells(line: str, offset: int) -> list[tuple[str, int]]:
+    """A line cut into table cells (" | ") or tab/wide-space separated parts, each with its offset."""
+    separator = _TABLE_SEP if " | " in line else _WIDE_SEP
+    cells, start = [], 0
+    for m in separator.finditer(line):
+        cells.append((line[start : m.start()], offset + start))
+        start = m.end()
+    cells.append((line[start:], offset + start))
+    # Markdown tables: "| Name | Ellis Harper |" has pipes at both ends.
+    cells = [(cell.strip().strip("|"), at + len(cell) - len(cell.lstrip(" |"))) for cell, at in cells]
+    return [(cell, at) for cell, at in cells if cell.strip()]
 
 
 def detect_doc_type(text: str) -> str:
@@ -110,9 +185,12 @@ def detect_doc_type(text: str) -> str:
     return best if scores[best] >= 2.5 else "other"
 
 
-def detect_date(text: str) -> date | None:
-    """The record's own date: a labelled date field, else the first full date in the opening lines."""
+def detect_date(text: str, doc_type: str | None = None) -> date | None:
+    """The record's own date: a labelled date field, else the first full date in the opening lines.
+    In a plan, a 'Review date' field is when the plan is next reviewed, not its own date."""
     for label, value, _ in _fields(text):
+        if doc_type in ("care_plan", "pathway_plan") and _PLAN_REVIEW_LABEL.match(label):
+            continue
         if _DATE_LABELS.match(label) and not _OTHER_DATE_LABELS.search(label):
             found = dates.find_dates(value)
             if found and found[0].value:
@@ -129,70 +207,117 @@ def _looks_like_full_date(s: str) -> bool:
 
 
 def _is_dob(text: str, pos: int) -> bool:
-    return bool(re.search(r"(dob|d\.o\.b|date of birth|born)\W*$", text[max(0, pos - 25) : pos], re.IGNORECASE))
+    return bool(re.search(r"(dob|d\.o\.b|date of birth|born(?: on)?)\W*$", text[max(0, pos - 25) : pos], re.IGNORECASE))
 
 
-def detect_next_review(text: str, ref: date | None) -> date | None:
-    """The date following a 'next review' cue in the same sentence or line."""
-    for m in _NEXT_REVIEW.finditer(text):
+def detect_next_review(text: str, ref: date | None, doc_type: str | None = None) -> date | None:
+    """The date after a 'next review' cue: a label or heading first ("Next review: 5 May 2025"),
+    then a mention in a sentence ("... at your next review on 5 May"), then, in a plan, its
+    'Review date' field (a plan's review date is when the plan is next reviewed)."""
+    cues = list(_NEXT_REVIEW.finditer(text))
+    labelled = [m for m in cues if not re.search(r"[^\s#*_>\-–•|\d.)]", text[text.rfind("\n", 0, m.start()) + 1 : m.start()])]
+    for m in [*labelled, *(m for m in cues if m not in labelled)]:
+        if _OTHER_MEETING.search(m.group()):
+            continue
         # The date sits on the same line, or on the next line when the cue ends its line ("Next review:\n 5 May").
         line_end = text.find("\n", m.end())
         line_end = len(text) if line_end == -1 else line_end
         rest = text[m.end() : line_end]
         if not re.search(r"\w", rest.replace(":", "")):
+            # Only a heading or label ("Next review:", "## Next review") reads on into the next line;
+            # "... by the next review." ends its sentence, and the next line is about something else.
+            if m not in labelled or "|" in rest:
+                continue
             nxt_end = text.find("\n", line_end + 1)
             rest = text[line_end : len(text) if nxt_end == -1 else nxt_end]
+        if m not in labelled:
+            # In a sentence, the date must be in the same sentence ("... prior to the next review. X by 11/11").
+            end = re.search(r"[.;!?](\s|$)", rest)
+            rest = rest[: end.start()] if end else rest
         rest = rest[:160]
-        if _UNKNOWN.match(rest.lstrip(" :*-–")):
+        if _UNKNOWN.match(rest.lstrip(" :*-–|")):
             continue
         found = dates.find_dates(rest, ref)
         if found and found[0].value:
             return found[0].value
+    if doc_type in ("care_plan", "pathway_plan"):
+        for label, value, _ in _fields(text):
+            if _PLAN_REVIEW_LABEL.match(label):
+                found = dates.find_dates(value, ref)
+                if found and found[0].value and _looks_like_full_date(found[0].text) and (ref is None or found[0].value > ref):
+                    return found[0].value
     return None
 
 
 def _first_name(value: str) -> str | None:
-    for word in _NAME_WORD.findall(value):
-        if word not in _NOT_NAMES and len(word) > 1:
-            return word
-    return None
+    """The first name in a name field: "Amira Khan", "KHAN, Amira", "Amira KHAN", "AMIRA KHAN"."""
+    m = re.match(r"\s*([^\W\d_][^\W\d_'’-]+),\s*([A-Z][^\W\d_'’-]+)", value)
+    if m and m.group(1).isupper():
+        return m.group(2).title() if m.group(2).isupper() else m.group(2)
+    words = [w for w in _NAME_WORD.findall(value) if w.title() not in _NOT_NAMES and len(w) > 1]
+    if not words:
+        return None
+    mixed = [w for w in words if not w.isupper()]
+    return mixed[0] if mixed and words[0].isupper() and words.index(mixed[0]) == 1 else words[0].title() if words[0].isupper() else words[0]
 
 
 def detect_child_name(text: str) -> str | None:
-    """First name from a 'Name:' style field, a 'Dear X' greeting, or "X's care plan"."""
-    for label, value, _ in _fields(text, 2000):
-        if _NAME_LABELS.match(label):
-            name = _first_name(value)
-            if name:
-                return name
+    """First name from a 'Name:' field near the top, the title or name line, a 'Dear X' greeting,
+    "X's care plan", or a 'Name:' field further down (signature blocks name staff, so it comes last)."""
+    fields = [(value, at) for label, value, at in _fields(text, 2000) if _NAME_LABELS.match(label)]
+    for value, at in fields:
+        name = _first_name(value)
+        if name and at < _NAME_FIELD_TOP:
+            return name
+    head = _MARKUP.sub("", text[:300])
+    for pattern in (_TITLE_NAME, _NAME_WITH_AGE):
+        m = pattern.search(head)
+        name = m and next((g for g in m.groups() if g), None)
+        if name and name.title() not in _NOT_NAMES:
+            return name.title() if name.isupper() else name
     m = _DEAR.search(text[:1500])
     if m and m.group(1) not in _NOT_NAMES:
         return m.group(1)
     m = _POSSESSIVE_PLAN.search(text[:1500])
     if m and m.group(1) not in _NOT_NAMES:
         return m.group(1)
+    for value, _ in fields:
+        name = _first_name(value)
+        if name:
+            return name
     return None
 
 
 def detect_child_age(text: str, ref: date | None) -> int | None:
     for label, value, _ in _fields(text, 2000):
         if _AGE_LABEL.match(label):
-            m = re.match(r"\s*(\d{1,2})\b", value)
+            m = re.match(r"\s*(\d{1,2})\b( ?(months?|mths?|weeks?|days?)\b)?", value, re.IGNORECASE)
+            if m and m.group(2):
+                return 0 if not m.group(3).lower().startswith("m") else int(m.group(1)) // 12
             if m and int(m.group(1)) <= 25:
                 return int(m.group(1))
         if _DOB_LABEL.match(label):
             found = dates.find_dates(value)
             if found and found[0].value and ref:
-                born = found[0].value
-                age = ref.year - born.year - ((ref.month, ref.day) < (born.month, born.day))
+                age = _age_on(found[0].value, ref)
                 if 0 <= age <= 25:
                     return age
-    m = _AGE_TEXT.search(text[:3000])
+    for cue in [*_DOB_INLINE.finditer(text[:2000]), *_BORN_INLINE.finditer(text[:300])]:
+        found = dates.find_dates(text[cue.end() : cue.end() + 30])
+        if found and found[0].value and ref and _looks_like_full_date(found[0].text):
+            age = _age_on(found[0].value, ref)
+            if 0 <= age <= 25:
+                return age
+    m = _AGE_HEADER.search(text[:300]) or _AGE_TEXT.search(text[:3000])
     if m:
-        age = int(m.group(1) or m.group(2))
+        age = int(next(g for g in m.groups() if g))
         if age <= 25:
             return age
     return None
+
+
+def _age_on(born: date, ref: date) -> int:
+    return ref.year - born.year - ((ref.month, ref.day) < (born.month, born.day))
 
 
 def read_facts(
@@ -205,11 +330,12 @@ def read_facts(
     next_review: date | None = None,
 ) -> Facts:
     """Facts for the record; given values win over detected ones."""
-    record_date = date_ or detect_date(text)
+    doc_type = doc_type or detect_doc_type(text)
+    record_date = date_ or detect_date(text, doc_type)
     return Facts(
-        doc_type=doc_type or detect_doc_type(text),
+        doc_type=doc_type,
         date=record_date,
         child_name=child_name or detect_child_name(text),
         child_age=child_age if child_age is not None else detect_child_age(text, record_date),
-        next_review=next_review or detect_next_review(text, record_date),
+        next_review=next_review or detect_next_review(text, record_date, doc_type),
     )

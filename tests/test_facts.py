@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
+
+import pytest
+
 from analyser import analyse, analyse_file
+from analyser.facts import read_facts
 
 
 def test_facts_are_read_from_header_fields(examples) -> None:
@@ -31,3 +36,57 @@ def test_given_values_win_over_the_text(examples) -> None:
 def test_age_is_worked_out_from_date_of_birth(examples) -> None:
     r = analyse_file(examples / "care_plan_amira_before.txt")
     assert r.meta.child_age == 9
+
+
+@pytest.mark.parametrize(
+    ("head", "name", "age"),
+    [
+        ("Young person: Tyler Briggs   DOB: 14/06/2010\nDate of review: 12/11/2024\n", "Tyler", 14),
+        ("Child's name | Tyler Briggs\nDate of birth | 14/06/2010\nDate of review | 12/11/2024\n", "Tyler", 14),
+        ("Name | Tyler Briggs | DOB | 14/06/2010\nReview date | 12/11/2024\n", "Tyler", 14),
+        ("| Name | Tyler Briggs |\n| Age | 14 |\n| Date of review | 12/11/2024 |\n", "Tyler", 14),
+        ("**Child:** Tyler Briggs (14)\n**Date:** 12/11/2024\n", "Tyler", 14),
+        ("Name: BRIGGS, Tyler\nDOB: 14.06.2010\nDate: 12/11/2024\n", "Tyler", 14),
+        ("CLA review minutes - Tyler Briggs\nDate: 12/11/2024\n", "Tyler", None),
+        ("Child In Care Review\nTyler Briggs, age 14\nDate: 12/11/2024\n", "Tyler", 14),
+        ("Care Plan\nBRIGGS, Tyler (DOB 14.06.2010)   Plan date: 12/11/2024\n", "Tyler", 14),
+        ("Care Plan\nChild: Ava Briggs\nAge: 8 months\nDate: 12/11/2024\n", "Ava", 0),
+    ],
+)
+def test_name_and_age_from_the_many_shapes_of_a_record_header(head: str, name: str, age: int | None) -> None:
+    facts = read_facts(head + "\nYou told me you like your school.\n")
+    assert facts.child_name == name
+    assert facts.child_age == age
+    assert facts.date == date(2024, 11, 12)
+
+
+def test_a_name_field_in_the_signature_block_is_not_the_child() -> None:
+    text = "My care plan\nRiley Dixon (DOB 11/02/2010)   Date: 19/12/2023\n\n" + "You like football. " * 40
+    text += "\nSigned\nName: Mo Ramsey, Personal Adviser\n"
+    assert read_facts(text).child_name == "Riley"
+
+
+def test_age_since_is_not_the_childs_age() -> None:
+    text = "Pathway plan\nDate: 15/04/2024\nEllis has lived with Annie since age 12 and is doing well.\n"
+    assert read_facts(text).child_age is None
+
+
+def test_next_review_ignores_other_meetings_and_the_next_line_after_a_sentence() -> None:
+    text = (
+        "Review minutes\nDate of review: 30/05/2023\n"
+        "The social worker will hold his next PEP meeting by 22 August.\n"
+        "Carers to take him to toddler group by the next review.\n"
+        "5. SW to review family time by 06.02.2024.\n"
+        "Date of next review: 30/11/2023\n"
+    )
+    assert read_facts(text).next_review == date(2023, 11, 30)
+
+
+def test_a_plans_review_date_field_is_its_next_review_not_its_date() -> None:
+    text = "Care plan\nChild:\tFarah Rahimi\nReview date:\t27.02.2025\nPlan date:\t27/8/2024\n\nYou live with Jo.\n"
+    facts = read_facts(text)
+    assert facts.date == date(2024, 8, 27)
+    assert facts.next_review == date(2025, 2, 27)
+    minutes = read_facts("Review minutes\nReview date: 27/08/2024\nPresent: Farah, SW\n")
+    assert minutes.date == date(2024, 8, 27)
+    assert minutes.next_review is None
