@@ -309,7 +309,7 @@ _REVIEW_BODY = r"""
          (?:the\s+(?:subject\s+)?)?(?:child|young\s+person|(?-i:[A-Z][a-zA-Z]+(?:-[A-Z][a-zA-Z]+)?))
            (?:['’]s|['’])
        |the|his|her|their|your|my|our)\s+)?
-    (?:(?P<mod>next|forthcoming|upcoming|following|coming|subsequent)\s+)?
+    (?:(?P<mod>next|forthcoming|upcoming|following|coming|subsequent|first|1st)\s+)?
     (?P<qual>(?:LAC|CLA|CiC|LAAC|IRO|statutory|child(?:ren)?\s+looked[\s-]after
        |looked[\s-]after(?:\s+child(?:ren)?)?|child(?:ren)?\s+in\s+care|care\s+plan|pathway\s+plan
        |PEP|personal\s+education\s+plan|health|child\s+protection|CP|placement|permanence)
@@ -346,7 +346,8 @@ _RECURRING = re.compile(
       |on\s+{_WD_FULL}\s+(?:mornings|afternoons|evenings|nights)
       |on\s+{_WD_FULL}s(?:\s+(?:and|&)\s+{_WD_FULL}s)?
       |(?:at|on)\s+(?:the\s+)?weekends
-      |(?:at|on|during)\s+(?:every|each)\s+(?:visit|meeting|session|appointment|review|supervision)s?
+      |(?:at|on|during|before|after|ahead\s+of)\s+(?:every|each)\s+(?:visit|meeting|session|appointment|review|supervision|contact)s?
+      |(?:on\s+)?(?:the\s+)?(?:first|last|second|third|fourth|1st|2nd|3rd|4th)\s+{_WD_FULL}\s+(?:of\s+)?(?:every|each)\s+(?:month|term|half[\s-]term)
     )\b""",
     _FLAGS,
 )
@@ -794,8 +795,9 @@ def find_dates(text: str, ref: date | None = None) -> list[DateMention]:
 # --------------------------------------------------------------------------------------------------
 
 # Tie-breaks between phrases of the same tier: a date beats "before the next review", which beats a
-# frequency, which beats a start date ("from 3 May"), which beats "until further notice".
-_RANK_DATE, _RANK_REVIEW, _RANK_RECURRING, _RANK_START, _RANK_OPEN = 4, 3, 2, 1, 0
+# start date ("monthly, starting 6 May" is due on 6 May), which beats a frequency, which beats
+# "until further notice".
+_RANK_DATE, _RANK_REVIEW, _RANK_START, _RANK_RECURRING, _RANK_OPEN = 4, 3, 2, 1, 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -1117,6 +1119,10 @@ def _cell_hits(text: str, doc_date: date | None, next_review: date | None) -> li
     return hits
 
 
+# An "if"/"whether" clause running up to the end of the searched text, with no clause break after it.
+_ASKED_CLAUSE = re.compile(r"\b(?:if|whether)\b[^,.;:|()]*$", re.IGNORECASE)
+
+
 def _looks_like_date(core: str) -> bool:
     """Whether ``core`` parses as a date once given some reference (it only lacks a year)."""
     return parse_date(core, date(2000, 1, 1)) is not None
@@ -1131,7 +1137,7 @@ def find_deadline(
     review'). A phrase introduced by by/before/within/no later than (and similar) beats one
     introduced by on/from/at/in/until/w/c, a stand-alone phrase ('every two weeks', 'tomorrow')
     or a bare date; between phrases of the same standing, a date beats a review phrase, which
-    beats a frequency, then a start date ('from 3 May'), then an open end ('until further notice');
+    beats a start date ("monthly, starting 6 May" is due on 6 May), then a frequency, then an open end ('until further notice');
     otherwise the last one wins. Relative phrases resolve from ``doc_date`` (value None without
     it); review phrases resolve to ``next_review``. Vague timescales are never returned.
     """
@@ -1143,6 +1149,8 @@ def find_deadline(
         lambda h: (h.start, h.end),
         lambda h: (h.solid, h.end - h.start, -h.start),
     )
+    # "ask my nan if I can see the boys every other weekend": the frequency belongs to what is asked.
+    hits = [h for h in hits if h.kind != "recurring" or not _ASKED_CLAUSE.search(text, 0, h.start)]
     if not hits:
         hits = _cell_hits(text, doc_date, next_review)
     if not hits:

@@ -12,7 +12,7 @@ from datetime import date
 from analyser import dates
 
 # Labelled header fields, e.g. "Date of review: 02/11/2024", "Name: Amira Khan".
-_FIELD = re.compile(r"^[ \t]*(?:\d+(?:\.\d+)*\.?[ \t]+)?(?P<label>[A-Za-z][A-Za-z '’/()-]{1,40}?)[ \t]*[:\-–][ \t]*(?P<value>\S.*)$", re.MULTILINE)
+_FIELD = re.compile(r"^[ \t]*(?:[-*•][ \t]+)?(?:\d+(?:\.\d+)*\.?[ \t]+)?(?P<label>[A-Za-z][A-Za-z '’/()-]{1,40}?)[ \t]*[:\-–][ \t]*(?P<value>\S.*)$", re.MULTILINE)
 # A table cell or line part that is only a label ("Date of birth", "Child's name:").
 _LABEL_CELL = re.compile(r"^\s*[A-Za-z][A-Za-z '’/()-]{1,40}:?\s*$")
 _MARKUP = re.compile(r"\*\*|__|^#+ ", re.MULTILINE)
@@ -24,11 +24,12 @@ _OTHER_DATE_LABELS = re.compile(r"birth|dob|next|entered|admission|accommodated|
 _NAME_LABELS = re.compile(
     r"^(name|child'?s? name|child|young person|young person'?s name|name of child|name of young person|"
     r"child/young person|written to|this plan is for|for|full name|child'?s full name|plan for|my name|"
-    r"name of (the )?(child|young person)|yp name|cyp name|child'?s details|young person'?s details|about)$",
+    r"name of (the )?(child|young person|cyp|yp)|yp name|cyp name|child'?s details|young person'?s details|about)$",
     re.IGNORECASE,
 )
 _NEXT_REVIEW = re.compile(
     r"\b(next ([\w'’-]+ ){0,2}(review|meeting)|date of (the )?next (\w+ )?review|"
+    r"first ([\w'’-]+ ){0,2}review(?= (to be|will be|is (booked|due|planned|arranged|scheduled)|due|on))|"
     r"when we will (look at|review) (this|your) plan again|(this|your) plan will be reviewed)\b",
     re.IGNORECASE,
 )
@@ -40,8 +41,9 @@ _PLAN_REVIEW_LABEL = re.compile(
     r"review of (this|the) plan|date for review)$",
     re.IGNORECASE,
 )
+_HAS_DAY = re.compile(r"(?<!\d)\d{1,2}(?!\d)")
 _UNKNOWN = re.compile(r"^\W*(tbc|tba|to be (confirmed|arranged|agreed)|not (yet )?(set|known|booked|arranged)|unknown)\b", re.IGNORECASE)
-_DOB_LABEL = re.compile(r"^(dob|d\.o\.b\.?|date of birth|born)$", re.IGNORECASE)
+_DOB_LABEL = re.compile(r"^([\w'’]+['’]s )?(dob|d\.o\.b\.?|date of birth|born)$", re.IGNORECASE)
 # A date of birth written inline; "born" counts only in the opening lines (prose mentions siblings' births).
 _DOB_INLINE = re.compile(r"\b(dob\b|d\.o\.b\b\.?|date of birth\b)[\s:.\-–]*", re.IGNORECASE)
 _BORN_INLINE = re.compile(r"\bborn(?: on)?\b[\s:.\-–]*", re.IGNORECASE)
@@ -74,7 +76,7 @@ _POSSESSIVE_PLAN = re.compile(
 _NOT_NAMES = {
     "The", "This", "Your", "My", "Our", "Child", "Young", "Care", "Plan", "Review", "Pathway", "Date", "Name",
     "Looked", "Social", "Independent", "Personal", "Role", "Relationship", "Present", "Attended", "Who",
-    "Position", "Agency", "Organisation", "Mr", "Mrs", "Ms", "Miss", "Dr", "Baby", "Unknown", "Not",
+    "Position", "Agency", "Organisation", "Health", "Action", "Assessment", "Update", "Summary", "Mr", "Mrs", "Ms", "Miss", "Dr", "Baby", "Unknown", "Not",
     "N/A", "Team", "Council", "Children", "Minutes", "Meeting", "Dear", "Hello", "Hi", "Record", "Visit",
 }
 
@@ -90,7 +92,7 @@ _TYPE_PATTERNS: dict[str, list[tuple[re.Pattern[str], float]]] = {
         (re.compile(r"\breview minutes\b|\bminutes of\b|\bminutes\b", re.IGNORECASE), 3.0),
         (re.compile(r"\b(looked after|LAC|CLA|CiC|child in care|child'?s?) review\b", re.IGNORECASE), 2.0),
         (re.compile(r"\b(IRO|independent reviewing officer)\b", re.IGNORECASE), 0.8),
-        (re.compile(r"^\s*(present|attendees|in attendance|apologies|attendance)\b", re.IGNORECASE | re.MULTILINE), 2.0),
+        (re.compile(r"^[\s*_#]*(present|attendees|in attendance|apologies|attendance)\b", re.IGNORECASE | re.MULTILINE), 2.0),
         (re.compile(r"\b(recommendations?|recs)\b", re.IGNORECASE), 0.8),
         (re.compile(r"\b(previous|last) review\b|\bsince (the|your) last review\b", re.IGNORECASE), 1.5),
         (re.compile(r"\bthe review (was|took place|agreed|heard)\b|\bat (the|your) review\b|\bthis review\b", re.IGNORECASE), 1.0),
@@ -105,10 +107,24 @@ _TYPE_PATTERNS: dict[str, list[tuple[re.Pattern[str], float]]] = {
 }
 
 
+# What a title names, checked in this order ("Pathway plan review" is a pathway plan; "Review of
+# Kofi's care plan" is a review).
+_TITLE_TYPES = [
+    ("pathway_plan", re.compile(r"\bpathway plan\b|\b(plan|planning) for (your|my|the) future\b", re.IGNORECASE)),
+    ("review_minutes", re.compile(r"\b(review|minutes)\b", re.IGNORECASE)),
+    ("care_plan", re.compile(r"\bcare plan\b|\bplacement plan\b|\bpermanence plan\b", re.IGNORECASE)),
+]
+
+
+_GENERIC_PLAN_TITLE = re.compile(r"\b(my|your|[A-Z][\w-]*['’]s) plan\b")
+
+
 # Records that are not plans: supervision, visit and case notes.
 _OTHER_PATTERNS = [
     (re.compile(r"\b(supervision record|case supervision|supervisee|visit record|visit note|case note|"
-                r"contact record|statutory visit record|chronology|referral form)\b", re.IGNORECASE), 4.0),
+                r"contact record|statutory visit record|chronology|referral form|placement planning meeting|"
+                r"health assessment|health action plan|strategy (meeting|discussion)|personal education plan|"
+                r"delegated authority)\b", re.IGNORECASE), 4.0),
 ]
 
 
@@ -119,6 +135,7 @@ class Facts:
     child_name: str | None
     child_age: int | None
     next_review: date | None
+    birth_date: date | None = None  # read from the record to resolve "before his 18th birthday"; never reported
 
 
 def _fields(text: str, limit: int = 4000) -> list[tuple[str, str, int]]:
@@ -182,7 +199,30 @@ def detect_doc_type(text: str) -> str:
     best = max(scores, key=lambda k: scores[k])
     if other and other >= scores[best] / 2:
         return "other"
+    titled = _title_type(text)
+    if titled == "other":
+        return "other"
+    if titled == "plan":
+        # "Kai's plan", "All about my plan": a plan; its words say which kind.
+        return "pathway_plan" if scores["pathway_plan"] > scores["care_plan"] else "care_plan"
+    if titled and (scores[titled] >= 1.0 or scores[titled] >= scores[best] / 4):
+        # The title says what the record is: a review of a 17-year-old talks about the pathway plan
+        # all through, and is still the review's minutes.
+        return titled
     return best if scores[best] >= 2.5 else "other"
+
+
+def _title_type(text: str) -> str | None:
+    """The document type its title (first two non-empty lines) names, if it names one; "plan" for
+    a plan of unnamed kind ("Kai's plan")."""
+    title = " ".join([line for line in text[:400].splitlines() if line.strip()][:2])
+    if any(pattern.search(title) for pattern, _ in _OTHER_PATTERNS):
+        return "other"
+    # The type named first wins: "Care Plan - Review Update" is a plan, "Review of Kofi's care plan" a review.
+    named = [(m.start(), doc_type) for doc_type, pattern in _TITLE_TYPES if (m := pattern.search(title))]
+    if named:
+        return min(named)[1]
+    return "plan" if _GENERIC_PLAN_TITLE.search(title) else None
 
 
 def detect_date(text: str, doc_type: str | None = None) -> date | None:
@@ -238,8 +278,8 @@ def detect_next_review(text: str, ref: date | None, doc_type: str | None = None)
         if _UNKNOWN.match(rest.lstrip(" :*-–|")):
             continue
         found = dates.find_dates(rest, ref)
-        if found and found[0].value:
-            return found[0].value
+        if found and found[0].value and _HAS_DAY.search(found[0].text):
+            return found[0].value  # "in June 2025" is not a date anyone can plan to
     if doc_type in ("care_plan", "pathway_plan"):
         for label, value, _ in _fields(text):
             if _PLAN_REVIEW_LABEL.match(label):
@@ -288,7 +328,21 @@ def detect_child_name(text: str) -> str | None:
     return None
 
 
-def detect_child_age(text: str, ref: date | None) -> int | None:
+def detect_birth_date(text: str) -> date | None:
+    """The child's date of birth from a 'DOB:' field, "(DOB 14.06.2010)" or "born 3 May 2012" near the top."""
+    for label, value, _ in _fields(text, 2000):
+        if _DOB_LABEL.match(label):
+            found = dates.find_dates(value)
+            if found and found[0].value and _looks_like_full_date(found[0].text):
+                return found[0].value
+    for cue in [*_DOB_INLINE.finditer(text[:2000]), *_BORN_INLINE.finditer(text[:300])]:
+        found = dates.find_dates(text[cue.end() : cue.end() + 30])
+        if found and found[0].value and _looks_like_full_date(found[0].text):
+            return found[0].value
+    return None
+
+
+def detect_child_age(text: str, ref: date | None, birth_date: date | None = None) -> int | None:
     for label, value, _ in _fields(text, 2000):
         if _AGE_LABEL.match(label):
             m = re.match(r"\s*(\d{1,2})\b( ?(months?|mths?|weeks?|days?)\b)?", value, re.IGNORECASE)
@@ -296,18 +350,10 @@ def detect_child_age(text: str, ref: date | None) -> int | None:
                 return 0 if not m.group(3).lower().startswith("m") else int(m.group(1)) // 12
             if m and int(m.group(1)) <= 25:
                 return int(m.group(1))
-        if _DOB_LABEL.match(label):
-            found = dates.find_dates(value)
-            if found and found[0].value and ref:
-                age = _age_on(found[0].value, ref)
-                if 0 <= age <= 25:
-                    return age
-    for cue in [*_DOB_INLINE.finditer(text[:2000]), *_BORN_INLINE.finditer(text[:300])]:
-        found = dates.find_dates(text[cue.end() : cue.end() + 30])
-        if found and found[0].value and ref and _looks_like_full_date(found[0].text):
-            age = _age_on(found[0].value, ref)
-            if 0 <= age <= 25:
-                return age
+    if birth_date and ref:
+        age = _age_on(birth_date, ref)
+        if 0 <= age <= 25:
+            return age
     m = _AGE_HEADER.search(text[:300]) or _AGE_TEXT.search(text[:3000])
     if m:
         age = int(next(g for g in m.groups() if g))
@@ -332,10 +378,12 @@ def read_facts(
     """Facts for the record; given values win over detected ones."""
     doc_type = doc_type or detect_doc_type(text)
     record_date = date_ or detect_date(text, doc_type)
+    birth_date = detect_birth_date(text)
     return Facts(
         doc_type=doc_type,
         date=record_date,
         child_name=child_name or detect_child_name(text),
-        child_age=child_age if child_age is not None else detect_child_age(text, record_date),
+        child_age=child_age if child_age is not None else detect_child_age(text, record_date, birth_date),
         next_review=next_review or detect_next_review(text, record_date, doc_type),
+        birth_date=birth_date,
     )

@@ -575,9 +575,21 @@ def test_date_beats_review_phrase_among_by_phrases() -> None:
     assert found.text == "by 15 March 2024"
 
 
-def test_frequency_beats_a_start_date() -> None:
+def test_a_start_date_beats_a_frequency() -> None:
+    # "every Saturday from 3 May": the first one is due on 3 May, so that is the date to check.
     found = deadline("Mum will have contact every Saturday from 3 May 2024.")
-    assert (found.text, found.kind) == ("every Saturday", "recurring")
+    assert (found.text, found.kind, found.value) == ("from 3 May 2024", "absolute", date(2024, 5, 3))
+    found = deadline("Sarah Finch (PA) to meet Dawit monthly, starting 06/05/2025.")
+    assert (found.text, found.value) == ("starting 06/05/2025", date(2025, 5, 6))
+
+
+def test_frequencies_tied_to_visits_and_weekdays_of_the_month() -> None:
+    for text, phrase in (
+        ("Ravi will phone Mum on the Friday before each visit to check she is coming.", "before each visit"),
+        ("Carers to send a photo diary to Mum on the first Monday of every month.", "the first Monday of every month"),
+    ):
+        found = deadline(text)
+        assert found is not None and found.kind == "recurring" and phrase in found.text, text
 
 
 def test_frequency_beats_an_open_end() -> None:

@@ -90,3 +90,20 @@ def test_a_plans_review_date_field_is_its_next_review_not_its_date() -> None:
     minutes = read_facts("Review minutes\nReview date: 27/08/2024\nPresent: Farah, SW\n")
     assert minutes.date == date(2024, 8, 27)
     assert minutes.next_review is None
+
+
+def test_the_title_decides_the_type_when_a_review_talks_about_the_pathway_plan() -> None:
+    body = (
+        "**Present:** Kofi; Dan (IRO); Chloe Marsh (social worker); Sam (personal adviser)\n\n"
+        "Kofi's pathway plan was updated. His personal adviser will help with his tenancy, "
+        "his bursary and his national insurance number. The pathway plan covers staying put.\n"
+    )
+    assert read_facts("## Northwick Borough Council\n### Review of Kofi's care plan\n\n" + body).doc_type == "review_minutes"
+    assert read_facts("# Ravensworth Council – Children in Care Review\n\n" + body).doc_type == "review_minutes"
+    assert read_facts("PATHWAY PLAN (REVIEW) - KOFI ADJEI\n\n" + body).doc_type == "pathway_plan"
+
+
+def test_next_review_needs_a_day_and_a_care_plans_first_review_counts() -> None:
+    assert read_facts("Review minutes\nDate: 12/12/2024\nYour next review will be in June 2025.\n").next_review is None
+    text = "Care plan\nDate: 01/10/2024\n\n10. Review\nFirst CLA review to be held on 21/10/2024.\n"
+    assert read_facts(text).next_review == date(2024, 10, 21)

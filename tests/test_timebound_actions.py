@@ -186,3 +186,52 @@ def test_terse_minute_with_a_mistagged_verb_is_an_action() -> None:
 def test_name_and_role_in_apposition_gives_the_name_as_owner() -> None:
     a = only("Ms Adeyemi, your Independent Reviewing Officer (IRO), will visit you by 5 November 2024.", date="2024-10-01")
     assert a.owner == "Ms Adeyemi"
+
+
+def test_an_attendance_table_is_not_an_action_table() -> None:
+    text = (
+        "Who came to your review\n"
+        "Name | Who they are | How they took part\n"
+        "Jenny Whitlock | Your IRO | Ran the meeting\n"
+        "Ravi Mehta | Your social worker | Came to the meeting\n"
+        "Your mum | Mum | Phoned Ravi on 17 January\n\n"
+        "What will happen next\n"
+        "Action | Who | By when\n"
+        "Book your dental check | Donna | 28/02/2025\n"
+    )
+    found = actions(text, date="2025-01-20")
+    assert [a.owner for a in found] == ["Donna"]
+    assert found[0].deadline == "2025-02-28"
+
+
+def test_progress_lists_chair_remarks_and_findings_are_not_actions() -> None:
+    text = (
+        "PREVIOUS RECS (review 15/01/2025)\n"
+        "a) Polish language lessons to be explored - ongoing\n\n"
+        "Permanence\n"
+        "- return home to mum has been assessed as not safe (assessment 2023)\n\n"
+        "IRO advised that the passport has drifted and will be escalated to the team manager.\n\n"
+        "The court will make the final decision at the hearing on 28/05/2025.\n"
+        "You will then get a personal adviser.\n"
+    )
+    assert actions(text, date="2025-03-03") == []
+
+
+def test_a_ratio_colon_is_not_a_label() -> None:
+    a = only("Education\n- VSH to be asked to fund 1:1 tutor\n", date="2025-03-03")
+    assert a.text == "VSH to be asked to fund 1:1 tutor"
+
+
+def test_owner_after_a_dash_with_a_timescale_and_a_passive_agent_before_and() -> None:
+    a = only("Solicitor to be chased regarding the interview date – SW, ASAP.", date="2025-03-03")
+    assert a.owner == "SW" and not a.timebound
+    a = only("Parenting assessment to be completed by the ISW and filed by 15/11/2024.", date="2024-10-01")
+    assert a.owner == "the ISW" and a.deadline == "2024-11-15"
+
+
+def test_a_birthday_deadline_resolves_from_the_date_of_birth() -> None:
+    text = "Pathway plan\nDate: 03/03/2025\nDOB: 14/08/2007\n\nActions\n- Chloe to update the plan before Kofi's 18th birthday\n"
+    a = only(text)
+    assert a.deadline == "2025-08-14" and a.timebound
+    a = only("Pathway plan\nDate: 03/03/2025\nDOB: 14/08/2007\n\nJo will take you to buy a cake before your birthday.\n")
+    assert a.deadline == "2025-08-14"

@@ -37,7 +37,9 @@ EVENT_NOUNS = {
     "time", "contact", "test", "medical", "health", "dental", "interview", "conversation", "course",
     "training", "therapy", "counselling", "referral", "check-up", "checkup", "call", "calls", "lesson",
     "lessons", "support", "plan", "pep", "tutor", "tutoring", "mentor", "advocate", "worker", "break",
-    "breaks", "holiday", "trip", "place", "chance", "opportunity", "say",
+    "breaks", "holiday", "trip", "place", "chance", "opportunity", "say", "jab", "jabs", "booster",
+    "boosters", "vaccination", "vaccinations", "immunisation", "immunisations", "injection", "injections",
+    "scan", "operation", "screening", "hearing", "eye", "sight", "x-ray",
 }
 # Words introducing the child's own words or wishes: a cue inside them is not a commitment.
 REPORTED = re.compile(
@@ -93,7 +95,7 @@ _HEADER_ACTION = re.compile(r"\b(action|actions|what|task|recommendation|recomme
 _HEADER_WHO = re.compile(r"\b(who|whom|responsible|lead|owner|person|worker|agency|by who)\b", re.IGNORECASE)
 _HEADER_WHEN = re.compile(r"\b(when|timescale|timescales|deadline|date|timeframe|time ?frame|by when|due|target date|review date)\b", re.IGNORECASE)
 _HEADER_STATUS = re.compile(r"\b(status|progress|done|update|rag|complete[d]?|outcome of)\b", re.IGNORECASE)
-_EMPTY_CELL = re.compile(r"^\s*(|-+|–|n/?a|none|nil|\?+)\s*$", re.IGNORECASE)
+_EMPTY_CELL = re.compile(r"^\s*(|-+|–|n/?a|none|nil|\?+|no (further )?actions? (required|needed|identified|at (this|present) time)\.?)\s*$", re.IGNORECASE)
 _POSSESSIVE = re.compile(r"('s|’s|'|’)$")
 _NUMBER = re.compile(r"\d|%|\b(one|two|three|four|five|six|seven|eight|nine|ten|twice|once)\b", re.IGNORECASE)
 # "Recommendation 2:", "Action:", "Plan:", "3.", "b)" before the action itself.
@@ -341,6 +343,10 @@ def _find_cue(unit: Unit, in_action_section: bool) -> _Cue | None:
     if start_tok + 2 < n and doc[start_tok].lower_ == "that" and not _tag(doc[start_tok + 1]).startswith("VB") and doc[start_tok + 1].lower_ not in MODAL_CUES:
         for k in range(start_tok + 2, min(n, start_tok + 10)):
             tag = _tag(doc[k])
+            if tag == "VBD":
+                break  # "That night your mum was not well enough to keep you safe": a story, not a recommendation
+            if tag == "VB" and doc[k - 1].lower_ == "to":
+                continue
             if tag in ("VBZ", "VBP", "VB") or doc[k].lower_ in MODAL_CUES | NEED_CUES:
                 if doc[k].lower_ in MODAL_CUES | NEED_CUES:
                     v = _next_verb(doc, k + 1)
@@ -381,6 +387,9 @@ def _find_cue(unit: Unit, in_action_section: bool) -> _Cue | None:
             if low in ("need", "needs") and not (i + 1 < n and doc[i + 1].lower_ == "to"):
                 continue
             if _negated(doc, i) or (i + 1 < n and doc[i + 1].lower_ == "have") or (i > 0 and doc[i - 1].lower_ in ("not", "n't")):
+                continue
+            # "..., which will need to be addressed": a relative clause describing, not a commitment.
+            if i >= 2 and doc[i - 1].lower_ in MODAL_CUES and doc[i - 2].lower_ in ("which", "who", "whom"):
                 continue
             j = i + 2 if low in ("need", "needs") else i + 1
             v = _next_verb(doc, j)
@@ -555,13 +564,19 @@ def _passive_agent(unit: Unit, doc: Doc, cue: _Cue, deadline: dates.DateMention 
                 if _tag(t) in ("IN", "TO", "WRB", "WDT", "MD", "RB", "CC") or _tag(t).startswith("VB"):
                     break
                 agent.append(t)
+            while agent and agent[-1].lower_ == "and":
+                agent.pop()  # "by the ISW and filed by 15/11": the "and" joins two verbs
             return agent
     return []
 
 
 def _owner_from_suffix(unit: Unit) -> tuple[int, int, str] | None:
     """Owners written after the action: '... (SW)', '... (Priya Shah).', '... - Mum', 'Lead: IRO'."""
-    m = re.search(r"(\(|[-–—]\s*|\b(?:lead|owner|responsible|who)\s*:\s*)([A-Z][\w .'’/&]{1,40}?)\)?\s*[.;]?\s*$", unit.text)
+    # "... – SW, ASAP.": the owner may be followed by a short timescale.
+    m = re.search(
+        r"(\(|[-–—]\s*|\b(?:lead|owner|responsible|who)\s*:\s*)([A-Z][\w .'’/&]{1,40}?)\)?(?:\s*,\s*[\w /.'’-]{1,30})?\s*[.;]?\s*$",
+        unit.text,
+    )
     if m:
         value = m.group(2).strip()
         low = value.lower()
@@ -585,6 +600,15 @@ _HEADER_ACTION_STRONG = re.compile(
 )
 
 
+_HEADER_ATTENDANCE = re.compile(
+    r"\b(attend(ed|ance|ee)?|present|apologies|took part|take part|role|relationship|who they are|invited|contribution)\b",
+    re.IGNORECASE,
+)
+
+
+_HEADER_DELEGATED = re.compile(r"\bwho (can|may|will) (decide|agree|consent|sign|give consent)|\bwho decides\b|\bdelegated\b", re.IGNORECASE)
+
+
 def _read_header(table: _Table, cells: list[str]) -> None:
     """Which columns hold the action, who, when and status, from the header row's words.
 
@@ -605,6 +629,11 @@ def _read_header(table: _Table, cells: list[str]) -> None:
             table.status_col = c
         elif weak_action is None and _HEADER_ACTION.search(cell):
             weak_action = c
+    if any(_HEADER_DELEGATED.search(c) for c in cells):
+        table.action_col = None
+        return  # "Decision | Who can decide": delegated authority, who may decide, not who will act
+    if table.action_col is None and any(_HEADER_ATTENDANCE.search(c) for c in cells):
+        return  # "Name | Who they are | How they took part": who came to the meeting, not who will act
     if table.action_col is None:
         table.action_col = weak_action
     if table.action_col is None and (table.who_col is not None or table.when_col is not None):
@@ -649,7 +678,33 @@ _ACTION_SECTION = re.compile(
 
 
 def _deadline_for(text: str, facts: Facts) -> dates.DateMention | None:
-    return dates.find_deadline(text, facts.date, facts.next_review)
+    found = dates.find_deadline(text, facts.date, facts.next_review)
+    if found is None and facts.birth_date is not None and "birthday" in text.lower():
+        return _birthday_deadline(text, facts.birth_date, facts.date)
+    return found
+
+
+# "before Kofi's 18th birthday", "by his birthday": a date when the record gives the date of birth.
+_BIRTHDAY = re.compile(
+    r"\b(?:before|by|for|on|ahead of)\s+(?:his|her|their|your|my|[A-Z][\w'’-]*['’]s?)\s+(?:(\d{1,2})(?:st|nd|rd|th)\s+)?birthday\b"
+)
+
+
+def _birthday_deadline(text: str, born: date, ref: date | None) -> dates.DateMention | None:
+    m = _BIRTHDAY.search(text)
+    if m is None:
+        return None
+    if m.group(1):
+        years = int(m.group(1))
+    elif ref is not None:
+        years = ref.year - born.year + ((ref.month, ref.day) > (born.month, born.day))
+    else:
+        return None
+    try:
+        day = born.replace(year=born.year + years)
+    except ValueError:  # born on 29 February
+        day = date(born.year + years, 3, 1)
+    return dates.DateMention(m.start(), m.end(), m.group(), day, "absolute")
 
 
 @dataclass
@@ -737,11 +792,24 @@ _STATUS_ONLY = re.compile(
 )
 # Sections that report on the last review's decisions rather than plan new ones.
 _PROGRESS_SECTION = re.compile(
-    r"\b(previous|last|earlier)\s+(review'?s?\s+)?(decisions?|recommendations?|actions?|review|plan)|"
+    r"\b(previous|last|earlier)\s+(review'?s?\s+)?(decisions?|recommendations?|recs|actions?|review|plan)|"
     r"since (your|the|his|her|their) last|progress (on|against|since|with)|update on (the )?(previous|last)|"
     r"what happened since|actions? from (the )?last|review of (the )?(previous|last)",
     re.IGNORECASE,
 )
+# "IRO advised that ...": the chair's remark on the record, not a commitment.
+_CHAIR_REMARK = re.compile(
+    r"^\W*(the\s+)?(IRO|chair|independent reviewing officer)\s+(advised|noted|commented|reminded|observed|highlighted|"
+    r"raised|stated|said|explained|reflected|acknowledged)\b",
+    re.IGNORECASE,
+)
+# "If any of it is wrong, tell me and I will change it.": how to disagree, not a plan action.
+_BOILERPLATE = re.compile(
+    r"^\W*if (you|any of (it|this)|anything|there is anything|something)\b[^.]{0,60}?\b(wrong|disagree|unhappy|not happy|"
+    r"questions?|worried|complain|unclear|don['’]?t understand|do not understand|want to talk|not right|incorrect)\b",
+    re.IGNORECASE,
+)
+_REPORTED_PERFECT = re.compile(r"\b(has|have|had)\s+been\s+\w+(ed|en)\b", re.IGNORECASE)
 _CELL_STATUS = re.compile(r"^\s*(not\s+)?(done|completed|achieved|started|partly|partially|closed|in progress)\b", re.IGNORECASE)
 _CONDITIONAL = re.compile(r"^\s*(if|should|in the event|unless|were|where|in case)\b", re.IGNORECASE)
 _CONTINGENCY_SECTION = re.compile(r"contingen|parallel plan|if things change|plan b\b|back-?up plan|what happens if|if (this|the) plan", re.IGNORECASE)
@@ -750,13 +818,17 @@ _DESCRIPTIVE_PASSIVES = {"maintain", "meet", "note", "record", "report", "discus
                          "recognise", "recognize", "remind", "view", "treat", "regard", "welcome", "praise", "base", "see", "keep"}
 # "The IRO's job is to check ...": a definition, not an action.
 _DEFINITION_HEADS = {"job", "role", "aim", "purpose", "hope", "view", "wish", "goal", "intention", "idea", "point", "task"}
+_COURT_HEADS = {"court", "judge", "magistrates", "magistrate", "justices"}
+_RECEIVE_VERBS = {"get", "have", "receive"}
 _REVIEW_DATE_STATEMENT = re.compile(r"\b(review|meeting|conference)\b", re.IGNORECASE)
 
 
 def _excluded(unit: Unit, cue: _Cue, heading: str, owner_found: bool, has_deadline: bool) -> bool:
     """Units that look like actions but are not commitments in the plan."""
-    if _STATUS.search(unit.text):
+    if _STATUS.search(unit.text) or _CHAIR_REMARK.match(unit.text) or _BOILERPLATE.match(unit.text):
         return True
+    if not owner_found and not has_deadline and _REPORTED_PERFECT.search(unit.text):
+        return True  # "return home to mum has been assessed as not safe": a finding, not an instruction
     if heading and _PROGRESS_SECTION.search(heading):
         return True
     prefix = _RECOMMENDATION_PREFIX.match(unit.text)
@@ -783,7 +855,8 @@ def _excluded(unit: Unit, cue: _Cue, heading: str, owner_found: bool, has_deadli
         if lemma == "continue" and (cue.verb + 1 >= len(doc) or doc[cue.verb + 1].is_punct) and not _has_time(unit.text):
             return True
         # "When we will look at this plan again: 06/05/2025": a labelled field, not an action.
-        colon = unit.text.find(":")
+        label = re.search(r"(?<!\d):(?!\d)", unit.text)  # not the colon of "1:1" or "10:30"
+        colon = label.start() if label else -1
         if colon > 0 and doc[cue.verb].idx < colon and len(unit.text[colon + 1 :].split()) <= 4:
             return True
     return False
@@ -811,6 +884,14 @@ def _unit_action(unit: Unit, facts: Facts, rubric: Rubric, in_action_section: bo
         if head is not None and head.lower_ in PRONOUN_SUBJECTS and not cue.that_clause:
             return None
         if head is not None and head.lower_ in _DEFINITION_HEADS:
+            return None
+        # "The court will make the final decision on 28/05": the court is not the plan's to direct.
+        if head is not None and head.lower_ in _COURT_HEADS and not cue.passive:
+            return None
+        # "You will then get a personal adviser": what the child will receive, explained, with no when.
+        if (found is None and not cue.passive and head is not None and 0 <= cue.verb < len(doc)
+                and (head.lower_ == "you" or (facts.child_name and head.text == facts.child_name))
+                and _lemma(doc[cue.verb]) in _RECEIVE_VERBS):
             return None
         # "Talking to someone will help": a thing does something, with no when; a forecast, not an action.
         if (not cue.passive and not cue.infinitive_subject and not cue.that_clause and found is None

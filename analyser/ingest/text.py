@@ -111,6 +111,7 @@ _BOLD_RE = re.compile(r"(\*\*|__)([^*_].*?)\1[ \t]*:?")
 _KV_RE = re.compile(
     r"(?:\*\*|__)?([A-Z][A-Za-z0-9'’/()&,.\- ]{0,40}?)[ \t]*(?:\*\*|__)?:(?:\*\*|__)?[ \t]+(?=\S)"
 )
+_PAREN_RE = re.compile(r"\([^)]*\)")
 _UNESCAPED_PIPE_RE = re.compile(r"(?<!\\)\|")
 _TAB_SPLIT_RE = re.compile(r"\t+")
 # Words that make a short numbered line an action rather than a section title.
@@ -261,7 +262,8 @@ def _classify(text: str, ls: int, le: int) -> _Line:
             inner_s, inner_e = _trim(text, cs + m.start(2), cs + m.end(2))
             if inner_s < inner_e:
                 return _Line(HEAD, inner_s, inner_e, cs, 0, indent=indent, words=nw)
-    if nw <= 12 and s.upper() == s and sum(c.isalpha() for c in s) >= 3:
+    caps = _PAREN_RE.sub("", s) if "(" in s else s  # "PREVIOUS RECS (review 15/01/2025)" is a caps title
+    if nw <= 12 and caps.upper() == caps and sum(c.isalpha() for c in caps) >= 3:
         # ALL-CAPS title, unless it is a "DOB: 01/02/2015" / "IRO: K SANDHU" style field
         key, colon, value = s.partition(":")
         if not (colon and value.strip()):
