@@ -293,12 +293,18 @@ def _first_name(value: str) -> str | None:
     """The first name in a name field: "Amira Khan", "KHAN, Amira", "Amira KHAN", "AMIRA KHAN"."""
     m = re.match(r"\s*([^\W\d_][^\W\d_'’-]+),\s*([A-Z][^\W\d_'’-]+)", value)
     if m and m.group(1).isupper():
-        return m.group(2).title() if m.group(2).isupper() else m.group(2)
+        return _name_case(m.group(2))
     words = [w for w in _NAME_WORD.findall(value) if w.title() not in _NOT_NAMES and len(w) > 1]
     if not words:
         return None
-    mixed = [w for w in words if not w.isupper()]
-    return mixed[0] if mixed and words[0].isupper() and words.index(mixed[0]) == 1 else words[0].title() if words[0].isupper() else words[0]
+    if len(words) > 1 and words[0].isupper() and not words[1].isupper():
+        return words[1]  # "BRIGGS Tyler": surname first, in capitals
+    return _name_case(words[0])
+
+
+def _name_case(name: str) -> str:
+    """"TYLER" -> "Tyler"; a name already in mixed case is kept as written."""
+    return name.title() if name.isupper() else name
 
 
 def detect_child_name(text: str) -> str | None:
@@ -314,7 +320,7 @@ def detect_child_name(text: str) -> str | None:
         m = pattern.search(head)
         name = m and next((g for g in m.groups() if g), None)
         if name and name.title() not in _NOT_NAMES:
-            return name.title() if name.isupper() else name
+            return _name_case(name)
     m = _DEAR.search(text[:1500])
     if m and m.group(1) not in _NOT_NAMES:
         return m.group(1)
