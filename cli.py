@@ -794,7 +794,7 @@ def evaluate(
 ) -> None:
     """Measure accuracy against gold labels: action precision/recall/F1, owner, timebound, deadline, doc type, score ordering, and drift precision/recall on sequences."""
     from analyser import analyse_file
-    from analyser.evaluate import evaluate as run_evaluation
+    from measure.evaluate import evaluate as run_evaluation
 
     summaries = []
     all_errors: list[dict] = []
@@ -853,7 +853,7 @@ def bench(
     workers: Annotated[int, typer.Option("--workers", min=1, help="Worker processes for the scaling measure.")] = 2,
 ) -> None:
     """Measure speed: naive spaCy+textstat vs caseqa vs the tokenizer alone, scaling, memory, draft latency."""
-    from analyser import bench as benchmark
+    from measure import bench as benchmark
 
     if format not in ("text", "json"):
         raise _fail(f"--format must be 'text' or 'json', not '{format}'")
@@ -877,7 +877,7 @@ def bench(
 
 def render_bench(results: dict, console: Console) -> None:
     """The benchmark as a table: rates, ratios, latency, memory and scaling, with the targets."""
-    from analyser.bench import TARGETS, meets
+    from measure.bench import TARGETS, meets
 
     m = results["machine"]
     t = Table(title=f"caseqa bench: {results['documents']} records, {results['words']} words ({results['corpus']}); "

@@ -84,7 +84,7 @@ def build_doc_type_pipeline(seed: int) -> Any:
 
 def unit_examples(gold_dirs: Iterable[Path]) -> tuple[list[str], list[int]]:
     """(unit text, 1 if it is a gold action) for every non-heading unit of the gold records."""
-    from analyser.evaluate import load_gold
+    from measure.evaluate import load_gold
     from analyser.ingest import load_file
     from analyser.nlp import make_units
 
@@ -105,7 +105,7 @@ def unit_examples(gold_dirs: Iterable[Path]) -> tuple[list[str], list[int]]:
 def rule_predictions(gold_dirs: Iterable[Path]) -> tuple[list[int], list[str]]:
     """The rule-based analyser's answers on the same units and records, to compare like with like."""
     from analyser import analyse_document
-    from analyser.evaluate import load_gold
+    from measure.evaluate import load_gold
     from analyser.ingest import load_file
     from analyser.nlp import make_units
 
@@ -124,7 +124,7 @@ def rule_predictions(gold_dirs: Iterable[Path]) -> tuple[list[int], list[str]]:
 
 
 def doc_examples(gold_dirs: Iterable[Path]) -> tuple[list[str], list[str]]:
-    from analyser.evaluate import load_gold
+    from measure.evaluate import load_gold
     from analyser.ingest import load_file
 
     texts, labels = [], []

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from analyser import analyse, bench, nlp
+from analyser import analyse, nlp
+from measure import bench
 from analyser.document import Block, Document
 
 REQUIRED_NUMBERS = (

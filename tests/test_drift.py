@@ -292,7 +292,7 @@ def test_timeline_of_a_clean_child_has_no_findings(tmp_path):
 
 
 def test_evaluate_reports_drift_precision_and_recall_on_the_committed_sequences():
-    from analyser.evaluate import evaluate
+    from measure.evaluate import evaluate
 
     summary = evaluate(ROOT / "corpus" / "synthetic" / "sequences").summary()
     drift = summary["drift"]
