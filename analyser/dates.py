@@ -1167,9 +1167,10 @@ def find_deadline(
 
 @lru_cache(maxsize=64)
 def _vague_pattern(phrases: tuple[str, ...]) -> re.Pattern[str]:
-    # Longest first so "as soon as possible" wins over "soon"; any run of spaces matches a space.
-    parts = (r"\s+".join(re.escape(word) for word in p.split()) for p in phrases)
-    return re.compile(r"(?<!\w)(?:" + "|".join(parts) + r")(?!\w)", re.IGNORECASE)
+    # The one phrase matcher (analyser.rules), as the vague-timescale rule set uses it.
+    from analyser.rules import phrase_pattern
+
+    return phrase_pattern(phrases, hyphens="break")
 
 
 def find_vague_timescales(text: str, phrases: Iterable[str]) -> list[tuple[int, int, str]]:

@@ -16,12 +16,13 @@ from typing import TYPE_CHECKING
 from pydantic import Field
 
 from analyser import dates
-from analyser.checks import ACTIONS, CheckContext, CheckResult, clamp, finding, wants_tags
+from analyser.checks import ACTIONS, CheckContext, CheckResult, clamp, finding, phrase_finding, wants_tags
 from analyser.facts import Facts
 from analyser.nlp import Analysis, Unit
 from analyser.report import Action, Finding
 from analyser.registry import Appearance, register
 from analyser.rubric import CheckSettings, Rubric
+from analyser.rules import Match, word_list
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Doc, Token
@@ -506,6 +507,8 @@ def _find_cue(unit: Unit, in_action_section: bool) -> _Cue | None:
     return None
 
 
+# A 'Who' cell of only "TBC" or "all" names nobody (analyser/rules/_placeholders.toml).
+_UNKNOWN_OWNER = word_list("placeholders", "unknown_owner")
 _COMMITTED_ADJECTIVES = {"mindful", "available", "responsible", "accountable", "aware", "supportive", "vigilant"}
 _TIME_LEAD = re.compile(r"^(by|within|on|before|from|in|after|during|no|over|until|at)$")
 _WITH_VERBS = {"liaise", "work", "engage", "meet", "speak", "talk", "agree", "check", "follow", "keep", "deal", "help", "share", "discuss", "link", "consult"}
@@ -755,7 +758,7 @@ def _table_action(analysis: Analysis, unit: Unit, table: _Table, facts: Facts, r
     owner = None
     if table.who_col is not None and table.who_col < len(block.cells):
         s, e = block.cells[table.who_col]
-        if not _EMPTY_CELL.match(text[s:e]) and not re.match(r"^\s*(tbc|tba|to be confirmed|unknown|all)\s*$", text[s:e], re.IGNORECASE):
+        if not _EMPTY_CELL.match(text[s:e]) and text[s:e].strip().lower() not in _UNKNOWN_OWNER:
             owner = (s, e, text[s:e])
     deadline = None
     vague: list[tuple[int, int, str]] = []
@@ -769,14 +772,14 @@ def _table_action(analysis: Analysis, unit: Unit, table: _Table, facts: Facts, r
                 found = bare[0]
         if found is not None:
             deadline = _shift(found, s)
-        vague = [(s + a, s + b, t) for a, b, t in dates.find_vague_timescales(cell, rubric.lexicons.vague_timescales)]
+        vague = [(s + a, s + b, t) for a, b, t in _vague(cell, rubric)]
     action_text = text[a_s:a_e]
     if deadline is None:
         found = _deadline_for(action_text, facts)
         if found is not None:
             deadline = _shift(found, a_s)
     if not vague:
-        vague = [(a_s + a, a_s + b, t) for a, b, t in dates.find_vague_timescales(action_text, rubric.lexicons.vague_timescales)]
+        vague = [(a_s + a, a_s + b, t) for a, b, t in _vague(action_text, rubric)]
     verb = None
     first = re.match(r"\s*(?:to\s+)?([A-Za-z-]+)", action_text)
     if first:
@@ -924,7 +927,7 @@ def _unit_action(unit: Unit, facts: Facts, rubric: Rubric, in_action_section: bo
             owner = (unit.start + suffix[0], unit.start + suffix[1], suffix[2])
     if _excluded(unit, cue, heading, owner is not None, found is not None):
         return None
-    vague = [(unit.start + a, unit.start + b, t) for a, b, t in dates.find_vague_timescales(unit.text, rubric.lexicons.vague_timescales)]
+    vague = [(unit.start + a, unit.start + b, t) for a, b, t in _vague(unit.text, rubric)]
     verb = None
     if 0 <= cue.verb < len(doc):
         v = doc[cue.verb]
@@ -946,10 +949,15 @@ def _unit_action(unit: Unit, facts: Facts, rubric: Rubric, in_action_section: bo
     )
 
 
+def _vague(text: str, rubric: Rubric) -> list[tuple[int, int, str]]:
+    """The vague timescales in ``text`` (the rule set analyser/rules/vague_timescales.toml)."""
+    return [(m.start, m.end, m.text) for m in rubric.rule("vague_timescales").finditer(text)]
+
+
 def _is_vague_verb(verb: tuple[int, int, str] | None, rubric: Rubric) -> bool:
     if verb is None:
         return False
-    lexicon = set(rubric.lexicons.vague_verbs)
+    lexicon = set(rubric.rule("vague_verbs").terms)
     phrase = verb[2].lower()
     return phrase in lexicon or phrase.split()[0] in lexicon
 
@@ -1018,10 +1026,8 @@ def check(ctx: CheckContext[TimeboundSettings]) -> CheckResult:
                 problems.append("vague_timescale")
                 counts["vague_timescale"] += 1
                 penalty += settings.penalty_vague_timescale
-                findings.append(finding(analysis, DIMENSION, "vague_timescale", "warning",
-                    f"'{vt}' is not a timescale: nobody can tell when this is late.", vs, ve,
-                    "Replace it with a date or a period, e.g. 'by 30 June 2025' or 'within 4 weeks'.",
-                    term=vt, data={"action": len(actions) + 1}))
+                f = phrase_finding(analysis, rubric.rule("vague_timescales"), Match(vs, ve, vt))
+                findings.append(f.model_copy(update={"data": {"action": len(actions) + 1}}))
             elif "next_review_unknown" not in problems:
                 problems.append("no_deadline")
                 penalty += settings.penalty_no_deadline
@@ -1045,11 +1051,8 @@ def check(ctx: CheckContext[TimeboundSettings]) -> CheckResult:
             problems.append("vague_verb")
             counts["vague_verb"] += 1
             penalty += settings.penalty_vague_verb
-            findings.append(finding(analysis, DIMENSION, "vague_verb", "info",
-                f"'{text[d.verb[0]:d.verb[1]]}' does not say what will be done or how anyone will know it is done.",
-                d.verb[0], d.verb[1],
-                "Name the outcome and how it will be measured, e.g. 'improve attendance from 63% to 85%'.",
-                term=d.verb[2], data={"action": len(actions) + 1}))
+            f = phrase_finding(analysis, rubric.rule("vague_verbs"), Match(d.verb[0], d.verb[1], text[d.verb[0]:d.verb[1]]))
+            findings.append(f.model_copy(update={"term": d.verb[2], "data": {"action": len(actions) + 1}}))
         if dl is not None and dl.value is not None and facts.date is not None and dl.kind == "absolute" and dl.value < facts.date:
             problems.append("deadline_past")
             counts["deadline_past"] += 1
