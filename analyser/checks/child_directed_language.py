@@ -128,19 +128,19 @@ def check(ctx: CheckContext[ChildLanguageSettings]) -> CheckResult:
     jargon, blaming = rubric.rule("jargon"), rubric.rule("blaming")
     blaming_spans: list[tuple[int, int]] = []
     blaming_hits = 0
-    for m in blaming.finditer(text):
+    for hit in blaming.finditer(text):
         blaming_hits += 1
-        blaming_spans.append((m.start, m.end))
+        blaming_spans.append((hit.start, hit.end))
         if blaming_hits <= (blaming.spec.max_findings or MAX_FINDINGS_PER_CODE):
-            findings.append(phrase_finding(analysis, blaming, m, swap=blaming.swap_for(m.text)))
-    for m in jargon.finditer(text):
-        if any(s0 <= m.start < e0 for s0, e0 in blaming_spans):
+            findings.append(phrase_finding(analysis, blaming, hit, swap=blaming.swap_for(hit.text)))
+    for hit in jargon.finditer(text):
+        if any(s0 <= hit.start < e0 for s0, e0 in blaming_spans):
             continue
-        if not _jargon_is_noun(analysis, m.start, m.text):
+        if not _jargon_is_noun(analysis, hit.start, hit.text):
             continue
         jargon_hits += 1
         if jargon_hits <= (jargon.spec.max_findings or MAX_FINDINGS_PER_CODE):
-            findings.append(phrase_finding(analysis, jargon, m, swap=jargon.swap_for(m.text) or None))
+            findings.append(phrase_finding(analysis, jargon, hit, swap=jargon.swap_for(hit.text) or None))
 
     acronym_hits = 0
     seen: set[str] = set()
