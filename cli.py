@@ -819,12 +819,15 @@ def evaluate(
         t.add_column("measure")
         t.add_column("value", justify="right")
         for label, key in (("action precision", "precision"), ("action recall", "recall"), ("action F1", "f1"),
-                           ("owner accuracy", "owner_accuracy"), ("timebound accuracy", "timebound_accuracy"),
+                           ("owner accuracy", "owner_accuracy"), ("owner as written accuracy", "owner_text_accuracy"),
+                           ("timebound accuracy", "timebound_accuracy"),
                            ("deadline date accuracy", "deadline_accuracy")):
             t.add_row(label, _fmt_num(a[key]))
         t.add_row("gold / predicted actions", f"{a['gold']} / {a['predicted']}")
         t.add_row("document type accuracy", _fmt_num(s["doc_type_accuracy"]))
         t.add_row("record date accuracy", _fmt_num(s["date_accuracy"]))
+        t.add_row("addressee accuracy", _fmt_num(s["addressee_accuracy"]))
+        t.add_row("author accuracy", _fmt_num(s["author_accuracy"]))
         for fact, value in s["fact_accuracy"].items():
             t.add_row(f"{fact.replace('_', ' ')} accuracy", _fmt_num(value))
         for d, m in s["dimensions"].items():
