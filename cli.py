@@ -76,12 +76,6 @@ RubricOpt = Annotated[
 FormatOpt = Annotated[str, typer.Option("--format", "-f", help="Output: 'text' for people, 'json' for machines.")]
 
 _SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
-_DIMENSION_STYLE = {
-    "timebound_actions": "on dark_red",
-    "child_directed_language": "on dark_blue",
-    "readability": "on dark_green",
-    "plan_detail": "on purple4",
-}
 GRADE_ORDER = ("outstanding", "good", "requires_improvement", "inadequate")
 _GRADE_STYLE = {"outstanding": "bold green", "good": "green", "requires_improvement": "yellow", "inadequate": "bold red"}
 
@@ -108,6 +102,7 @@ def _meta(doc_type: str | None, child_name: str | None, child_age: int | None, d
 
 def render_report(report: object, text: str, console: Console) -> None:
     """Readable terminal report: scores, the text with offending words highlighted, then findings."""
+    from analyser.registry import DIMENSION_TERMINAL as _DIMENSION_STYLE  # each check registers its own
     from analyser.report import DIMENSIONS, Report
 
     assert isinstance(report, Report)
