@@ -10,6 +10,7 @@ import os
 import pytest
 from service_support import POOR_DRAFT, seed
 
+from analyser.store import Store
 from service.background import BackgroundServer
 from service.config import Settings
 
@@ -108,7 +109,8 @@ def test_a_supervisor_signs_in_sees_the_team_and_drills_into_highlighted_feedbac
 
 def test_the_checker_is_usable_from_the_keyboard_with_labelled_controls(page, server, seeded):
     sign_in(page, server, seeded.keys["sw_north"])
-    for label in ("Draft text", "Type", "Child's first name", "Child's age", "Record date", "Save this check to my records"):
+    for label in ("Draft text", "Type", "Child's first name", "Child's age", "Record date",
+                  "When saving, keep the text (so my supervisor sees it highlighted)"):
         assert page.get_by_label(label).count() == 1, label
     page.keyboard.press("Tab")  # the skip link comes first
     assert page.evaluate("document.activeElement.textContent") == "Skip to content"
@@ -116,3 +118,53 @@ def test_the_checker_is_usable_from_the_keyboard_with_labelled_controls(page, se
     page.keyboard.type(POOR_DRAFT[:400])
     page.keyboard.press("Tab")
     page.locator("#feedback .feedback").wait_for()
+
+
+def _drafts_of(db: str, who: str) -> dict[str, int]:
+    """Saved draft record ids of a user -> how many versions each has."""
+    with Store(db) as store:
+        ids = [r.record_id for r in store.list_records(submitted_by=who, limit=1000) if r.record_id.startswith("draft-")]
+        return {i: len(store.record_versions(i)) for i in ids}
+
+
+def test_typing_saves_nothing_and_each_save_is_a_new_version_of_one_record(page, server, seeded):
+    # sw_south: no other page test saves drafts as this user
+    before = _drafts_of(seeded.db, "sw_south")
+    sign_in(page, server, seeded.keys["sw_south"])
+    box = page.get_by_label("Draft text")
+    box.fill("CARE PLAN\nYour social worker, Jo Smith, will visit you at home by 2 April 2025.")
+    page.locator("#feedback .feedback").wait_for()
+    page.get_by_label("When saving, keep the text (so my supervisor sees it highlighted)").check()
+    box.press("End")
+    box.type("\nMum will continue to engage with services.")
+    page.wait_for_function("document.querySelector('#status').textContent.startsWith('Checked')")
+    assert _drafts_of(seeded.db, "sw_south") == before  # automatic re-checks store nothing
+    page.get_by_role("button", name="Save to my records").click()
+    page.wait_for_function("document.querySelector('#status').textContent.startsWith('Saved')")
+    assert "version 1" in page.locator("#status").inner_text()
+    box.press("End")
+    box.type("\nYou will see Dr Patel by 30 May 2025.")
+    page.wait_for_function("document.querySelector('#status').textContent.includes('not saved')")
+    page.get_by_role("button", name="Save to my records").click()
+    page.wait_for_function("document.querySelector('#status').textContent.includes('version 2')")
+    after = _drafts_of(seeded.db, "sw_south")
+    new = {k: v for k, v in after.items() if k not in before}
+    assert list(new.values()) == [2], after  # one record, two versions
+    record_id = next(iter(new))
+    assert record_id in page.locator("#status").inner_text()
+
+
+def test_a_social_worker_finds_their_records_and_no_breadcrumb_leads_to_a_403(page, server, seeded):
+    sign_in(page, server, seeded.keys["sw_north"])
+    assert ".md" in page.locator("#drop-help").inner_text()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="My records").click()
+    page.wait_for_url(f"{server.url}/my-records")
+    assert "N-1" in page.locator("table.records").inner_text()
+    assert "S-1" not in page.locator("table.records").inner_text()
+    page.locator("table.records").get_by_role("link", name="N-1").click()
+    page.wait_for_url(f"{server.url}/records/N-1")
+    crumbs = page.locator(".crumbs")
+    assert "Team dashboard" not in crumbs.inner_text()
+    crumbs.get_by_role("link", name="My records").click()
+    page.wait_for_url(f"{server.url}/my-records")
+    assert page.locator("h1").inner_text() == "My records"

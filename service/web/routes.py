@@ -97,6 +97,19 @@ async def checker(request: Request, store: StoreDep) -> Response:
     return page(request, "checker.html", user, doc_types=DOC_TYPES, max_mb=request.app.state.settings.max_body_bytes / 2**20)
 
 
+# ---- my records ------------------------------------------------------------------------------------
+
+
+@router.get("/my-records", response_class=HTMLResponse)
+async def my_records(request: Request, store: StoreDep) -> Response:
+    """The records the signed-in user submitted (saved drafts and batch records under their name)."""
+    user = await signed_in(request, store)
+    rows = await anyio.to_thread.run_sync(
+        lambda: visible_records(store, user, submitted_by=user.name, limit=DASHBOARD_LIMIT))
+    rows = sorted(rows, key=lambda r: (_when(r), r.record_id), reverse=True)
+    return page(request, "my_records.html", user, rows=rows, when=_when)
+
+
 # ---- the dashboard -----------------------------------------------------------------------------------
 
 
