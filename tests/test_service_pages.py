@@ -9,6 +9,11 @@ import os
 
 import pytest
 from service_support import POOR_DRAFT, seed
+from test_drift import FIRST, SECOND
+
+from analyser import analyse
+from analyser.batch import content_hash
+from analyser.drift import history_facts
 
 from analyser.store import Store
 from service.background import BackgroundServer
@@ -21,7 +26,16 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 
 @pytest.fixture(scope="module")
 def seeded(tmp_path_factory):
-    return seed(str(tmp_path_factory.mktemp("pages") / "caseqa.db"))
+    """The service seed, plus child CH-A: two reviews by sw_north whose second has drift findings."""
+    s = seed(str(tmp_path_factory.mktemp("pages") / "caseqa.db"))
+    with Store(s.db) as store:
+        run = store.start_run(rubric_version="x", model_version="m", caseqa_version="0", params={})
+        for rid, text in (("A-1", FIRST), ("A-2", SECOND)):
+            store.save_result(run, analyse(text, id=rid), content_hash=content_hash(text, {"id": rid}),
+                              fields={"worker": "sw_north", "team": "North", "child_id": "CH-A"},
+                              submitted_by="sw_north", history=history_facts(text), text=text)
+        store.finish_run(run, scored=2, skipped=0, failed=0)
+    return s
 
 
 @pytest.fixture(scope="module")
@@ -168,3 +182,36 @@ def test_a_social_worker_finds_their_records_and_no_breadcrumb_leads_to_a_403(pa
     crumbs.get_by_role("link", name="My records").click()
     page.wait_for_url(f"{server.url}/my-records")
     assert page.locator("h1").inner_text() == "My records"
+
+
+def _right_edge(page, selector: str) -> float:
+    return page.evaluate(f"Math.max(...[...document.querySelectorAll({selector!r})].map(e => e.getBoundingClientRect().right))")
+
+
+def test_a_childs_timeline_fits_a_1280_pixel_screen_with_every_column_and_suggestion_visible(page, server, seeded):
+    sign_in(page, server, seeded.keys["auditor"], "/children/CH-A")
+    assert page.locator("ul.drift li").count() > 0
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280
+    assert _right_edge(page, "table.records th") <= 1280  # Grade, Overall and Drift on screen
+    assert _right_edge(page, "ul.drift li") <= 1280  # every suggestion readable without scrolling sideways
+
+
+def test_the_worker_page_keeps_each_iso_date_on_one_line(browser, server, seeded):
+    # a narrow window squeezes the open-actions table: the dates must still not break at their hyphens
+    context = browser.new_context(viewport={"width": 700, "height": 900})
+    page = context.new_page()
+    try:
+        sign_in(page, server, seeded.keys["sup_north"], "/workers/sw_north")
+        r = page.request.post(f"{server.url}/v1/workers/sw_north/supervision",
+                              headers={"Authorization": f"Bearer {seeded.keys['sup_north']}"})
+        assert r.status == 201, r.text()
+        page.reload()
+        cells = page.locator("#supervision table tbody td:nth-child(3)")
+        assert cells.count() > 0
+        height = cells.first.evaluate("e => e.getBoundingClientRect().height")
+        line = cells.first.evaluate("e => parseFloat(getComputedStyle(e).lineHeight)")
+        padding = cells.first.evaluate("e => parseFloat(getComputedStyle(e).paddingTop) + parseFloat(getComputedStyle(e).paddingBottom)")
+        text_height = cells.first.evaluate("e => { const r = document.createRange(); r.selectNodeContents(e); return r.getBoundingClientRect().height; }")
+        assert text_height < 1.5 * line, (height, line, padding, text_height)
+    finally:
+        context.close()
