@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 
 import pytest
-from service_support import POOR_DRAFT, seed
+from service_support import GOOD_DRAFT, POOR_DRAFT, seed
 from test_drift import FIRST, SECOND
 
 from analyser import analyse
@@ -26,10 +26,15 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 
 @pytest.fixture(scope="module")
 def seeded(tmp_path_factory):
-    """The service seed, plus child CH-A: two reviews by sw_north whose second has drift findings."""
+    """The service seed, plus N-3 (sw_north, January 2025 like N-1) and child CH-A: two reviews by sw_north
+    whose second has drift findings."""
     s = seed(str(tmp_path_factory.mktemp("pages") / "caseqa.db"))
     with Store(s.db) as store:
         run = store.start_run(rubric_version="x", model_version="m", caseqa_version="0", params={})
+        # N-3: sw_north's second record in January 2025, so the chart has a month of two records
+        store.save_result(run, analyse(GOOD_DRAFT, id="N-3", date="2025-01-24"),
+                          content_hash=content_hash(GOOD_DRAFT, {"id": "N-3"}),
+                          fields={"worker": "sw_north", "team": "North"}, submitted_by="sw_north")
         for rid, text in (("A-1", FIRST), ("A-2", SECOND)):
             store.save_result(run, analyse(text, id=rid), content_hash=content_hash(text, {"id": rid}),
                               fields={"worker": "sw_north", "team": "North", "child_id": "CH-A"},
@@ -215,3 +220,23 @@ def test_the_worker_page_keeps_each_iso_date_on_one_line(browser, server, seeded
         assert text_height < 1.5 * line, (height, line, padding, text_height)
     finally:
         context.close()
+
+
+def test_the_dashboard_chart_shows_monthly_means_for_each_worker_and_the_team_on_even_ticks(page, server, seeded):
+    sign_in(page, server, seeded.keys["auditor"], "/dashboard")
+    chart = page.locator("svg.chart")
+    assert chart.locator("rect.band").count() == 4  # the grade bands
+    assert chart.locator("polyline.team").count() == 1
+    xs = [float(x) for x in chart.locator("text.month").evaluate_all("ts => ts.map(t => t.getAttribute('x'))")]
+    labels = chart.locator("text.month").evaluate_all("ts => ts.map(t => t.textContent)")
+    assert len(xs) >= 3 and all(len(label.split()) == 2 for label in labels), labels  # "Jan 2025"
+    gaps = [b - a for a, b in zip(xs, xs[1:], strict=False)]
+    assert max(gaps) - min(gaps) < 0.5, gaps  # even ticks
+    # sw_north has three records in two months: two points, each a month's mean
+    with Store(seeded.db) as store:
+        rows = store.list_records(worker="sw_north", limit=100)
+    months = {(r.date or "")[:7] for r in rows}
+    tips = chart.locator("title").evaluate_all("ts => ts.map(t => t.textContent)")
+    north = [t for t in tips if t.startswith("sw_north,")]
+    assert len(north) == len(months) < len(rows), (north, months)
+    assert all("mean" in t for t in north)
