@@ -30,11 +30,12 @@ from analyser.drift import CODES as DRIFT_CODES
 from analyser.registry import DIMENSION_COLOURS, DIMENSION_TINTS
 from analyser.report import DIMENSIONS, GRADES, Finding, Report
 
+# The badges carry white text (dark on requires improvement): each keeps WCAG AA's 4.5:1 with its text.
 GRADE_COLOURS = {
-    "outstanding": "#1b7f3b",
-    "good": "#5cb85c",
-    "requires_improvement": "#f0ad4e",
-    "inadequate": "#d9534f",
+    "outstanding": "#14532d",
+    "good": "#1f7a3a",
+    "requires_improvement": "#f6c26b",
+    "inadequate": "#b42318",
 }
 TOP_FINDINGS = 15
 _SAFE_ID = re.compile(r"[^A-Za-z0-9._-]")

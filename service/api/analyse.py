@@ -88,12 +88,17 @@ async def analyse(
     else:
         meta.setdefault("id", "draft")
     analysed = await analyses.analyse(load, meta)
+    saved_version: int | None = None
     if options.store:
-        await anyio.to_thread.run_sync(lambda: drafts.save(analysed, user, keep_text=options.store_text))
+        def save() -> int:
+            drafts.save(analysed, user, keep_text=options.store_text)
+            return store.record_versions(analysed.report.id)[-1].version
+
+        saved_version = await anyio.to_thread.run_sync(save)
     if "text/html" in request.headers.get("accept", ""):
         from service.web.render import feedback_fragment
 
-        return feedback_fragment(request, analysed, user)
+        return feedback_fragment(request, analysed, user, saved_version=saved_version)
     return JSONResponse(analysed.report.to_dict())
 
 

@@ -27,55 +27,88 @@ def _marker(kind: str, x: float, y: float, colour: str, tip: str) -> str:
     return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4.5" fill="{colour}">{title}</circle>'
 
 
-def scores_over_time(
-    series: Mapping[str, Sequence[tuple[date, float, str]]], *, title: str, width: int = 900, height: int = 280
-) -> Markup:
-    """One line per worker: (date, score 0-100, point label) points, x by date, y fixed 0-100.
+MonthPoint = tuple[date, float, int]  # (first day of the month, mean score, records that month)
+TEAM = "Team mean"
+# Where the grades start (the rubric's thresholds) and the band's shade, bottom to top.
+GRADE_BANDS = ((0, 50, "inadequate", "inad.", "#fbe4e2"), (50, 70, "requires improvement", "RI", "#fdf1d8"),
+               (70, 85, "good", "good", "#e3f1e7"), (85, 100, "outstanding", "outst.", "#d2eadb"))
 
+
+def monthly_means(points: Sequence[tuple[date, float]]) -> list[MonthPoint]:
+    """(date, score) points as one point a month: the month's mean and how many records it has."""
+    months: dict[date, list[float]] = {}
+    for d, score in points:
+        months.setdefault(d.replace(day=1), []).append(score)
+    return [(m, sum(v) / len(v), len(v)) for m, v in sorted(months.items())]
+
+
+def _month_index(d: date) -> int:
+    return d.year * 12 + d.month - 1
+
+
+def _month(index: int) -> date:
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def scores_over_time(
+    series: Mapping[str, Sequence[MonthPoint]], *, team: Sequence[MonthPoint] = (), title: str,
+    width: int = 900, height: int = 280,
+) -> Markup:
+    """One line per worker of monthly mean scores, the team's monthly mean as a thick dashed line, over
+    shaded grade bands; x is evenly spaced by month (one tick a month, or every few months for long spans).
+
+    A line of single records zig-zags with every easy or hard case; a monthly mean shows the trend.
     Each worker has a colour *and* a marker shape, so lines stay apart without colour; every point has
-    a tooltip, and the records table beside the chart carries the same numbers for screen readers.
+    a tooltip, and the table beside the chart carries the numbers for screen readers.
     """
     top, bottom, left, right = 12, 30, 40, 40
     plot_w, plot_h = width - left - right, height - top - bottom
-    points = [p for pts in series.values() for p in pts]
+    points = [p for pts in series.values() for p in pts] + list(team)
     parts = [
         (f'<svg role="img" aria-labelledby="chart-title" viewBox="0 0 {width} {height}" class="chart" '
         f'preserveAspectRatio="xMinYMin meet"><title id="chart-title">{escape(title)}</title>'),
     ]
-    for tick in (0, 25, 50, 70, 85, 100):
-        y = top + plot_h - plot_h * tick / 100
-        cls = "grid" if tick in (0, 25, 100) else "grid grade-line"
-        parts.append(f'<line x1="{left}" x2="{width - right}" y1="{y:.1f}" y2="{y:.1f}" class="{cls}"/>')
-        parts.append(f'<text x="{left - 6}" y="{y + 4:.1f}" class="tick" text-anchor="end">{tick}</text>')
-    if not points:
-        parts.append(f'<text x="{left + plot_w / 2}" y="{top + plot_h / 2}" class="tick" text-anchor="middle">no records</text></svg>')
-        return Markup("".join(parts))
-    first = min(p[0] for p in points).toordinal()
-    last = max(p[0] for p in points).toordinal()
-    span = max(last - first, 1)
-
-    def x_of(d: date) -> float:
-        return left + (plot_w * (d.toordinal() - first) / span if last > first else plot_w / 2)
 
     def y_of(score: float) -> float:
         return top + plot_h - plot_h * max(0.0, min(100.0, score)) / 100
 
-    for d in sorted({p[0] for p in points}) if len({p[0] for p in points}) <= 6 else _spread(first, last):
-        parts.append(f'<text x="{x_of(d):.1f}" y="{height - 10}" class="tick" text-anchor="middle">{d:%d %b %y}</text>')
+    for low, high, name, short, shade in GRADE_BANDS:
+        parts.append(f'<rect class="band" x="{left}" y="{y_of(high):.1f}" width="{plot_w}" height="{y_of(low) - y_of(high):.1f}" '
+                     f'fill="{shade}"><title>{name}: {low} to {high}</title></rect>')
+        parts.append(f'<text x="{width - right + 4}" y="{(y_of(low) + y_of(high)) / 2 + 4:.1f}" class="tick band-label">'
+                     f'{short}</text>')
+    for tick in (0, 25, 50, 70, 85, 100):
+        parts.append(f'<text x="{left - 6}" y="{y_of(tick) + 4:.1f}" class="tick" text-anchor="end">{tick}</text>')
+    if not points:
+        parts.append(f'<text x="{left + plot_w / 2}" y="{top + plot_h / 2}" class="tick" text-anchor="middle">no records</text></svg>')
+        return Markup("".join(parts))
+    first = min(_month_index(p[0]) for p in points)
+    last = max(_month_index(p[0]) for p in points)
+    span = last - first
+
+    def x_of(d: date) -> float:
+        return left + (plot_w * (_month_index(d) - first) / span if span else plot_w / 2)
+
+    step = max(1, -(-(span + 1) // 12))  # at most 12 labels, evenly spaced
+    for i in range(first, last + 1, step):
+        m = _month(i)
+        parts.append(f'<text x="{x_of(m):.1f}" y="{height - 10}" class="tick month" text-anchor="middle">{m:%b %Y}</text>')
+    if team:
+        path = " ".join(f"{x_of(d):.1f},{y_of(s):.1f}" for d, s, _ in team)
+        parts.append(f'<polyline class="team" points="{path}" fill="none" stroke="#1f2933" stroke-width="3" stroke-dasharray="7 4"/>')
+        for d, s, n in team:
+            parts.append(f'<circle cx="{x_of(d):.1f}" cy="{y_of(s):.1f}" r="3" fill="#1f2933"><title>'
+                         f'{escape(TEAM)}, {d:%B %Y}: {s:.0f} ({n} record{"s" if n != 1 else ""})</title></circle>')
     for i, (worker, pts) in enumerate(series.items()):
         colour, marker = worker_colour(i), _MARKERS[i % len(_MARKERS)]
-        ordered = sorted(pts, key=lambda p: p[0])
-        path = " ".join(f"{x_of(d):.1f},{y_of(s):.1f}" for d, s, _ in ordered)
-        parts.append(f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2"/>')
-        for d, s, tip in ordered:
-            parts.append(_marker(marker, x_of(d), y_of(s), colour, f"{worker}, {d:%d %b %Y}: {s:.0f} ({tip})"))
+        path = " ".join(f"{x_of(d):.1f},{y_of(s):.1f}" for d, s, _ in pts)
+        parts.append(f'<polyline class="worker" points="{path}" fill="none" stroke="{colour}" stroke-width="2"/>')
+        for d, s, n in pts:
+            parts.append(_marker(marker, x_of(d), y_of(s), colour,
+                                 f"{worker}, {d:%B %Y}: mean {s:.0f} over {n} record{'s' if n != 1 else ''}"))
     parts.append(f'<line x1="{left}" x2="{width - right}" y1="{top + plot_h}" y2="{top + plot_h}" class="axis"/>')
     parts.append("</svg>")
     return Markup("".join(parts))
-
-
-def _spread(first: int, last: int, n: int = 5) -> list[date]:
-    return [date.fromordinal(first + round((last - first) * i / (n - 1))) for i in range(n)]
 
 
 def legend_items(workers: Sequence[str]) -> list[dict[str, str]]:

@@ -39,10 +39,14 @@ def feedback_context(report: Report, text: str | None) -> dict[str, Any]:
     }
 
 
-def feedback_fragment(request: Request, analysed: Analysed, user: UserRow) -> HTMLResponse:
-    """The draft checker's result: the feedback partial alone (fetched by the page's script)."""
+def feedback_fragment(request: Request, analysed: Analysed, user: UserRow, saved_version: int | None = None) -> HTMLResponse:
+    """The draft checker's result: the feedback partial alone (fetched by the page's script).
+
+    ``saved_version`` is set when this check was saved: the page then keeps saving into the same record id.
+    """
     context = feedback_context(analysed.report, analysed.document.text)
-    return templates.TemplateResponse(request, "_feedback.html", {**context, "user": user, "draft": True})
+    return templates.TemplateResponse(request, "_feedback.html",
+                                      {**context, "user": user, "draft": True, "saved_version": saved_version})
 
 
 def page(request: Request, name: str, user: UserRow | None, status_code: int = 200, **context: Any) -> HTMLResponse:

@@ -22,7 +22,7 @@ from service.api.children import child_timeline
 from service.api.records import record_detail, visible_records
 from service.api.supervision import may_supervise
 from service.deps import KeyCache, StoreDep, check_csrf, session_user
-from service.web.charts import legend_items, scores_over_time
+from service.web.charts import legend_items, monthly_means, scores_over_time
 from service.web.render import DASHBOARD_ROLES, feedback_context, page
 
 router = APIRouter(include_in_schema=False)
@@ -97,6 +97,19 @@ async def checker(request: Request, store: StoreDep) -> Response:
     return page(request, "checker.html", user, doc_types=DOC_TYPES, max_mb=request.app.state.settings.max_body_bytes / 2**20)
 
 
+# ---- my records ------------------------------------------------------------------------------------
+
+
+@router.get("/my-records", response_class=HTMLResponse)
+async def my_records(request: Request, store: StoreDep) -> Response:
+    """The records the signed-in user submitted (saved drafts and batch records under their name)."""
+    user = await signed_in(request, store)
+    rows = await anyio.to_thread.run_sync(
+        lambda: visible_records(store, user, submitted_by=user.name, limit=DASHBOARD_LIMIT))
+    rows = sorted(rows, key=lambda r: (_when(r), r.record_id), reverse=True)
+    return page(request, "my_records.html", user, rows=rows, when=_when)
+
+
 # ---- the dashboard -----------------------------------------------------------------------------------
 
 
@@ -152,16 +165,18 @@ async def dashboard(
 
     rows, everyone = await anyio.to_thread.run_sync(load)
     loop = await anyio.to_thread.run_sync(lambda: store.actions_stats_by("worker"))
-    series: dict[str, list[tuple[date, float, str]]] = defaultdict(list)
+    by_worker: dict[str, list[tuple[date, float]]] = defaultdict(list)
     for r in sorted(rows, key=lambda r: (r.worker or "", _when(r))):
-        series[r.worker or "(no worker)"].append((_when(r), r.overall_score, r.record_id))
-    title = "Overall score of each record over time, by worker"
+        by_worker[r.worker or "(no worker)"].append((_when(r), r.overall_score))
+    series = {w: monthly_means(points) for w, points in by_worker.items()}
+    team_mean = monthly_means([(_when(r), r.overall_score) for r in rows])
+    title = "Mean overall score each month, by worker and for the team"
     return page(
         request, "dashboard.html", user,
         rows=sorted(rows, key=lambda r: (_when(r), r.record_id), reverse=True),
         truncated=len(rows) >= DASHBOARD_LIMIT,
         workers=_worker_rows(rows), loop_stats=loop,
-        chart=scores_over_time(series, title=title), legend=legend_items(list(series)),
+        chart=scores_over_time(series, team=team_mean, title=title), legend=legend_items(list(series)),
         filters=filters, when=_when,
         worker_names=sorted({r.worker for r in everyone if r.worker}),
         teams=sorted({r.team for r in everyone if r.team}) if user.role != "supervisor" else [],

@@ -13,6 +13,11 @@
   var timer = null;
   var inFlight = null;   // AbortController of the request in flight: a newer check cancels it
   var lastSent = null;   // what the last check was for, so unchanged drafts are not re-sent
+  // The record this page saves into: unset until the first save, then every save is a new version of it.
+  // Automatic re-checks never save, so typing does not fill the records with one-version drafts.
+  var savedId = null;
+  var savedText = null;
+  var saveButton = document.getElementById("save-draft");
 
   function say(message, bad) {
     status.textContent = message;
@@ -26,10 +31,6 @@
       var v = form.elements[name].value.trim();
       if (v) out[name] = name === "child_age" ? Number(v) : v;
     });
-    if (form.elements.store.checked) {
-      out.store = true;
-      out.store_text = form.elements.store_text.checked;
-    }
     return out;
   }
 
@@ -58,7 +59,13 @@
       var seconds = ((performance.now() - started) / 1000).toFixed(1);
       var feedback = slot.querySelector(".feedback");
       var words = feedback ? feedback.getAttribute("data-words") : "?";
-      say("Checked " + words + " words in " + seconds + " s" + (form.elements.store.checked ? "; saved to your records." : "."));
+      var saved = feedback && feedback.getAttribute("data-saved-version");
+      if (saved) {
+        savedId = feedback.getAttribute("data-record-id");
+        say("Saved to your records as " + savedId + ", version " + saved + ".");
+      } else {
+        say("Checked " + words + " words in " + seconds + " s" + (savedId ? unsavedNote() : "."));
+      }
       return slot;
     }).catch(function (error) {
       if (error.name === "AbortError") return null;
@@ -67,6 +74,21 @@
     }).finally(function () {
       if (controller === inFlight) { inFlight = null; slot.setAttribute("aria-busy", "false"); }
     });
+  }
+
+  function unsavedNote() {
+    return textarea.value === savedText ? "; saved as " + savedId + "." : "; changes not saved yet (" + savedId + ").";
+  }
+
+  function save() {
+    // An explicit save: the current text, checked once more and stored; the same record id after the first.
+    clearTimeout(timer);
+    var text = textarea.value;
+    if (!text.trim()) { say("Nothing to save yet: paste or type a draft.", true); return; }
+    var body = Object.assign({ text: text }, options(), { store: true, store_text: form.elements.store_text.checked });
+    if (savedId) body.id = savedId;
+    lastSent = JSON.stringify(Object.assign({ text: text }, options()));
+    send(JSON.stringify(body), false).then(function (done) { if (done) savedText = text; });
   }
 
   function checkText() {
@@ -110,6 +132,7 @@
     lastSent = null;  // "Check now" always checks
     checkText();
   });
+  saveButton.addEventListener("click", save);
   fileInput.addEventListener("change", function () {
     if (fileInput.files.length) checkFile(fileInput.files[0]);
     fileInput.value = "";
