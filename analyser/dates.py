@@ -36,6 +36,7 @@ __all__ = [
     "find_dates",
     "find_deadline",
     "find_vague_timescales",
+    "long_date",
     "parse_date",
 ]
 
@@ -741,6 +742,14 @@ def _scan_absolute(text: str, ref: date | None, future: bool, strict: bool = Tru
     """Every absolute date in ``text``: the longest reading wins where forms overlap."""
     spans = [s for form in _absolute_forms(text) for s in form(text, ref, future, strict)]
     return _drop_overlaps(spans, lambda s: (s.start, s.end), lambda s: (s.end - s.start, -s.start))
+
+
+def long_date(value: date | str | None) -> str:
+    """2025-03-18 -> '18 March 2025': the one style of every date caseqa writes for people ('' for none)."""
+    if value is None or value == "":
+        return ""
+    d = date.fromisoformat(value) if isinstance(value, str) else value
+    return f"{d.day} {d.strftime('%B %Y')}"
 
 
 def parse_date(text: str, ref: date | None = None, *, prefer_future: bool = True) -> date | None:

@@ -40,7 +40,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from analyser import dates
 from analyser.rules import word_list
-from analyser.checks.timebound_actions import _PROGRESS_SECTION  # one definition of a progress heading
+from analyser.checks.timebound_actions import PROGRESS_SECTION  # one definition of a progress heading
 from analyser.report import Action, DriftSection, Finding, Report
 
 if TYPE_CHECKING:
@@ -151,7 +151,7 @@ def history_facts(text: str) -> dict[str, Any]:
         offset += len(line) + 1
     # A record with a "progress on previous decisions" heading is a review, whatever its type was read as.
     reports_progress = any(
-        _PROGRESS_SECTION.search(line) and len(line.split()) <= 8 for line in text.split("\n") if line.strip()
+        PROGRESS_SECTION.search(line) and len(line.split()) <= 8 for line in text.split("\n") if line.strip()
     )
     return {"dob": dob, "child_full_name": name, "entered_care": entered, "progress": progress,
             "reports_progress": reports_progress}
