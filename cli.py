@@ -257,7 +257,7 @@ def score(
     from analyser.audit_report import AuditReport
     from analyser.batch import BatchOptions, run_batch, save_outcome
     from analyser.inputs import RecordInput, iter_records, parse_mapping
-    from analyser.models import models_version
+    from analyser.nlp import models_version
     from analyser.output import ReportWriter
     from analyser.rubric import RubricError, load_rubric
     from analyser.supervision import sync_actions
@@ -965,7 +965,7 @@ def train(
     format: FormatOpt = "text",
 ) -> None:
     """Train the action and document-type classifiers (scikit-learn, saved with skops)."""
-    from analyser.models import train as run_training
+    from measure.models import train as run_training
 
     if not (train_dir / "gold.jsonl").exists():
         raise _fail(f"--train {train_dir}: no gold.jsonl there (generate it with `caseqa corpus generate`)")

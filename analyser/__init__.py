@@ -7,6 +7,7 @@ ingest (file or text -> Document) -> nlp (units and spaCy tokens, once) -> check
 
 from __future__ import annotations
 
+import functools
 import os
 from datetime import date
 from pathlib import Path
@@ -15,18 +16,10 @@ from analyser.document import Document
 from analyser.report import Report
 
 __version__ = "0.1.0"
-__all__ = ["Document", "Report", "__version__", "analyse", "analyse_document", "analyse_file"]
+__all__ = ["Document", "Report", "__version__", "analyse", "analyse_document", "analyse_file", "warm_up"]
 
-
-def _parse_iso(value: str | date | None, what: str) -> date | None:
-    if value is None or isinstance(value, date):
-        return value
-    from analyser import dates
-
-    parsed = dates.parse_date(value)
-    if parsed is None:
-        raise ValueError(f"{what} '{value}' is not a date (use YYYY-MM-DD or DD/MM/YYYY)")
-    return parsed
+# A tiny record analysed by warm_up: it runs every lazy path (tagger, lemmatiser, lexicons, rule sets).
+_WARM_UP_RECORD = "CARE PLAN\nDate: 01/10/2024\nJo Smith will visit you at home by 2 November 2024."
 
 
 def analyse_document(
@@ -42,8 +35,7 @@ def analyse_document(
     accurate: bool = False,
 ) -> Report:
     """Analyse an ingested document. Given metadata wins over what the text says."""
-    from analyser import checks, facts, nlp, registry, scoring
-    from analyser.models import models_version
+    from analyser import checks, date_fields, facts, nlp, registry, scoring
     from analyser.report import DOC_TYPES, Meta, Versions
     from analyser.rubric import load_rubric
 
@@ -55,12 +47,12 @@ def analyse_document(
     record_facts = facts.read_facts(
         document.text,
         doc_type=doc_type,
-        date_=_parse_iso(date, "date"),
+        date_=date_fields.given_date(date, "date"),
         child_name=child_name,
         child_age=child_age,
-        next_review=_parse_iso(next_review, "next_review"),
+        next_review=date_fields.given_date(next_review, "next_review"),
     )
-    analysis = nlp.analyse_document(document, accurate=accurate)
+    analysis = nlp.build_analysis(document, accurate=accurate)
     registry.discover()  # the check modules register themselves (and their tag hints) on import
     if not accurate:
         checks.prefetch_tags(analysis)
@@ -86,7 +78,7 @@ def analyse_document(
         dimensions=scoring.dimension_results(results),
         actions=run.get(checks.ACTIONS, []),
         findings=findings,
-        versions=Versions(caseqa=__version__, rubric=loaded.version, model=models_version(accurate)),
+        versions=Versions(caseqa=__version__, rubric=loaded.version, model=nlp.models_version(accurate)),
     )
 
 
@@ -102,3 +94,19 @@ def analyse_file(path: str | os.PathLike[str], **meta: object) -> Report:
     from analyser.ingest import load_file
 
     return analyse_document(load_file(path), **meta)  # type: ignore[arg-type]
+
+
+@functools.lru_cache(maxsize=8)
+def warm_up(rubric: str | os.PathLike[str] | None = None, accurate: bool = False) -> None:
+    """Load the language pipeline and the rubric, and analyse a tiny record, once per process and rubric.
+
+    Every adapter that starts workers (the service, the batch runner, Spark executors, the bench) calls
+    this first, so a missing model or a bad rubric fails there with its own error, not as a failure of
+    the first record, and the first real record is as fast as the rest. Raises ModelError or RubricError.
+    """
+    from analyser.nlp import get_nlp
+    from analyser.rubric import load_rubric
+
+    get_nlp(accurate)
+    load_rubric(rubric)
+    analyse(_WARM_UP_RECORD, rubric=rubric, accurate=accurate)

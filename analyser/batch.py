@@ -89,14 +89,6 @@ def _load(record: RecordInput, max_bytes: int):  # type: ignore[no-untyped-def]
     return from_text(record.text or "", source=record.source or None)
 
 
-def analyse_record(record: RecordInput, rubric: str | os.PathLike[str] | None = None, accurate: bool = False) -> Report:
-    """Analyse one batch record (file or export row). Raises IngestError/ValueError on bad input."""
-    from analyser import analyse_document
-
-    document = _load(record, BatchOptions().max_bytes)
-    return analyse_document(document, id=record.id, rubric=rubric, accurate=accurate, **record_meta(record))  # type: ignore[arg-type]
-
-
 def process_record(record: RecordInput, options: BatchOptions) -> Outcome:
     """Extract, hash, and analyse one record unless already stored. Never raises: failures are outcomes.
 
@@ -146,11 +138,9 @@ def _init_worker(options: BatchOptions, parent: int) -> None:
     global _WORKER_OPTIONS
     _WORKER_OPTIONS = options
     threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
-    from analyser.nlp import get_nlp
-    from analyser.rubric import load_rubric
+    from analyser import warm_up
 
-    get_nlp(options.accurate)
-    load_rubric(options.rubric)
+    warm_up(options.rubric, options.accurate)
 
 
 def _score_chunk(records: list[RecordInput]) -> list[Outcome]:
@@ -277,11 +267,9 @@ def save_outcome(
 
 
 def _init_local(options: BatchOptions) -> None:
-    from analyser.nlp import get_nlp
-    from analyser.rubric import load_rubric
+    from analyser import warm_up
 
-    get_nlp(options.accurate)
-    load_rubric(options.rubric)
+    warm_up(options.rubric, options.accurate)
 
 
 def score_records(

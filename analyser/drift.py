@@ -38,7 +38,7 @@ from functools import lru_cache
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any, Literal
 
-from analyser import dates
+from analyser import date_fields, dates
 from analyser.rules import word_list
 from analyser.checks.timebound_actions import PROGRESS_SECTION  # one definition of a progress heading
 from analyser.report import Action, DriftSection, Finding, Report
@@ -245,21 +245,12 @@ class TimelineRecord:
         return cls(
             report=report,
             doc_type=report.doc_type,
-            date=_iso(report.meta.date),
-            entered_care=_iso(history.get("entered_care")),
+            date=date_fields.iso_date(report.meta.date),
+            entered_care=date_fields.iso_date(history.get("entered_care")),
             progress=None if progress is None else tuple(ProgressLine(**p) for p in progress),
             team=team,
             reports_progress=bool(history.get("reports_progress")),
         )
-
-
-def _iso(value: object) -> date | None:
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value)) if value else None
-    except ValueError:
-        return None
 
 
 def order_timeline(records: Iterable[TimelineRecord]) -> list[TimelineRecord]:
@@ -358,8 +349,7 @@ _DOC_LABEL = {"care_plan": "care plan", "review_minutes": "review", "pathway_pla
 
 
 def _fmt(d: date | str | None) -> str:
-    value = _iso(d)
-    return f"{value.day} {value:%B %Y}" if value else "an undated record"
+    return dates.long_date(date_fields.iso_date(d)) or "an undated record"
 
 
 def _of(rec: TimelineRecord) -> str:
@@ -439,7 +429,7 @@ def _compare(prev: TimelineRecord, cur: TimelineRecord, seen: Mapping[int, _Seen
 
 def _carried_or_slipped(prev: TimelineRecord, cur: TimelineRecord, earlier: Action, later: Action, seen: _Seen) -> Finding:
     since = "" if seen.first is None or seen.first is prev else f", first set in {_of(seen.first)}"
-    old, new = _iso(earlier.deadline), _iso(later.deadline)
+    old, new = date_fields.iso_date(earlier.deadline), date_fields.iso_date(later.deadline)
     if old and new and new > old:
         days = (new - old).days
         return Finding(
@@ -471,7 +461,7 @@ def _reported_not_done(prev: TimelineRecord, cur: TimelineRecord, earlier: Actio
 
 
 def _unreported(prev: TimelineRecord, cur: TimelineRecord, earlier: Action) -> Finding:
-    old = _iso(earlier.deadline)
+    old = date_fields.iso_date(earlier.deadline)
     if old and cur.date and old < cur.date:
         days = (cur.date - old).days
         return Finding(
@@ -594,7 +584,7 @@ def timeline_for(store: Store, child: str, *, dob: str | None = None, team: str 
     the record it was found in (the later one).
     """
     if dob:
-        dob_iso = _iso(dob)
+        dob_iso = date_fields.iso_date(dob)
         if dob_iso is None:
             raise ValueError(f"date of birth '{dob}' is not a YYYY-MM-DD date")
         key = f"{_name_key(child)}|{dob_iso.isoformat()}|{team if team is not None else '*'}"

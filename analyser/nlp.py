@@ -11,7 +11,7 @@ check asks: reading ``tag_`` on a unit that has not been tagged runs ``tok2vec``
 that unit, and reading ``lemma_`` runs ``attribute_ruler`` and ``lemmatizer`` too. Each unit is tagged
 exactly as the full pipeline would tag it (same unit, same components), so the shortcut never changes
 an answer, only how often the tagger runs. Units a check is certain to read are tagged up front in one
-batch (:func:`needs_tags`). The ``accurate`` mode runs the whole pipeline, parser and NER included,
+batch (:func:`analyser.checks.wants_tags`, :func:`analyser.checks.prefetch_tags`). The ``accurate`` mode runs the whole pipeline, parser and NER included,
 over every unit.
 """
 
@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Literal
 
-from analyser.document import Block, Document
+from analyser.document import Document
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.language import Language
@@ -98,9 +98,15 @@ def _use_blas(nlp: Language) -> None:
             node.ops = ops
 
 
-def model_version() -> str:
-    nlp = get_nlp()
-    return f"{nlp.meta.get('name', 'core_web_sm')}-{nlp.meta.get('version', '?')}"
+def models_version(accurate: bool = False) -> str:
+    """The version string of the NLP pipeline a report was produced with.
+
+    The trained classifiers (measure/models.py) are not used by the analysis (they do not beat the rules
+    on the hand-written set; see models/MODEL_CARD.md), so they are not part of a report's model version.
+    """
+    nlp = get_nlp(accurate)
+    version = f"spacy-{nlp.meta.get('name', 'core_web_sm')}-{nlp.meta.get('version', '?')}+rules"
+    return version + ("+accurate" if accurate else "")
 
 
 # Token attributes the attribute ruler sets (with the lemma): read them after lemmatising the unit.
@@ -334,9 +340,6 @@ class Unit:
     doc: Tokens | None = None  # the unit's tokens, offsets relative to ``start``
     section: int = -1  # index of the heading block the unit sits under, -1 before any heading
 
-    def char_span(self, rel_start: int, rel_end: int) -> tuple[int, int]:
-        return self.start + rel_start, self.start + rel_end
-
 
 @dataclass(slots=True)
 class Analysis:
@@ -437,7 +440,7 @@ def _is_word(tok: Token) -> bool:
     return tok.is_alpha or tok.like_num
 
 
-def analyse_document(document: Document, *, accurate: bool = False) -> Analysis:
+def build_analysis(document: Document, *, accurate: bool = False) -> Analysis:
     """Cut into units and tokenise each; tag what must be tagged (everything in the accurate mode)."""
     units = make_units(document)
     nlp = get_nlp(accurate)
@@ -452,7 +455,3 @@ def analyse_document(document: Document, *, accurate: bool = False) -> Analysis:
     words = sum(1 for u in units for t in (u.doc or ()) if _is_word(t))
     sentences = sum(1 for u in units if u.kind != "heading")
     return Analysis(document=document, units=units, words=words, sentences=sentences)
-
-
-def block_of(document: Document, unit: Unit) -> Block:
-    return document.blocks[unit.block]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer, model_validator
 
@@ -19,8 +19,8 @@ SCHEMA_ID = "caseqa.report/2"
 DocType = Literal["care_plan", "review_minutes", "pathway_plan", "other"]
 Severity = Literal["info", "warning", "error"]
 Grade = Literal["outstanding", "good", "requires_improvement", "inadequate"]
-DOC_TYPES: tuple[str, ...] = ("care_plan", "review_minutes", "pathway_plan", "other")
-GRADES: tuple[str, ...] = ("outstanding", "good", "requires_improvement", "inadequate")
+DOC_TYPES: tuple[str, ...] = get_args(DocType)
+GRADES: tuple[str, ...] = get_args(Grade)
 
 
 class _Model(BaseModel):

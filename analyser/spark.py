@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from analyser import warm_up
 from analyser.batch import META_FIELDS, Outcome, score_records
 from analyser.inputs import record_from_row
 from analyser.output import csv_row
@@ -95,7 +96,8 @@ def _score_partition(
     """Runs on an executor: Arrow batches of rows in, batches of scored rows out."""
     import pandas as pd
 
-    _warm_up(rubric, accurate)
+    # Before the first row: a model or rubric problem must not look like a per-record failure.
+    warm_up(rubric, accurate)
     for batch in batches:
         # Missing values arrive as NaN/NaT/None by column type; make them all None for record_from_row.
         rows = batch.astype(object).where(batch.notna(), None).to_dict("records")
@@ -104,16 +106,6 @@ def _score_partition(
                               columns=list(OUTPUT_COLUMNS))
         # Nullable dtypes so a failed row's counts stay null, not NaN floats that Arrow rejects as bigint.
         yield scored.astype({**{c: "Int64" for c in _COUNT_COLUMNS}, **{c: "Float64" for c in _SCORE_FLOAT_COLUMNS}})
-
-
-def _warm_up(rubric: str | None, accurate: bool) -> None:
-    # Both are lru_cached per process, so this costs nothing after a worker's first partition;
-    # doing it here keeps a model or rubric problem from looking like a per-record failure.
-    from analyser.nlp import get_nlp
-    from analyser.rubric import load_rubric
-
-    get_nlp(accurate)
-    load_rubric(rubric)
 
 
 def _output_row(outcome: Outcome) -> dict[str, object]:

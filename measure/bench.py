@@ -131,9 +131,9 @@ def load_naive() -> object:
 # --- (b) caseqa, in worker processes --------------------------------------------------------------
 
 def _worker_init(accurate: bool) -> None:
-    from analyser import analyse
+    from analyser import warm_up
 
-    analyse("Warm-up. Jo (your social worker) will book your dental check by 3 May 2025.", accurate=accurate)
+    warm_up(accurate=accurate)
 
 
 def _worker_analyse(text: str, accurate: bool = False) -> int:

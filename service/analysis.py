@@ -18,7 +18,7 @@ import anyio
 import anyio.to_thread
 from fastapi import HTTPException
 
-from analyser import __version__, analyse_document
+from analyser import __version__, analyse_document, warm_up
 from analyser.document import Document
 from analyser.ingest import IngestError
 from analyser.report import Report
@@ -29,9 +29,6 @@ from service.problems import AnalysisTimeout, NotReady
 
 log = logging.getLogger("caseqa.service")
 
-# A tiny record analysed at start-up: it loads the pipeline, the classifiers and the rubric, and warms
-# every code path, so the first real request is as fast as the rest.
-_WARM_UP = "CARE PLAN\nDate: 01/10/2024\nJo Smith will visit you at home by 2 November 2024."
 
 
 @dataclass(frozen=True)
@@ -64,12 +61,11 @@ class Analyses:
     def load(self) -> None:
         """Load the rubric and language pipeline and analyse a warm-up record (blocking; run in a thread)."""
         from analyser.nlp import ModelError
-        from analyser.rubric import RubricError, load_rubric
+        from analyser.rubric import RubricError
 
         began = time.perf_counter()
         try:
-            load_rubric(self.settings.rubric)
-            analyse_document(_doc(_WARM_UP), rubric=self.settings.rubric, accurate=self.settings.accurate)
+            warm_up(self.settings.rubric, self.settings.accurate)
         except (ModelError, RubricError) as exc:
             self.load_error = str(exc)
             log.error("the service cannot analyse records: %s", exc)
@@ -127,12 +123,6 @@ class Analyses:
             self.metrics.analyses.labels(outcome).inc()
             if outcome == "ok":
                 self.metrics.analysis_seconds.observe(time.perf_counter() - began)
-
-
-def _doc(text: str) -> Document:
-    from analyser.ingest import from_text
-
-    return from_text(text, source=None)
 
 
 class DraftSaver:

@@ -112,7 +112,7 @@ class BatchRunner:
 
     def _run(self, batch: Batch) -> None:
         from analyser.batch import BatchOptions, run_batch, save_outcome
-        from analyser.models import models_version
+        from analyser.nlp import models_version
         from analyser.rubric import load_rubric
         from analyser.supervision import sync_actions
 

@@ -7,10 +7,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from analyser.report import Report
+from analyser.report import DocType, Report
 from analyser.store import RecordRow
 
-DocTypeIn = Literal["care_plan", "review_minutes", "pathway_plan", "other"]
 RecordId = Field(None, min_length=1, max_length=200, pattern=r"^[^\x00-\x1f]+$",
                  description="The record's id in the case system: stored checks of the same id become its versions.")
 
@@ -21,7 +20,7 @@ class AnalyseOptions(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     id: str | None = RecordId
-    doc_type: DocTypeIn | None = Field(None, description="Default: read from the text.")
+    doc_type: DocType | None = Field(None, description="Default: read from the text.")
     child_name: str | None = Field(None, min_length=1, max_length=100, description="The child's first name.")
     child_age: int | None = Field(None, ge=0, le=25, description="Sets the target reading age.")
     date: str | None = Field(None, max_length=40, description="The record's date: YYYY-MM-DD or DD/MM/YYYY.")
@@ -32,14 +31,10 @@ class AnalyseOptions(BaseModel):
     @field_validator("date", "next_review")
     @classmethod
     def _a_date(cls, value: str | None) -> str | None:
-        from analyser.dates import parse_date
+        from analyser.date_fields import given_date
 
-        if value is None:
-            return None
-        parsed = parse_date(value)
-        if parsed is None:
-            raise ValueError("not a date (use YYYY-MM-DD or DD/MM/YYYY)")
-        return parsed.isoformat()
+        parsed = given_date(value)
+        return parsed.isoformat() if parsed else None
 
     def meta(self) -> dict[str, object]:
         """Keyword arguments for :func:`analyser.analyse_document`."""

@@ -91,7 +91,7 @@ def test_default_and_accurate_modes_agree_on_a_whole_record(examples: Path) -> N
 
 def _units(text: str) -> list[nlp.Unit]:
     document = Document(text, [Block("paragraph", 0, len(text))])
-    return nlp.analyse_document(document).units
+    return nlp.build_analysis(document).units
 
 
 def test_tags_read_on_an_untagged_unit_are_the_full_pipelines() -> None:

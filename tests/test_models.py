@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from analyser.models import ModelError, action_probabilities, predict_doc_type, train
+from measure.models import ModelError, action_probabilities, predict_doc_type, train
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -28,7 +28,7 @@ from typing import Any
 from analyser.document import CELL_SEPARATOR, Block, Document
 
 from .errors import IngestError
-from .text import BULLET, HEAD, NUM, SENTC, TEXT, TITLEC, _classify, _row_block, _trim, validate
+from .text import BULLET, HEAD, NUM, SENTC, TEXT, TITLEC, Line, classify_line, row_block, trim_span, validate
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024
@@ -330,7 +330,7 @@ class _Unit:
         self.level = level
         self.cells = cells
         self.bold = bold
-        self.info = None
+        self.info: Line | None = None  # how the text rules classify the line, for plain paragraphs
 
 
 def load_docx(data: bytes, source: str) -> Document:
@@ -391,7 +391,7 @@ def _walk(document: Any, body: Any, pieces: list[TextPiece] | None = None) -> tu
             w = _TextWalker(track)
             w.walk(el)
             t = w.text()
-            s, e = _trim(t, 0, len(t))
+            s, e = trim_span(t, 0, len(t))
             if s == e:
                 continue  # empty paragraph: no block, no separator
             if pieces is not None:
@@ -440,13 +440,13 @@ def _blocks_for(text: str, units: list[_Unit]) -> list[Block]:
     """Turn units into blocks; plain paragraphs get the text rules for typed bullets/headings."""
     for u in units:
         if u.kind in ("para", "bullet") and "\n" not in text[u.start : u.end]:
-            u.info = _classify(text, u.start, u.end)
+            u.info = classify_line(text, u.start, u.end)
     blocks: list[Block] = []
     last_num: int | None = None
     for i, u in enumerate(units):
         num_item = None
         if u.kind == "row":
-            block = _row_block(u.cells or [])
+            block = row_block(u.cells or [])
             if block is None:
                 continue
         elif u.kind == "heading":
@@ -470,7 +470,7 @@ def _para_block(text: str, u: _Unit, nxt: _Unit | None, last_num: int | None) ->
     info = u.info
     if info is None:  # multi-line paragraph (line breaks): only a leading typed bullet counts
         first_nl = text.index("\n", u.start)
-        head = _classify(text, u.start, first_nl)
+        head = classify_line(text, u.start, first_nl)
         if head.cls in (BULLET, NUM):
             return Block("bullet", head.cs, u.end)
         return Block("paragraph", u.start, u.end)

@@ -128,7 +128,7 @@ _OPEN_PUNCT = "\"'([{“‘"
 _CLOSE_PUNCT = "\"')]}”’,;:"
 
 
-class _Line:
+class Line:
     """What one line looks like on its own. ``cs``/``ce`` is the span a block would take."""
 
     __slots__ = (
@@ -163,7 +163,7 @@ class _Line:
         self.words = words
 
 
-_BLANK_LINE = _Line(BLANK)
+_BLANK_LINE = Line(BLANK)
 
 
 def _is_title_case(s: str) -> bool:
@@ -195,7 +195,7 @@ def _short_title(rest: str) -> bool:
     )
 
 
-def _classify(text: str, ls: int, le: int) -> _Line:
+def classify_line(text: str, ls: int, le: int) -> Line:
     """Classify the line ``text[ls:le]`` (no newline inside) without looking at its neighbours."""
     line = text[ls:le]
     body = line.lstrip()
@@ -210,8 +210,8 @@ def _classify(text: str, ls: int, le: int) -> _Line:
     lower = first.islower() or first.isdigit()
     ends = s[-1] in ".!?"
 
-    def mk(cls: int, bs: int = cs, level: int = 0, **kw) -> _Line:
-        return _Line(cls, bs, ce, cs, level, indent=indent, lower=lower, ends=ends, words=nw, **kw)
+    def mk(cls: int, bs: int = cs, level: int = 0, **kw) -> Line:
+        return Line(cls, bs, ce, cs, level, indent=indent, lower=lower, ends=ends, words=nw, **kw)
 
     # Markdown table separator |---|:---:| (not a block)
     if "|" in s and "-" in s and not s.strip("|-: \t"):
@@ -223,7 +223,7 @@ def _classify(text: str, ls: int, le: int) -> _Line:
         m = _ATX_RE.match(s)
         if m:
             if m.group(2):
-                return _Line(HEAD, cs + m.start(2), cs + m.end(2), cs, len(m.group(1)),
+                return Line(HEAD, cs + m.start(2), cs + m.end(2), cs, len(m.group(1)),
                              indent=indent, words=nw)
             return mk(RULE, marker="#")
     if (first == "|" and s.count("|") >= 2) or " | " in s:
@@ -259,9 +259,9 @@ def _classify(text: str, ls: int, le: int) -> _Line:
     if first in "*_" and s[:2] in ("**", "__"):
         m = _BOLD_RE.fullmatch(s)
         if m and len(m.group(2).split()) <= 10 and not m.group(2).rstrip().endswith("."):
-            inner_s, inner_e = _trim(text, cs + m.start(2), cs + m.end(2))
+            inner_s, inner_e = trim_span(text, cs + m.start(2), cs + m.end(2))
             if inner_s < inner_e:
-                return _Line(HEAD, inner_s, inner_e, cs, 0, indent=indent, words=nw)
+                return Line(HEAD, inner_s, inner_e, cs, 0, indent=indent, words=nw)
     caps = _PAREN_RE.sub("", s) if "(" in s else s  # "PREVIOUS RECS (review 15/01/2025)" is a caps title
     if nw <= 12 and caps.upper() == caps and sum(c.isalpha() for c in caps) >= 3:
         # ALL-CAPS title, unless it is a "DOB: 01/02/2015" / "IRO: K SANDHU" style field
@@ -284,7 +284,7 @@ def _classify(text: str, ls: int, le: int) -> _Line:
     return mk(TEXT)
 
 
-def _trim(text: str, s: int, e: int) -> tuple[int, int]:
+def trim_span(text: str, s: int, e: int) -> tuple[int, int]:
     while s < e and text[s].isspace():
         s += 1
     while e > s and text[e - 1].isspace():
@@ -292,7 +292,7 @@ def _trim(text: str, s: int, e: int) -> tuple[int, int]:
     return s, e
 
 
-def _row_block(cells: list[tuple[int, int]]) -> Block | None:
+def row_block(cells: list[tuple[int, int]]) -> Block | None:
     """A table_row block spanning the first to the last non-empty cell; None if all are empty.
 
     Empty cells are kept (column positions matter) as zero-length spans clamped into the block.
@@ -317,17 +317,17 @@ def _pipe_row(text: str, cs: int, ce: int) -> Block | None:
         pieces.pop(0)
     if pieces and text[ce - 1] == "|" and (ce - 2 < cs or text[ce - 2] != "\\"):
         pieces.pop()
-    return _row_block([_trim(text, s, e) for s, e in pieces])
+    return row_block([trim_span(text, s, e) for s, e in pieces])
 
 
 def _tab_row(text: str, cs: int, ce: int) -> Block | None:
     cells = []
     seg = cs
     for m in _TAB_SPLIT_RE.finditer(text, cs, ce):
-        cells.append(_trim(text, seg, m.start()))
+        cells.append(trim_span(text, seg, m.start()))
         seg = m.end()
-    cells.append(_trim(text, seg, ce))
-    return _row_block([c for c in cells if c[0] < c[1]])
+    cells.append(trim_span(text, seg, ce))
+    return row_block([c for c in cells if c[0] < c[1]])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -337,11 +337,11 @@ def _tab_row(text: str, cs: int, ce: int) -> Block | None:
 
 def split_blocks(text: str) -> list[Block]:
     """Split normalised text into heading / paragraph / bullet / table_row blocks (see module doc)."""
-    infos: list[_Line] = []
+    infos: list[Line] = []
     pos = 0
     for line in text.split("\n"):
         end = pos + len(line)
-        infos.append(_classify(text, pos, end))
+        infos.append(classify_line(text, pos, end))
         pos = end + 1
     n = len(infos)
     next_nb = [-1] * n  # index of the next non-blank line
@@ -362,7 +362,7 @@ def split_blocks(text: str) -> list[Block]:
             blocks.append(Block("bullet" if open_kind == "bullet" else "paragraph", o_start, o_end))
             open_kind = ""
 
-    def open_block(kind: str, info: _Line) -> None:
+    def open_block(kind: str, info: Line) -> None:
         nonlocal open_kind, o_start, o_end, o_indent, o_lines
         flush()
         open_kind, o_start, o_end, o_indent, o_lines = kind, info.cs, info.ce, info.indent, 1

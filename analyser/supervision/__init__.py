@@ -22,7 +22,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from analyser import __version__
-from analyser.dates import add_working_days
+from analyser.dates import add_working_days, long_date
 from analyser.report import DIMENSIONS, Report
 from analyser.rubric import Rubric, load_rubric
 from analyser.store import Store, SupervisionActionRow
@@ -39,7 +39,6 @@ from analyser.supervision.shortfalls import (
     Group,
     current_keys,
     describe,
-    long_date,
     ordered,
     record_label,
     sentence,

@@ -13,7 +13,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field
 
-from analyser.supervision.shortfalls import long_date
+from analyser.dates import long_date
 
 Status = Literal["new", "open", "closed"]
 

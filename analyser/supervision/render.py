@@ -15,7 +15,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, meta
 from jinja2 import TemplateError as JinjaError
 
 from analyser.supervision.model import TEMPLATE_FIELDS, SupervisionRecord
-from analyser.supervision.shortfalls import long_date
+from analyser.dates import long_date
 
 TEMPLATES = Path(__file__).parent / "templates"
 DEFAULT_TEMPLATES = {"docx": TEMPLATES / "supervision.docx", "md": TEMPLATES / "supervision.md.j2",

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from analyser.checks.readability import ReadabilitySettings
+from analyser.dates import long_date
 from analyser.report import Report
 from analyser.rubric import Rubric
 
@@ -127,14 +128,6 @@ def current_keys(report: Report) -> set[str]:
 
 
 # ---- sentences ------------------------------------------------------------------------------------
-
-
-def long_date(value: date | str | None) -> str:
-    """2025-03-18 -> '18 March 2025' (the style of every date caseqa writes)."""
-    if value is None or value == "":
-        return ""
-    d = date.fromisoformat(value) if isinstance(value, str) else value
-    return f"{d.day} {d.strftime('%B %Y')}"
 
 
 def record_label(child_name: str | None, doc_type: str | None, record_date: str | None, record_id: str) -> str:

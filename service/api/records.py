@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 import anyio.to_thread
 from fastapi import APIRouter, HTTPException, Query
 
+from analyser.report import DocType
 from analyser.store import RecordRow, Store, UserRow
 from service.deps import StoreDep, UserDep, can_see, visibility
 from service.schemas import RecordDetail, RecordList, RecordSummary, VersionSummary
@@ -15,7 +16,6 @@ from service.schemas import RecordDetail, RecordList, RecordSummary, VersionSumm
 router = APIRouter(tags=["records"])
 _PROBLEM = {"content": {"application/problem+json": {"schema": {"type": "object"}}}}
 GradeIn = Literal["outstanding", "good", "requires_improvement", "inadequate"]
-DocTypeIn = Literal["care_plan", "review_minutes", "pathway_plan", "other"]
 
 
 def visible_records(store: Store, user: UserRow, **filters: object) -> list[RecordRow]:
@@ -41,7 +41,7 @@ async def list_records(
     worker: Annotated[str | None, Query(max_length=200)] = None,
     team: Annotated[str | None, Query(max_length=200)] = None,
     grade: GradeIn | None = None,
-    doc_type: DocTypeIn | None = None,
+    doc_type: DocType | None = None,
     date_from: Annotated[date | None, Query(description="Records dated on or after (YYYY-MM-DD).")] = None,
     date_to: Annotated[date | None, Query(description="Records dated on or before (YYYY-MM-DD).")] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 200,

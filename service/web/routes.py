@@ -16,6 +16,7 @@ import anyio.to_thread
 from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from analyser.date_fields import iso_date
 from analyser.report import DIMENSIONS, DOC_TYPES, GRADES
 from analyser.store import ActionStats, RecordRow, Store, SupervisionActionRow, UserRow
 from service.api.children import child_timeline
@@ -185,10 +186,8 @@ async def dashboard(
 
 
 def _iso_or_none(value: str | None) -> str | None:
-    try:
-        return date.fromisoformat(value).isoformat() if value else None
-    except ValueError:
-        return None
+    day = iso_date(value)
+    return day.isoformat() if day else None
 
 
 # ---- a record's feedback, a worker's page -----------------------------------------------------------

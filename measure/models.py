@@ -1,6 +1,7 @@
 """Trained models: an action classifier (is this unit a commitment?) and a document-type classifier.
 
-Trained by ``caseqa train`` from the synthetic train split only, saved with skops (loading cannot run
+A measuring tool, not part of the analysis: the rules beat both classifiers on the hand-written set, so
+no report depends on them (the report's model version is :func:`analyser.nlp.models_version`). Trained by ``caseqa train`` from the synthetic train split only, saved with skops (loading cannot run
 code: only an allow-list of scikit-learn and numpy types is accepted), with their metadata in
 ``models/models.json``. See ``models/MODEL_CARD.md`` for data, features, metrics and where the analyser
 uses them.
@@ -12,7 +13,6 @@ import hashlib
 import json
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -29,13 +29,6 @@ _ALLOWED_PREFIXES = ("sklearn.", "numpy.", "scipy.sparse.", "builtins.", "collec
 
 class ModelError(RuntimeError):
     """A model file is missing, corrupt or not what caseqa wrote."""
-
-
-@dataclass(frozen=True)
-class ModelInfo:
-    version: str
-    seed: int
-    metrics: dict[str, Any]
 
 
 def _normalise(text: str) -> str:
@@ -225,17 +218,6 @@ def _load(name: str, folder: str) -> Any:
         raise ModelError(f"model file {path} could not be loaded ({exc.__class__.__name__}); {REBUILD_HINT}") from None
 
 
-def model_info(folder: Path = MODELS_DIR) -> ModelInfo | None:
-    path = folder / META_FILE
-    if not path.exists():
-        return None
-    try:
-        meta = json.loads(path.read_text())
-        return ModelInfo(version=str(meta["version"]), seed=int(meta["seed"]), metrics=meta.get("metrics", {}))
-    except (ValueError, KeyError) as exc:
-        raise ModelError(f"model metadata {path} is corrupt ({exc}); {REBUILD_HINT}") from None
-
-
 def action_probabilities(texts: list[str], folder: Path = MODELS_DIR) -> list[float]:
     """Probability that each unit text is an action, from the trained classifier."""
     if not texts:
@@ -247,16 +229,3 @@ def action_probabilities(texts: list[str], folder: Path = MODELS_DIR) -> list[fl
 def predict_doc_type(text: str, folder: Path = MODELS_DIR) -> str:
     model = _load(DOCTYPE_MODEL, str(folder))
     return str(model.predict([_doc_type_text(text)])[0])
-
-
-def models_version(accurate: bool = False) -> str:
-    """The version string of the NLP pipeline a report was produced with.
-
-    The trained classifiers are not used by the analysis (they do not beat the rules on the hand-written
-    set; see models/MODEL_CARD.md), so they are not part of a report's model version.
-    """
-    from analyser.nlp import get_nlp
-
-    nlp = get_nlp(accurate)
-    version = f"spacy-{nlp.meta.get('name', 'core_web_sm')}-{nlp.meta.get('version', '?')}+rules"
-    return version + ("+accurate" if accurate else "")
