@@ -94,13 +94,14 @@ _SIGN_OFF = re.compile(
 )
 
 # ---- addressee ---------------------------------------------------------------------------------------
-_DEAR = re.compile(r"^[ \t*_]*(?:dear|hello|hi|to)\s+(?P<who>[^,\n:]{1,80})[,:!]?[ \t]*$", re.IGNORECASE | re.MULTILINE)
+# "Dear Ms Patel," / "Hi Poppy." : the salutation's words up to its punctuation, a few words at most.
+_DEAR = re.compile(r"^[ \t*_]*(?:dear|hello|hi|to)[ \t]+(?P<who>[^,.;:!?\n]{1,60}?)[ \t]*(?:[,.:!;]|$)", re.IGNORECASE | re.MULTILINE)
 _TO_FIELD = re.compile(r"^[ \t*_]*(?:to|addressed to|for the attention of)\s*:\s*(?P<who>[^\n]{1,80})$",
                        re.IGNORECASE | re.MULTILINE)
 _FOR_CHILD = re.compile(r"\b(?:this|the)\s+(?:letter|plan|record|review|report)\s+is\s+(?:for|to)\s+you\b", re.IGNORECASE)
 _CARER_CUES = re.compile(
-    r"\b(?:you as (?:\w+'s |his |her |their )?(?:foster )?carers?|in your care|living with you|lives with you|"
-    r"your (?:care of|fostering|supervising social worker|household|placement)|as (?:his|her|their|\w+'s) (?:foster )?carers?)\b",
+    r"\b(?:you as (?:\w+'s |his |her |their )?(?:foster )?carers?|(?:is|are) living with you|lives with you|"
+    r"your (?:care of|fostering|supervising social worker)|as (?:his|her|their|\w+'s) (?:foster )?carers?)\b",
     re.IGNORECASE,
 )
 _PARENT_CUES = re.compile(
@@ -409,7 +410,7 @@ def _addressee(text: str, child_name: str | None, people: list[Person]) -> Addre
     salutation = _DEAR.search(head) or _TO_FIELD.search(head)
     if salutation:
         who = salutation.group("who").strip().strip("*_ ")
-        role = _classify_addressee(who, text, child_name, people)
+        role = _classify_addressee(who, text, child_name, people) if len(who.split()) <= 6 else None
         if role:
             return Addressee(role, who, salutation.start("who"))
     if _FOR_CHILD.search(text):
