@@ -37,7 +37,7 @@ bench: install
 lint: install
 	$(PY) -m pip install --quiet -e '.[dev]'
 	$(VENV)/bin/ruff check analyser service measure cli.py tests
-	$(PY) -m mypy --ignore-missing-imports analyser cli.py
+	$(PY) -m mypy --ignore-missing-imports analyser service measure cli.py
 
 clean:
 	rm -rf $(VENV) out .pytest_cache

@@ -197,7 +197,7 @@ class AuditReport:
             GRADE_COLOURS=GRADE_COLOURS
         )
         self.grades: Counter = Counter()
-        self.bins: dict[str, list[int]] = {d: [0] * 10 for d in DIMENSIONS + ("overall",)}
+        self.bins: dict[str, list[int]] = {d: [0] * 10 for d in (*DIMENSIONS, "overall")}
         self.teams: dict[str, _Group] = defaultdict(_Group)
         self.workers: dict[str, _Group] = defaultdict(_Group)
         self.total = _Group()

@@ -36,6 +36,7 @@ __all__ = [
     "find_dates",
     "find_deadline",
     "find_vague_timescales",
+    "long_date",
     "parse_date",
 ]
 
@@ -743,6 +744,14 @@ def _scan_absolute(text: str, ref: date | None, future: bool, strict: bool = Tru
     return _drop_overlaps(spans, lambda s: (s.start, s.end), lambda s: (s.end - s.start, -s.start))
 
 
+def long_date(value: date | str | None) -> str:
+    """2025-03-18 -> '18 March 2025': the one style of every date caseqa writes for people ('' for none)."""
+    if value is None or value == "":
+        return ""
+    d = date.fromisoformat(value) if isinstance(value, str) else value
+    return f"{d.day} {d.strftime('%B %Y')}"
+
+
 def parse_date(text: str, ref: date | None = None, *, prefer_future: bool = True) -> date | None:
     """Parse one date expression into a date, or None.
 
@@ -1167,9 +1176,10 @@ def find_deadline(
 
 @lru_cache(maxsize=64)
 def _vague_pattern(phrases: tuple[str, ...]) -> re.Pattern[str]:
-    # Longest first so "as soon as possible" wins over "soon"; any run of spaces matches a space.
-    parts = (r"\s+".join(re.escape(word) for word in p.split()) for p in phrases)
-    return re.compile(r"(?<!\w)(?:" + "|".join(parts) + r")(?!\w)", re.IGNORECASE)
+    # The one phrase matcher (analyser.rules), as the vague-timescale rule set uses it.
+    from analyser.rules import phrase_pattern
+
+    return phrase_pattern(phrases, hyphens="break")
 
 
 def find_vague_timescales(text: str, phrases: Iterable[str]) -> list[tuple[int, int, str]]:

@@ -39,7 +39,8 @@ from itertools import pairwise
 from typing import TYPE_CHECKING, Any, Literal
 
 from analyser import dates
-from analyser.checks.timebound_actions import _PROGRESS_SECTION  # one definition of a progress heading
+from analyser.rules import word_list
+from analyser.checks.timebound_actions import PROGRESS_SECTION  # one definition of a progress heading
 from analyser.report import Action, DriftSection, Finding, Report
 
 if TYPE_CHECKING:
@@ -150,7 +151,7 @@ def history_facts(text: str) -> dict[str, Any]:
         offset += len(line) + 1
     # A record with a "progress on previous decisions" heading is a review, whatever its type was read as.
     reports_progress = any(
-        _PROGRESS_SECTION.search(line) and len(line.split()) <= 8 for line in text.split("\n") if line.strip()
+        PROGRESS_SECTION.search(line) and len(line.split()) <= 8 for line in text.split("\n") if line.strip()
     )
     return {"dob": dob, "child_full_name": name, "entered_care": entered, "progress": progress,
             "reports_progress": reports_progress}
@@ -276,12 +277,12 @@ _STOP = frozenset(
     recommendation decision decided plan planned planning continue continued continues need needs needed please ensure
     make sure able try arrange arranged arranging further again new next review meeting before after within no later
     later than end week weeks month months day days working term half year years date time today tomorrow soon shortly
-    asap tbc ongoing regularly monthly weekly fortnightly each order address concerns raised line progress without delay
+    monthly weekly fortnightly each order address concerns raised line progress without delay
     view identified ensuring sw iro pa la fc fcs dt lac cla bm bf allocated social worker workers carer carers foster
     fostering residential staff keyworker key chair writer professionals professional network child childs young person
     team manager done completed complete achieved not yet outstanding carried forward over see below above
     """.split()  # noqa: SIM905 - a word list reads better as text
-)
+) | word_list("placeholders", "not_content")
 _MONTH_TEXT = (
     "january february march april may june july august september october november december jan feb mar apr jun jul aug "
     "sep sept oct nov dec monday tuesday wednesday thursday friday saturday sunday"

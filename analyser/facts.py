@@ -11,6 +11,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from analyser import dates
+from analyser.rules import word_list
 
 if TYPE_CHECKING:
     from analyser.discourse import Discourse
@@ -47,7 +48,11 @@ _PLAN_REVIEW_LABEL = re.compile(
     re.IGNORECASE,
 )
 _HAS_DAY = re.compile(r"(?<!\d)\d{1,2}(?!\d)")
-_UNKNOWN = re.compile(r"^\W*(tbc|tba|to be (confirmed|arranged|agreed)|not (yet )?(set|known|booked|arranged)|unknown)\b", re.IGNORECASE)
+# "Next review: TBC": no date yet (the words: analyser/rules/_placeholders.toml).
+_UNKNOWN = re.compile(
+    r"^\W*(?:" + "|".join(re.escape(p) for p in sorted(word_list("placeholders", "unknown_date"), key=lambda p: (-len(p), p)))
+    + r")\b", re.IGNORECASE,
+)
 _DOB_LABEL = re.compile(r"^([\w'’]+['’]s )?(dob|d\.o\.b\.?|date of birth|born)$", re.IGNORECASE)
 # A date of birth written inline; "born" counts only in the opening lines (prose mentions siblings' births).
 _DOB_INLINE = re.compile(r"\b(dob\b|d\.o\.b\b\.?|date of birth\b)[\s:.\-–]*", re.IGNORECASE)

@@ -90,3 +90,52 @@ def test_a_missing_lexicon_names_the_file(tmp_path: Path) -> None:
 def test_a_missing_rubric_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(RubricError, match="not found"):
         load_rubric(tmp_path / "nope.toml")
+
+
+# ---- rule files (analyser/rules/) -----------------------------------------------------------------
+
+
+def test_every_shipped_rule_file_loads_and_names_its_rule() -> None:
+    from analyser.rules import load_spec, rule_files
+
+    rubric = load_rubric()
+    for path in rule_files():
+        spec = load_spec(path)
+        assert spec.dimension in rubric.weights, path
+        assert rubric.rule(path.stem).spec == spec
+
+
+def test_a_bad_rule_file_names_the_file_and_the_key(tmp_path: Path) -> None:
+    from analyser.rules import RuleError, load_spec
+
+    bad = tmp_path / "shouting.toml"
+    bad.write_text('[rule]\nid = "child_directed_language.shouting"\nextends = "existence"\nseverity = "loud"\n'
+                   'message = "Shouting."\nterms = ["!!"]\n')
+    with pytest.raises(RuleError) as err:
+        load_spec(bad)
+    assert str(bad) in str(err.value) and "rule.severity" in str(err.value)
+
+
+def test_a_rule_without_terms_is_refused(tmp_path: Path) -> None:
+    from analyser.rules import RuleError, load_spec
+
+    bad = tmp_path / "empty.toml"
+    bad.write_text('[rule]\nid = "plan_detail.empty"\nextends = "existence"\nseverity = "info"\nmessage = "x"\n')
+    with pytest.raises(RuleError, match="needs terms"):
+        load_spec(bad)
+
+
+def test_a_missing_word_list_names_the_file_and_key() -> None:
+    from analyser.rules import RuleError, word_list
+
+    with pytest.raises(RuleError, match=r"_placeholders\.toml: lists\.nope"):
+        word_list("placeholders", "nope")
+
+
+def test_one_phrase_matcher_two_hyphen_modes() -> None:
+    from analyser.rules import phrase_pattern
+
+    join = phrase_pattern(["attention seeking", "contact"], hyphens="join")
+    assert [m.group() for m in join.finditer("Attention-seeking; contact-centre; Contact.")] == ["Attention-seeking", "Contact"]
+    brk = phrase_pattern(["ongoing"], hyphens="break")
+    assert [m.group() for m in brk.finditer("ongoing-ish, non-ongoing")] == ["ongoing", "ongoing"]

@@ -20,6 +20,7 @@ from analyser.nlp import Analysis, Unit
 from analyser.registry import Provision
 from analyser.report import Action, Finding, FindingValue
 from analyser.rubric import Rubric
+from analyser.rules import Match, PhraseRule
 
 S = TypeVar("S", bound=BaseModel)
 T = TypeVar("T")
@@ -147,6 +148,23 @@ def finding(
         rule=f"{dimension}.{code}",
         term=term,
         data=data or {},
+    )
+
+
+def phrase_finding(analysis: Analysis, rule: PhraseRule, match: Match, *, swap: str | None = None,
+                   start: int | None = None, end: int | None = None, **values: object) -> Finding:
+    """The finding of a phrase rule (analyser/rules/): message and suggestion from the rule's data.
+
+    A substitution's suggestion is given only when there is a swap; ``values`` fill the rule's other
+    placeholders ({label}, ...). The finding points at the match unless ``start``/``end`` say otherwise.
+    """
+    fill = {"match": match.text, "term": match.text, "swap": swap or "", **values}
+    suggestion = rule.suggestion(**fill) if (swap or rule.spec.extends == "existence") else None
+    data: dict[str, FindingValue] = {"preferred": swap} if swap and rule.spec.extends == "substitution" else {}
+    return finding(
+        analysis, rule.spec.dimension, rule.spec.code, rule.spec.severity, rule.message(**fill),
+        match.start if start is None else start, match.end if end is None else end, suggestion,
+        term=match.text, data=data,
     )
 
 

@@ -11,7 +11,7 @@ import re
 
 from pydantic import Field
 
-from analyser.checks import CheckContext, CheckResult, clamp, finding, wants_tags
+from analyser.checks import CheckContext, CheckResult, clamp, finding, phrase_finding, wants_tags
 from analyser.nlp import Analysis, Unit
 from analyser.report import Finding
 from analyser.registry import Appearance, register
@@ -141,34 +141,22 @@ def check(ctx: CheckContext[ChildLanguageSettings]) -> CheckResult:
                 0, 0, "Write to the child: 'you', 'your', and say 'I' for yourself."))
 
     jargon_hits = 0
-    jargon_pattern = rubric.phrase_pattern("jargon", tuple(lex.jargon))
-    blaming_pattern = rubric.phrase_pattern("blaming", tuple(lex.blaming))
-    jargon_lookup = {k.lower(): v for k, v in lex.jargon.items()}
-    blaming_lookup = {k.lower(): v for k, v in lex.blaming.items()}
+    jargon, blaming = rubric.rule("jargon"), rubric.rule("blaming")
     blaming_spans: list[tuple[int, int]] = []
     blaming_hits = 0
-    for m in blaming_pattern.finditer(text):
+    for hit in blaming.finditer(text):
         blaming_hits += 1
-        blaming_spans.append((m.start(), m.end()))
-        if blaming_hits <= MAX_FINDINGS_PER_CODE:
-            key = re.sub(r"[\s-]+", " ", m.group(0).lower())
-            findings.append(finding(analysis, DIMENSION, "blaming_language", "warning",
-                f"'{m.group(0)}' blames the child rather than describing what happened.", m.start(), m.end(),
-                blaming_lookup.get(key) or blaming_lookup.get(m.group(0).lower()) or "Describe what happened and why.",
-                term=m.group(0)))
-    for m in jargon_pattern.finditer(text):
-        if any(s0 <= m.start() < e0 for s0, e0 in blaming_spans):
+        blaming_spans.append((hit.start, hit.end))
+        if blaming_hits <= (blaming.spec.max_findings or MAX_FINDINGS_PER_CODE):
+            findings.append(phrase_finding(analysis, blaming, hit, swap=blaming.swap_for(hit.text)))
+    for hit in jargon.finditer(text):
+        if any(s0 <= hit.start < e0 for s0, e0 in blaming_spans):
             continue
-        if not _jargon_is_noun(analysis, m.start(), m.group(0)):
+        if not _jargon_is_noun(analysis, hit.start, hit.text):
             continue
         jargon_hits += 1
-        if jargon_hits <= MAX_FINDINGS_PER_CODE:
-            key = m.group(0).lower()
-            preferred = jargon_lookup.get(key) or jargon_lookup.get(re.sub(r"[\s-]+", " ", key)) or ""
-            findings.append(finding(analysis, DIMENSION, "jargon", "info",
-                f"'{m.group(0)}' is care-system jargon.", m.start(), m.end(),
-                f"Children often prefer: {preferred}." if preferred else None,
-                term=m.group(0), data={"preferred": preferred} if preferred else None))
+        if jargon_hits <= (jargon.spec.max_findings or MAX_FINDINGS_PER_CODE):
+            findings.append(phrase_finding(analysis, jargon, hit, swap=jargon.swap_for(hit.text) or None))
 
     acronym_hits = 0
     seen: set[str] = set()

@@ -12,11 +12,12 @@ from dataclasses import dataclass, field
 
 from pydantic import Field, model_validator
 
-from analyser.checks import ACTIONS, CheckContext, CheckResult, clamp, finding
+from analyser.checks import ACTIONS, CheckContext, CheckResult, clamp, finding, phrase_finding
 from analyser.nlp import Unit
 from analyser.report import Finding
 from analyser.registry import Appearance, register
 from analyser.rubric import CheckSettings, Rubric, Section, compile_phrases
+from analyser.rules import Match
 
 DIMENSION = "plan_detail"
 
@@ -96,7 +97,8 @@ def check(ctx: CheckContext[PlanDetailSettings]) -> CheckResult:
     lex = rubric.lexicons
     required = lex.required_sections.get(facts.doc_type, ())
     matchers = _matchers(rubric)
-    filler = rubric.phrase_pattern("filler", lex.filler)
+    filler_rule = rubric.rule("filler")
+    filler = filler_rule.pattern
     findings: list[Finding] = []
 
     # Group units under their headings, and map headings to the sections they name.
@@ -171,11 +173,10 @@ def check(ctx: CheckContext[PlanDetailSettings]) -> CheckResult:
             thin.append(label)
             m = filler.search(" ".join(u.text for u in f.units))
             span_unit = f.units[0]
-            findings.append(finding(analysis, DIMENSION, "filler", "warning",
-                f"The {label} section says only '{m.group(0) if m else span_unit.text}'.",
-                span_unit.start, span_unit.end,
-                f"Say what is happening for the child's {label}: who, what, and by when.",
-                term=m.group(0) if m else None, data={"section": key, "section_name": lex.sections[key].name}))
+            said = Match(span_unit.start, span_unit.end, m.group(0) if m else span_unit.text)
+            f_ = phrase_finding(analysis, filler_rule, said, label=label)
+            findings.append(f_.model_copy(update={"term": m.group(0) if m else None,
+                                                  "data": {"section": key, "section_name": lex.sections[key].name}}))
         elif words < s.min_section_words and specifics < 2:
             # Short and unspecific; a short line with a name and a date ("PA: Leanne Cox, from 14 October") is enough.
             credits.append(s.thin_section_credit)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, model_validator
 
 from analyser.registry import DIMENSIONS
+from analyser.rules import RULES_DIR, PhraseRule, RuleError, build, load_spec, phrase_pattern, rule_files
 
 DEFAULT_RUBRIC = Path(__file__).parent / "default.toml"
 M = TypeVar("M", bound=BaseModel)
@@ -137,7 +138,7 @@ class Rubric:
     grades: dict[str, float]
     settings: dict[str, BaseModel]  # per check, its validated ``[<check>]`` table (see analyser.registry)
     lexicons: Lexicons
-    _compiled: dict[str, re.Pattern[str]] = field(default_factory=dict, compare=False, repr=False)
+    rules: dict[str, PhraseRule]  # the rule sets of analyser/rules/, by file name, with this rubric's terms
 
     def settings_for(self, check: str, model: type[M]) -> M:
         """The check's settings, typed: ``rubric.settings_for("readability", ReadabilitySettings)``."""
@@ -156,22 +157,29 @@ class Rubric:
             return "requires_improvement"
         return "inadequate"
 
-    def phrase_pattern(self, name: str, phrases: tuple[str, ...] | list[str]) -> re.Pattern[str]:
-        """One compiled, case-insensitive, whole-word alternation per lexicon, built once."""
-        pattern = self._compiled.get(name)
-        if pattern is None:
-            pattern = compile_phrases(phrases)
-            self._compiled[name] = pattern
-        return pattern
+    def rule(self, name: str) -> PhraseRule:
+        """A rule set by its file name under analyser/rules/ ("jargon", "vague_timescales", ...)."""
+        try:
+            return self.rules[name]
+        except KeyError:
+            raise RubricError(f"no rule set '{name}' (the files under {RULES_DIR})") from None
 
 
 def compile_phrases(phrases: tuple[str, ...] | list[str]) -> re.Pattern[str]:
-    """Whole-word alternation, longest phrase first so 'contact centre' beats 'contact'."""
-    ordered = sorted({p for p in phrases if p}, key=len, reverse=True)
-    if not ordered:
-        return re.compile(r"(?!x)x")
-    body = "|".join(re.escape(p).replace(r"\ ", r"[\s-]+") for p in ordered)
-    return re.compile(rf"(?<![\w-])(?:{body})(?![\w-])", re.IGNORECASE)
+    """Whole-word alternation, longest phrase first so 'contact centre' beats 'contact' (see analyser.rules)."""
+    return phrase_pattern(phrases, hyphens="join")
+
+
+def _rules(lexicons: Lexicons) -> dict[str, PhraseRule]:
+    """Every shipped rule set, its terms read from the lexicon it names."""
+    out: dict[str, PhraseRule] = {}
+    for path in rule_files():
+        spec = load_spec(path)
+        lexicon = getattr(lexicons, spec.lexicon, None) if spec.lexicon else None
+        if spec.lexicon and not isinstance(lexicon, tuple | dict):
+            raise RubricError(f"rule file {path}: rule.lexicon '{spec.lexicon}' is not one of the rubric's lexicons")
+        out[path.stem] = build(spec, str(path), lexicon)
+    return out
 
 
 def _read_toml(path: Path, what: str) -> dict:
@@ -255,6 +263,10 @@ def _load_cached(path_str: str, mtime: float, checks: tuple[str, ...]) -> Rubric
         required_sections=required,
         filler=filler,
     )
+    try:
+        rules = _rules(lexicons)
+    except RuleError as exc:  # a rule file is part of the rubric: one error type for callers
+        raise RubricError(str(exc)) from None
     weights = spec.weights.model_dump()
     total = sum(weights.values())
     return Rubric(
@@ -265,6 +277,7 @@ def _load_cached(path_str: str, mtime: float, checks: tuple[str, ...]) -> Rubric
         grades=spec.grades.model_dump(),
         settings={d: getattr(spec, d) for d in checks},
         lexicons=lexicons,
+        rules=rules,
     )
 
 

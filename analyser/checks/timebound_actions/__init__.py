@@ -1,0 +1,69 @@
+"""Timebound actions: who will do what by when.
+
+Finds every action (sentences, bullet items, table rows), its owner and its deadline, and reports what
+is missing: no owner, no deadline, a vague timescale, a vague verb with no measurable outcome, or a
+deadline already past at the record's date. Past events and the child's quoted wishes are not actions.
+
+One idea a module: :mod:`.cues` (is this sentence a commitment, and what is its verb),
+:mod:`.owners` (who will do it), :mod:`.deadlines` (by when), :mod:`.tables` (action tables, read by
+column), :mod:`.exclusions` (what looks like an action but is not: progress notes, conditions,
+boilerplate), :mod:`.sentences` (one sentence or bullet to a draft action), :mod:`.scoring` (the
+problems, findings and score of the drafts). This module walks the record and registers the check.
+"""
+
+from __future__ import annotations
+
+from analyser.checks import ACTIONS, CheckContext, CheckResult, wants_tags
+from analyser.facts import Facts
+from analyser.nlp import Analysis
+from analyser.registry import Appearance, register
+from analyser.rubric import Rubric
+from analyser.checks.timebound_actions.cues import reads_tags
+from analyser.checks.timebound_actions.exclusions import ACTION_SECTION, PROGRESS_SECTION, STATUS_ONLY
+from analyser.checks.timebound_actions.scoring import DIMENSION, TimeboundSettings, score_drafts
+from analyser.checks.timebound_actions.sentences import Draft, unit_action
+from analyser.checks.timebound_actions.tables import is_action_table, table_action, table_index
+
+__all__ = ["DIMENSION", "PROGRESS_SECTION", "TimeboundSettings", "check", "find_drafts"]
+
+# The units whose tags :func:`~.cues.find_cue` reads, tagged in one batch before the checks run.
+wants_tags(DIMENSION)(reads_tags)
+
+
+def find_drafts(analysis: Analysis, facts: Facts, rubric: Rubric) -> list[Draft]:
+    """Every draft action in the record, in document order: rows of action tables, sentences, bullets."""
+    tables = table_index(analysis)
+    blocks = analysis.document.blocks
+    text = analysis.text
+    drafts: list[Draft] = []
+    for unit in analysis.units:
+        if unit.kind == "heading":
+            continue
+        if unit.kind == "table_row":
+            table = tables.get(unit.block)
+            if table is not None and is_action_table(table):
+                if unit.block <= table.header:
+                    continue  # the header row, or a title row above it
+                draft = table_action(analysis, unit, table, facts, rubric)
+                if draft is not None:
+                    drafts.append(draft)
+                continue
+        heading = text[blocks[unit.section].start : blocks[unit.section].end] if unit.section >= 0 else ""
+        # "Jo to update the plan by 20 April. In progress.": the note reports on the action before it.
+        if STATUS_ONLY.match(unit.text) and drafts and drafts[-1].end <= unit.start and not text[drafts[-1].end : unit.start].count("\n\n"):
+            drafts.pop()
+            continue
+        in_action_section = bool(heading and ACTION_SECTION.search(heading))
+        draft = unit_action(unit, facts, rubric, in_action_section, heading)
+        if draft is not None:
+            drafts.append(draft)
+    return drafts
+
+
+@register(
+    DIMENSION, settings=TimeboundSettings, weight=0.35, order=10, provides=(ACTIONS,),
+    appearance=Appearance("Timebound", "who will do what by when", "#d9534f", "#f8d7d6", "on dark_red"),
+)
+def check(ctx: CheckContext[TimeboundSettings]) -> CheckResult:
+    """Find actions and score how many say who will do what by when."""
+    return score_drafts(ctx, find_drafts(ctx.analysis, ctx.facts, ctx.rubric))

@@ -1,0 +1,394 @@
+"""Cues of a commitment: a modal ("will", "must"), "X to do", "That X does", an imperative bullet.
+
+:func:`find_cue` returns where the commitment is and its main verb, or None for a sentence that only
+describes (a state, a wish, reported speech, a question).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from analyser.nlp import Unit
+from analyser.checks.timebound_actions.owners import PRONOUN_SUBJECTS, is_owner
+from analyser.checks.timebound_actions.tokens import head_np, lemma_of, outside_brackets, tag_of
+
+if TYPE_CHECKING:  # pragma: no cover
+    from spacy.tokens import Doc, Token
+
+
+# Verbs that describe a state, not something anyone will do ("you will live with", "you will be 16").
+STATE_VERBS = {
+    "be", "live", "stay", "remain", "feel", "seem", "enjoy", "like", "love", "want", "know", "belong",
+    "need", "turn", "become", "hope", "wish", "understand", "prefer", "miss", "grow", "benefit",
+    "deserve", "mean", "depend", "appear", "sound",
+}
+
+
+# "have" is an action only with an event ("will have her health assessment").
+EVENT_NOUNS = {
+    "assessment", "check", "appointment", "review", "meeting", "session", "sessions", "visit", "visits",
+    "time", "contact", "test", "medical", "health", "dental", "interview", "conversation", "course",
+    "training", "therapy", "counselling", "referral", "check-up", "checkup", "call", "calls", "lesson",
+    "lessons", "support", "plan", "pep", "tutor", "tutoring", "mentor", "advocate", "worker", "break",
+    "breaks", "holiday", "trip", "place", "chance", "opportunity", "say", "jab", "jabs", "booster",
+    "boosters", "vaccination", "vaccinations", "immunisation", "immunisations", "injection", "injections",
+    "scan", "operation", "screening", "hearing", "eye", "sight", "x-ray",
+}
+
+
+# Words introducing the child's own words or wishes: a cue inside them is not a commitment.
+REPORTED = re.compile(
+    r"\b(told (me|us|you|him|her|them|the \w+|your \w+)|said|says|asked|explained|shared|wrote|"
+    r"would (like|love|prefer)|wants?|wanted|wishes|wished|hopes?|hoped|feels?|felt|thinks?|thought|"
+    r"were worried|was worried|in (your|his|her|their) (own )?words|does not want|doesn't want|"
+    r"would rather)\b",
+    re.IGNORECASE,
+)
+
+
+# The author's own clause after reported words ends the reported part: "You told me X, so I will ...".
+_NEW_CLAUSE = re.compile(r"([,;.]\s*(so|and|but|therefore|then)?\s+\w+|;\s*\w+|\.\s+\w+)", re.IGNORECASE)
+
+
+# Common imperative openings of an action bullet ("Book dental check by 3 May").
+ACTION_VERBS = {
+    "arrange", "book", "complete", "refer", "make", "attend", "visit", "update", "write", "send", "apply",
+    "register", "request", "provide", "share", "organise", "organize", "ensure", "explore", "support",
+    "monitor", "continue", "hold", "convene", "review", "seek", "obtain", "undertake", "carry", "contact",
+    "liaise", "speak", "meet", "plan", "set", "offer", "agree", "identify", "discuss", "consider", "chase",
+    "follow", "check", "sign", "start", "enrol", "enroll", "open", "find", "help", "take", "give", "ask",
+    "invite", "source", "secure", "increase", "reduce", "buy", "read", "fill", "submit", "confirm",
+    "encourage", "progress", "look", "work", "engage", "talk", "prepare", "produce", "create", "draft",
+    "collect", "order", "renew", "replace", "schedule", "call", "phone", "email", "inform", "notify",
+    "introduce", "teach", "practise", "practice", "learn", "save", "budget", "explain", "record",
+    "distribute", "re-refer", "escalate", "approve", "assess", "screen", "measure", "pay", "fund",
+}
+
+
+MODAL_CUES = {"will", "shall", "'ll", "ll", "wo"}
+
+
+NEED_CUES = {"need", "needs", "must", "should", "ought"}
+
+
+_TO_CUES = {"is", "are", "has", "have", "going", "agreed", "asked", "expected", "responsible", "plans", "aims", "intends", "committed", "requested", "required", "offered", "promised", "volunteered"}
+
+
+_RECOMMEND_VERBS = {"recommend", "agree", "decide", "request", "propose", "suggest", "require", "direct"}
+
+
+_FINITE = {"VBD", "VBZ", "VBP", "MD"}
+
+
+# "Recommendation 2:", "Action:", "Plan:", "3.", "b)" before the action itself.
+RECOMMENDATION_PREFIX = re.compile(
+    r"^\s*(?:(?:recommendation|rec|decision|action|agreed action|outcome|plan|next steps?)s?\s*\d*\s*[:.)-]\s*|\(?\d+[.)]\s*|[a-z][.)]\s+)",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class Cue:
+    index: int  # token index of the cue
+    verb: int  # token index of the main verb, -1 when unknown
+    passive: bool = False
+    imperative: bool = False
+    infinitive_subject: bool = False  # "SW to complete"
+    that_clause: bool = False  # "That the social worker completes"
+    that_index: int = -1  # the "that" opening the clause, when not the first word
+
+
+def _in_quotes(doc: Doc, i: int) -> bool:
+    """True when token i sits inside quotation marks (opened earlier, or closed later in a quote begun
+    in the previous unit: '... if someone helps."')."""
+    marks = [k for k, t in enumerate(doc) if t.text in ('"', "“", "”")]
+    opens = sum(1 for k in marks if k < i)
+    if opens % 2 == 1:
+        return True
+    if len(marks) % 2 == 1 and marks and marks[0] > i and doc[marks[0]].text in ('"', "”"):
+        return all(t.text not in ('"', "“") for t in doc[:i])
+    return False
+
+
+def _reported_before(unit: Unit, tok: Token) -> bool:
+    """The cue falls inside reported speech or a wish: 'you told me you would like to ...'."""
+    before = unit.text[: tok.idx]
+    matches = list(REPORTED.finditer(before))
+    if not matches:
+        return False
+    m = matches[-1]  # the nearest reporting words before the cue
+    # "I said I will ..." is the author's own commitment.
+    if re.search(r"\b(i|we)\s+(have\s+)?$", before[: m.start()], re.IGNORECASE):
+        return False
+    return not _NEW_CLAUSE.search(before[m.end() :])
+
+
+def _next_verb(doc: Doc, j: int, limit: int = 4) -> int:
+    """Index of the first verb at or after j, skipping adverbs and 'not' (within a few tokens)."""
+    for k in range(j, min(len(doc), j + limit)):
+        tag = tag_of(doc[k])
+        if tag.startswith("VB") or tag == "MD":
+            return k
+        if tag in ("RB", "RBR", "RBS", ",") or doc[k].lower_ in ("also", "then", "now", "both", "all", "each", "jointly"):
+            continue
+        return -1
+    return -1
+
+
+def _negated(doc: Doc, i: int) -> bool:
+    return any(doc[k].lower_ in ("not", "n't", "never") for k in range(i + 1, min(len(doc), i + 3)))
+
+
+def _resolve_main(doc: Doc, v: int) -> tuple[int, bool, bool]:
+    """From the verb after a modal: (main verb index, passive, is_action)."""
+    lemma = lemma_of(doc[v])
+    if lemma == "be":
+        nxt = _next_verb(doc, v + 1, 3)
+        if nxt != -1 and tag_of(doc[nxt]) in ("VBN", "VBD"):
+            return nxt, True, True
+        # "will be mindful of", "will be available to": a (vague) commitment, not a state.
+        if v + 1 < len(doc) and doc[v + 1].lower_ in _COMMITTED_ADJECTIVES:
+            return v + 1, False, True
+        return v, False, False  # copular or progressive: "will be 16", "will be living"
+    if lemma == "continue" and v + 2 < len(doc) and doc[v + 1].lower_ == "to":
+        inner = v + 2
+        if lemma_of(doc[inner]) in STATE_VERBS:
+            return inner, False, False
+        return v, False, True
+    if lemma == "have":
+        window = {t.lower_ for t in doc[v + 1 : v + 5]}
+        if window & EVENT_NOUNS:
+            return v, False, True
+        if v + 1 < len(doc) and doc[v + 1].lower_ == "to":  # "will have to complete"
+            inner = _next_verb(doc, v + 2, 2)
+            return (inner, False, True) if inner != -1 else (v, False, False)
+        return v, False, False
+    if lemma in STATE_VERBS:
+        return v, False, False
+    return v, False, True
+
+
+def _clause_start(doc: Doc, start_tok: int, i: int) -> int:
+    """Index just after the last strong clause break (';', ':', a dash) before token i."""
+    k = start_tok
+    depth = 0
+    for j in range(start_tok, i):
+        if doc[j].text == "(":
+            depth += 1
+        elif doc[j].text == ")":
+            depth = max(0, depth - 1)
+        elif doc[j].text in (";", ":", "–", "—") or (doc[j].text == "-" and doc[j].whitespace_):
+            k = j + 1
+        elif doc[j].text == "," and depth == 0 and _TIME_LEAD.match(doc[k].lower_ if k < i else ""):
+            k = j + 1  # "Within 10 working days, life story work to be completed."
+    return k
+
+
+def _verb_like(t: Token) -> bool:
+    """Tagged as a verb, or a known action verb the tagger missed in terse minutes ('SW to present')."""
+    return tag_of(t) in ("VB", "VBP") or (t.lower_ in ACTION_VERBS and t.text.islower())
+
+
+def find_cue(unit: Unit, in_action_section: bool) -> Cue | None:
+    doc = unit.doc
+    if doc is None or len(doc) == 0:
+        return None
+    if unit.text.rstrip().endswith("?"):
+        return None
+    prefix = RECOMMENDATION_PREFIX.match(unit.text)
+    start_tok = 0
+    if prefix:
+        while start_tok < len(doc) and doc[start_tok].idx < prefix.end():
+            start_tok += 1
+    n = len(doc)
+    # "That the social worker completes ..." (review recommendations).
+    if start_tok + 2 < n and doc[start_tok].lower_ == "that" and not tag_of(doc[start_tok + 1]).startswith("VB") and doc[start_tok + 1].lower_ not in MODAL_CUES:
+        for k in range(start_tok + 2, min(n, start_tok + 10)):
+            tag = tag_of(doc[k])
+            if tag == "VBD":
+                break  # "That night your mum was not well enough to keep you safe": a story, not a recommendation
+            if tag == "VB" and doc[k - 1].lower_ == "to":
+                continue
+            if tag in ("VBZ", "VBP", "VB") or doc[k].lower_ in MODAL_CUES | NEED_CUES:
+                if doc[k].lower_ in MODAL_CUES | NEED_CUES:
+                    v = _next_verb(doc, k + 1)
+                    if v == -1:
+                        break
+                    main, passive, ok = _resolve_main(doc, v)
+                    return Cue(k, main, passive=passive, that_clause=True) if ok else None
+                return Cue(k, k, that_clause=True)
+    # "The IRO recommends that the social worker completes ...", "It was agreed that Mum attends ...".
+    for k in range(start_tok, n - 2):
+        if doc[k].lower_ == "that" and k >= 1 and lemma_of(doc[k - 1]) in _RECOMMEND_VERBS:
+            for j in range(k + 2, min(n, k + 10)):
+                if doc[j].lower_ in MODAL_CUES | NEED_CUES:
+                    break  # the modal loop below handles "agreed that X will ..."
+                if tag_of(doc[j]) in ("VBZ", "VBP", "VB") and not tag_of(doc[j - 1]).startswith("VB"):
+                    main, passive, ok = _resolve_main(doc, j)
+                    if ok:
+                        return Cue(j, main, passive=passive, that_clause=True, that_index=k)
+                    break
+    for i in range(start_tok, n):
+        tok = doc[i]
+        low = tok.lower_
+        if low not in MODAL_CUES and low not in NEED_CUES and low != "to":
+            continue
+        if _in_quotes(doc, i) or _reported_before(unit, tok):
+            continue
+        if low in MODAL_CUES and tag_of(tok) == "MD":
+            if _negated(doc, i) or (i > 0 and doc[i - 1].lower_ in ("which", "who", "whom")):
+                continue
+            v = _next_verb(doc, i + 1)
+            if v == -1:
+                continue
+            main, passive, ok = _resolve_main(doc, v)
+            if ok:
+                return Cue(i, main, passive=passive)
+            continue
+        if low in NEED_CUES and tag_of(tok) in ("MD", "VBZ", "VBP", "VB"):
+            if low in ("need", "needs") and not (i + 1 < n and doc[i + 1].lower_ == "to"):
+                continue
+            if _negated(doc, i) or (i + 1 < n and doc[i + 1].lower_ == "have") or (i > 0 and doc[i - 1].lower_ in ("not", "n't")):
+                continue
+            # "..., which will need to be addressed": a relative clause describing, not a commitment.
+            if i >= 2 and doc[i - 1].lower_ in MODAL_CUES and doc[i - 2].lower_ in ("which", "who", "whom"):
+                continue
+            j = i + 2 if low in ("need", "needs") else i + 1
+            v = _next_verb(doc, j)
+            if v == -1:
+                continue
+            main, passive, ok = _resolve_main(doc, v)
+            if ok:
+                return Cue(i, main, passive=passive)
+            continue
+        if low == "to" and i + 1 < n:
+            prev = doc[i - 1].lower_ if i > 0 else ""
+            # "is to", "are to", "has to", "going to", "agreed to", "asked to", "expected to"
+            if prev in _TO_CUES:
+                aux = i - 1
+                if prev == "going" and i >= 2:
+                    aux = i - 2
+                # "was going to", "were asked to", "did not have to": past or negated, not a commitment.
+                if aux >= 1 and doc[aux].lower_ not in ("is", "are", "am", "has", "have") and doc[aux - 1].lower_ in ("was", "were", "had", "not", "n't"):
+                    continue
+                if doc[aux].lower_ in ("was", "were") or (aux >= 1 and doc[aux - 1].lower_ in ("not", "n't", "never")):
+                    continue
+                # "You agreed to meet ..." is a past agreement; "Mum has agreed to ..." is a commitment.
+                if prev in ("agreed", "asked", "expected", "requested", "required", "offered", "promised", "volunteered") and not (
+                    aux >= 1 and doc[aux - 1].lower_ in ("has", "have", "is", "are", "been", "'s", "am")
+                ):
+                    continue
+                v = _next_verb(doc, i + 1, 2)
+                if v != -1 and tag_of(doc[v]) == "VB":
+                    main, passive, ok = _resolve_main(doc, v)
+                    if ok:
+                        # The subject sits before the whole auxiliary chain: "Mum has (been) asked to ...".
+                        while aux >= 1 and doc[aux - 1].lower_ in ("has", "have", "is", "are", "am", "been", "'s", "being"):
+                            aux -= 1
+                        return Cue(aux, main, passive=passive)
+                continue
+            # "too young to attend", "able to", "old enough to": not a commitment.
+            if prev in ("enough", "able", "unable", "young", "old", "ready", "keen", "happy", "want", "wants", "like", "likes", "love") or (
+                i >= 2 and doc[i - 2].lower_ == "too"
+            ):
+                continue
+            # "SW to complete ...", "Referral to be made ...": a subject, then an infinitive, with no
+            # finite verb before it in the clause (so "you want to go" and "went to school" are not cues).
+            first = _clause_start(doc, start_tok, i)
+            if i == first:
+                continue
+            before = doc[first:i]
+            if any(tag_of(t) in _FINITE for t in before) or any(tag_of(t) == "VBD" for t in before):
+                continue
+            if any(t.is_punct and t.text not in ("'", "’", "-") for _, t in outside_brackets(before)):
+                continue
+            nxt = doc[i + 1]
+            if lemma_of(nxt) == "be" and nxt.lower_ == "be":
+                v2 = _next_verb(doc, i + 2, 2)
+                if v2 != -1 and tag_of(doc[v2]) in ("VBN", "VBD") and not _finite_after(doc, v2 + 1):
+                    return Cue(i, v2, passive=True, infinitive_subject=True)
+                continue
+            head = head_np(list(before))
+            owner_like = is_owner(head, None)
+            if owner_like:
+                if not (_verb_like(nxt) or (nxt.is_alpha and nxt.text.islower() and tag_of(nxt) not in ("DT", "PRP", "PRP$", "CD", "IN"))):
+                    continue
+            else:
+                # "Family time to increase": a thing as subject needs a clear verb, a noun head, and no
+                # finite verb after it ("The application to discharge the order was meant ...").
+                if tag_of(nxt) not in ("VB", "VBP") or not head or tag_of(head[-1]) not in ("NN", "NNS", "NNP", "NNPS", "VBG"):
+                    continue
+                if tag_of(head[-1]) == "VBG" and len(head) < 2 and not unit.text.rstrip().endswith("."):
+                    continue  # "Learning to look after yourself" is a title; "Matching to go to panel." a plan
+                if head[-1].lower_ in PRONOUN_SUBJECTS or _finite_after(doc, i + 2):
+                    continue
+            main, passive, ok = _resolve_main(doc, i + 1)
+            if not ok and lemma_of(nxt) in ("stay", "remain", "continue") and has_time(unit.text):
+                ok = True  # "Family time to stay every Tuesday": an arrangement with a when
+            if ok:
+                return Cue(i, main, passive=passive, infinitive_subject=True)
+    # Imperatives ("Book the dental check by 3 May", "To complete the PEP") in bullets, rows, action sections.
+    # A two-column "Label | value" row ("Review no. | Review 4") is a form field, not an instruction.
+    key_value_row = unit.kind == "table_row" and unit.text.count(" | ") == 1
+    if (unit.kind in ("bullet", "table_row") or in_action_section) and not key_value_row:
+        k = start_tok
+        if k < n and doc[k].lower_ in ("to", "please") and k + 1 < n:
+            k += 1
+        if k < n:
+            first_tok = doc[k]
+            if first_tok.lower_ in ACTION_VERBS and tag_of(first_tok) in ("VB", "VBP", "NN", "NNP") and not first_tok.text.isupper():
+                nxt = doc[k + 1] if k + 1 < n else None
+                # "Contact with mum", "Plan: ...", "Review in 6 months" are noun phrases, not imperatives.
+                if nxt is None or nxt.is_punct or nxt.lower_ in ("is", "was", "has", "have", "are", "were", "will", "in", "of", "for", "date"):
+                    return None
+                # "Contact with mum" is a noun phrase; "Liaise with school" is an instruction.
+                if nxt.lower_ == "with" and first_tok.lower_ not in _WITH_VERBS:
+                    return None
+                if tag_of(first_tok) in ("NN", "NNP") and tag_of(nxt) not in ("DT", "PRP", "PRP$", "NNP", "NNPS", "JJ", "CD", "RP", "IN"):
+                    return None
+                if sum(1 for t in doc[k:] if t.is_alpha) < 3:
+                    return None  # "Take care," is a sign-off
+                return Cue(k, k, imperative=True)
+    if start_tok + 1 < n and doc[start_tok].lower_ == "please" and tag_of(doc[start_tok + 1]) == "VB":
+        return Cue(start_tok + 1, start_tok + 1, imperative=True)
+    return None
+
+
+_COMMITTED_ADJECTIVES = {"mindful", "available", "responsible", "accountable", "aware", "supportive", "vigilant"}
+
+
+_TIME_LEAD = re.compile(r"^(by|within|on|before|from|in|after|during|no|over|until|at)$")
+
+
+_WITH_VERBS = {"liaise", "work", "engage", "meet", "speak", "talk", "agree", "check", "follow", "keep", "deal", "help", "share", "discuss", "link", "consult"}
+
+
+_TIME_HINT = re.compile(r"\b(every|each|weekly|fortnightly|monthly|daily|termly|once|twice|by|until|from|on)\b|\d", re.IGNORECASE)
+
+
+def _finite_after(doc: Doc, j: int) -> bool:
+    """A finite verb later in the same clause (before if/when/because/so/','/';')."""
+    for t in doc[j:]:
+        if t.lower_ in ("if", "when", "because", "so", "once", "unless", "until", "and", "but", "before", "after", "while", "as", "whether") or t.text in (",", ";", ":", "("):
+            return False
+        # VBD is often a mis-tagged participle ("3x weekly supervised"); only past "be" counts.
+        if tag_of(t) in ("VBZ", "VBP", "MD") or t.lower_ in ("was", "were"):
+            return True
+    return False
+
+
+def has_time(text: str) -> bool:
+    return bool(_TIME_HINT.search(text))
+
+
+_TAGGED_CUES = MODAL_CUES | NEED_CUES | {"to", "that", "please"}
+
+
+def reads_tags(unit: Unit) -> bool:
+    """Units :func:`find_cue` reads tags on: a cue word, or an opening action verb."""
+    doc = unit.doc
+    if doc is None or unit.kind == "heading" or unit.text.rstrip().endswith("?"):
+        return False
+    return any(t.lower_ in _TAGGED_CUES for t in doc) or any(t.lower_ in ACTION_VERBS for t in doc[:3])

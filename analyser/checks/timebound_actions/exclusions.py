@@ -1,0 +1,125 @@
+"""What looks like an action but is not a commitment in the plan: progress on earlier actions,
+conditions and contingencies, the chair's remarks, boilerplate, labelled fields."""
+
+from __future__ import annotations
+
+import re
+
+from analyser.nlp import Unit
+from analyser.checks.timebound_actions.cues import Cue, RECOMMENDATION_PREFIX, has_time
+from analyser.checks.timebound_actions.tokens import lemma_of
+
+
+ACTION_SECTION = re.compile(
+    r"\b(actions?|recommendations?|recs|decisions?|next steps|what (will|needs to) happen|action plan|agreed|plan|to do|tasks?)\b",
+    re.IGNORECASE,
+)
+
+
+# Progress on earlier decisions ("PEP to be held - done 12/01/24", "| Not done"): reported, not planned.
+_STATUS = re.compile(
+    r"(?:^|[-–—:;|(]\s*)(?:not\s+)?(?:done|completed?|achieved|not started|started|in progress|partly|partially|"
+    r"happened|took place|outstanding|continues|being progressed|underway|on track)\b(?!\s+(?:by|within|before|on or)\b)"
+    r"|(?<!be )(?<!been )\b(?:done|completed)\s+(?:on\s+)?\d{1,2}[/.]",
+    re.IGNORECASE,
+)
+
+
+# A unit that is only a progress note ("Done.", "In progress.") marks the unit before it as reported.
+STATUS_ONLY = re.compile(
+    r"^\W*(?:(?:not\s+)?(?:done|completed|achieved|started|in progress|partly(?: done)?|partially|outstanding|"
+    r"continues|being progressed|underway|on track|ongoing)|complete|not complete)\b"
+    r"(?:\s*(?:on\s+)?[\d/.]+|\s*[-–—:,;(].{0,80})?[.!]?\s*$",
+    re.IGNORECASE,
+)
+
+
+# Sections that report on the last review's decisions rather than plan new ones.
+PROGRESS_SECTION = re.compile(
+    r"\b(previous|last|earlier)\s+(review'?s?\s+)?(decisions?|recommendations?|recs|actions?|review|plan)|"
+    r"since (your|the|his|her|their) last|progress (on|against|since|with)|update on (the )?(previous|last)|"
+    r"what happened since|actions? from (the )?last|review of (the )?(previous|last)",
+    re.IGNORECASE,
+)
+
+
+# "IRO advised that ...": the chair's remark on the record, not a commitment.
+_CHAIR_REMARK = re.compile(
+    r"^\W*(the\s+)?(IRO|chair|independent reviewing officer)\s+(advised|noted|commented|reminded|observed|highlighted|"
+    r"raised|stated|said|explained|reflected|acknowledged)\b",
+    re.IGNORECASE,
+)
+
+
+# "If any of it is wrong, tell me and I will change it.": how to disagree, not a plan action.
+_BOILERPLATE = re.compile(
+    r"^\W*if (you|any of (it|this)|anything|there is anything|something)\b[^.]{0,60}?\b(wrong|disagree|unhappy|not happy|"
+    r"questions?|worried|complain|unclear|don['’]?t understand|do not understand|want to talk|not right|incorrect)\b",
+    re.IGNORECASE,
+)
+
+
+_REPORTED_PERFECT = re.compile(r"\b(has|have|had)\s+been\s+\w+(ed|en)\b", re.IGNORECASE)
+
+
+_CONDITIONAL = re.compile(r"^\s*(if|should|in the event|unless|were|where|in case)\b", re.IGNORECASE)
+
+
+_CONTINGENCY_SECTION = re.compile(r"contingen|parallel plan|if things change|plan b\b|back-?up plan|what happens if|if (this|the) plan", re.IGNORECASE)
+
+
+# Passives that describe, not commit: "arrangements should be maintained", "needs continue to be met".
+_DESCRIPTIVE_PASSIVES = {"maintain", "meet", "note", "record", "report", "discuss", "acknowledge", "understand",
+                         "recognise", "recognize", "remind", "view", "treat", "regard", "welcome", "praise", "base", "see", "keep"}
+
+
+# "The IRO's job is to check ...": a definition, not an action.
+DEFINITION_HEADS = {"job", "role", "aim", "purpose", "hope", "view", "wish", "goal", "intention", "idea", "point", "task"}
+
+
+COURT_HEADS = {"court", "judge", "magistrates", "magistrate", "justices"}
+
+
+RECEIVE_VERBS = {"get", "have", "receive"}
+
+
+_REVIEW_DATE_STATEMENT = re.compile(r"\b(review|meeting|conference)\b", re.IGNORECASE)
+
+
+def excluded(unit: Unit, cue: Cue, heading: str, owner_found: bool, has_deadline: bool) -> bool:
+    """Units that look like actions but are not commitments in the plan."""
+    if _STATUS.search(unit.text) or _CHAIR_REMARK.match(unit.text) or _BOILERPLATE.match(unit.text):
+        return True
+    if not owner_found and not has_deadline and _REPORTED_PERFECT.search(unit.text):
+        return True  # "return home to mum has been assessed as not safe": a finding, not an instruction
+    if heading and PROGRESS_SECTION.search(heading):
+        return True
+    prefix = RECOMMENDATION_PREFIX.match(unit.text)
+    body = unit.text[prefix.end() :] if prefix else unit.text
+    conditional = bool(_CONDITIONAL.match(body)) or bool(re.search(r"\bwould\b", body, re.IGNORECASE))
+    # A contingency plan says what would happen; a dated, owned task in it is still an action.
+    if heading and _CONTINGENCY_SECTION.search(heading) and (conditional or not owner_found or not has_deadline):
+        return True
+    if conditional and (cue.passive or not owner_found):
+        return True
+    doc = unit.doc
+    if doc is not None and 0 <= cue.verb < len(doc):
+        lemma = lemma_of(doc[cue.verb])
+        # "The next review will be held on 5 May": a date, not an action.
+        if lemma == "meet" and re.search(r"\bnext (\w+ ){0,2}(review|meeting)\b|\bmeet again\b", unit.text, re.IGNORECASE):
+            return True
+        if cue.passive and lemma in _DESCRIPTIVE_PASSIVES:
+            return True
+        if lemma in ("hold", "schedule", "take") and _REVIEW_DATE_STATEMENT.search(unit.text) and cue.passive or (
+            lemma == "take" and "place" in unit.text.lower() and _REVIEW_DATE_STATEMENT.search(unit.text)
+        ):
+            return True
+        # "Placement to continue": nothing will be done.
+        if lemma == "continue" and (cue.verb + 1 >= len(doc) or doc[cue.verb + 1].is_punct) and not has_time(unit.text):
+            return True
+        # "When we will look at this plan again: 06/05/2025": a labelled field, not an action.
+        label = re.search(r"(?<!\d):(?!\d)", unit.text)  # not the colon of "1:1" or "10:30"
+        colon = label.start() if label else -1
+        if colon > 0 and doc[cue.verb].idx < colon and len(unit.text[colon + 1 :].split()) <= 4:
+            return True
+    return False

@@ -1,0 +1,123 @@
+"""One sentence, bullet or paragraph to a draft action: its cue, owner, deadline, vague words and verb."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from analyser import dates
+from analyser.facts import Facts
+from analyser.nlp import Unit
+from analyser.rubric import Rubric
+from analyser.checks.timebound_actions.cues import find_cue
+from analyser.checks.timebound_actions.deadlines import deadline_for, shifted, vague_timescales
+from analyser.checks.timebound_actions.exclusions import (
+    COURT_HEADS,
+    DEFINITION_HEADS,
+    RECEIVE_VERBS,
+    excluded,
+)
+from analyser.checks.timebound_actions.owners import (
+    PRONOUN_SUBJECTS,
+    head_token,
+    is_owner,
+    owner_from_suffix,
+    passive_agent,
+    span_text,
+    subject_tokens,
+)
+from analyser.checks.timebound_actions.tokens import lemma_of
+
+if TYPE_CHECKING:  # pragma: no cover
+    from spacy.tokens import Token
+
+
+NUMBER = re.compile(r"\d|%|\b(one|two|three|four|five|six|seven|eight|nine|ten|twice|once)\b", re.IGNORECASE)
+
+
+@dataclass
+class Draft:
+    start: int
+    end: int
+    owner: tuple[int, int, str] | None
+    deadline: dates.DateMention | None  # offsets absolute
+    vague: list[tuple[int, int, str]]
+    verb: tuple[int, int, str] | None  # the main verb, for the vague-verb problem
+    measurable: bool
+
+
+def strip_span(text: str, span: tuple[int, int] | None) -> str:
+    if span is None:
+        return text
+    return text[: span[0]] + text[span[1] :]
+
+
+def unit_action(unit: Unit, facts: Facts, rubric: Rubric, in_action_section: bool, heading: str = "") -> Draft | None:
+    cue = find_cue(unit, in_action_section)
+    if cue is None or unit.doc is None:
+        return None
+    doc = unit.doc
+    found = deadline_for(unit.text, facts)
+    owner_tokens: list[Token] = []
+    if not cue.imperative:
+        if cue.that_clause:
+            first = cue.that_index
+            if first < 0:
+                first = 0
+                while first < len(doc) and doc[first].lower_ != "that":
+                    first += 1
+            owner_tokens = list(doc[first + 1 : cue.index])
+        else:
+            owner_tokens = subject_tokens(doc, cue.index)
+        head = head_token(owner_tokens)
+        # "It should be noted that ...", "What will happen next", "This will help you": no one acts.
+        if head is not None and head.lower_ in PRONOUN_SUBJECTS and not cue.that_clause:
+            return None
+        if head is not None and head.lower_ in DEFINITION_HEADS:
+            return None
+        # "The court will make the final decision on 28/05": the court is not the plan's to direct.
+        if head is not None and head.lower_ in COURT_HEADS and not cue.passive:
+            return None
+        # "You will then get a personal adviser": what the child will receive, explained, with no when.
+        if (found is None and not cue.passive and head is not None and 0 <= cue.verb < len(doc)
+                and (head.lower_ == "you" or (facts.child_name and head.text == facts.child_name))
+                and lemma_of(doc[cue.verb]) in RECEIVE_VERBS):
+            return None
+        # "Talking to someone will help": a thing does something, with no when; a forecast, not an action.
+        if (not cue.passive and not cue.infinitive_subject and not cue.that_clause and found is None
+                and not is_owner(owner_tokens, facts.child_name)):
+            return None
+        if cue.passive:
+            # The grammatical subject of a passive is what is done, not who does it: "by X" names the owner.
+            owner_tokens = passive_agent(unit, doc, cue, found)
+    owner = None
+    if owner_tokens and is_owner(owner_tokens, facts.child_name):
+        s, e, t = span_text(unit, owner_tokens)
+        owner = (unit.start + s, unit.start + e, t)
+    else:
+        suffix = owner_from_suffix(unit)
+        if suffix:
+            owner = (unit.start + suffix[0], unit.start + suffix[1], suffix[2])
+    if excluded(unit, cue, heading, owner is not None, found is not None):
+        return None
+    vague = [(unit.start + a, unit.start + b, t) for a, b, t in vague_timescales(unit.text, rubric)]
+    verb = None
+    if 0 <= cue.verb < len(doc):
+        v = doc[cue.verb]
+        verb = (unit.start + v.idx, unit.start + v.idx + len(v.text), lemma_of(v))
+        # Phrasal vague verbs: "work with", "look at", "liaise with", "continue to".
+        if cue.verb + 1 < len(doc) and doc[cue.verb + 1].lower_ in ("with", "at", "into", "to", "under"):
+            nxt = doc[cue.verb + 1]
+            verb = (verb[0], unit.start + nxt.idx + len(nxt.text), f"{verb[2]} {nxt.lower_}")
+    dl_span = (found.start, found.end) if found else None
+    measurable = bool(NUMBER.search(strip_span(unit.text, dl_span)))
+    return Draft(
+        unit.start,
+        unit.end,
+        owner,
+        shifted(found, unit.start) if found else None,
+        vague,
+        verb,
+        measurable,
+    )
