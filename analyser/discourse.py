@@ -132,6 +132,7 @@ _NAME_THEN_ROLE = re.compile(
     rf"(?P<name>{_NAME})[ \t]*(?:\([ \t]*(?:your\s+|the\s+)?(?P<role1>{_ROLE_ALT})[ \t]*\)|,[ \t]*(?:your\s+|the\s+|our\s+)?(?P<role2>{_ROLE_ALT}))",
 )
 _ROLE_THEN_NAME = re.compile(rf"\b(?i:your|the|our)[ \t]+(?P<role>{_ROLE_ALT})[ \t]*,?[ \t]+(?P<name>{_NAME})\b")
+_JOINT = re.compile(rf"\b(?:{_NAME})[ \t]+and[ \t]+(?:{_NAME})\b")
 _TITLED = re.compile(r"\b(?P<title>Mr|Mrs|Ms|Miss|Mx|Dr)\.?[ \t]+(?P<surname>[A-Z][a-zA-Z'’-]+(?:[ \t]+[A-Z][a-zA-Z'’-]+)?)")
 _PRONOUN_GENDER = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f", "hers": "f"}
 # Words that start a sentence in capitals and are never a person's name.
@@ -220,9 +221,9 @@ class Discourse:
             return self._last_plural(at, scope_start)
         joint = re.split(r"\s*(?:,|&|\band\b)\s*", words)
         if len(joint) > 1:
-            parts = [self.resolve(p, at, scope_start) or self._relation(p) or p for p in joint if p.strip()]
+            parts = [self.resolve(p, at, scope_start) or self.relation(p) or p for p in joint if p.strip()]
             return " and ".join(parts) if any(p != q for p, q in zip(parts, joint)) else None
-        rel = self._relation(words)
+        rel = self.relation(words)
         return rel
 
     def _addressee_label(self) -> str | None:
@@ -233,7 +234,7 @@ class Discourse:
             return a.name
         return None
 
-    def _relation(self, words: str) -> str | None:
+    def relation(self, words: str) -> str | None:
         """'your mum' -> 'Dawn (mum)' when the record names her; None otherwise."""
         w = re.sub(r"^(?:your|my|the|his|her|their|\w+'s)\s+", "", words.strip().lower())
         if w not in _RELATIONS:
@@ -244,14 +245,17 @@ class Discourse:
         return None
 
     def _last_fitting(self, gender: str, at: int, scope_start: int) -> str | None:
+        """The person named last before ``at`` (inside the scope) whom the pronoun can mean.
+
+        A mention of the other gender is passed over; one whose gender the record does not show fits
+        ("Your social worker is Amira Haddad. She will visit ...").
+        """
         for m in reversed(self.mentions):
-            if m.start >= at or m.end <= scope_start:
-                if m.end <= scope_start:
-                    break
+            if m.end <= scope_start:
+                break
+            if m.start >= at or m.plural:
                 continue
-            if m.plural:
-                continue
-            if m.person.gender == gender:
+            if m.person.gender == gender or m.person.gender is None:
                 return m.person.label()
         return None
 
@@ -487,6 +491,9 @@ def _mentions(text: str, d: Discourse, child_name: str | None) -> list[Mention]:
             taken.append((m.start(), m.end()))
             plural = name.endswith("s") and name in ("parents", "carers", "foster carers")
             found.append(Mention(m.start(), m.end(), person, plural))
+    # "Grace and Samuel", "Mr and Mrs Evans": a pair named together is what "they" points back to.
+    for m in _JOINT.finditer(text):
+        found.append(Mention(m.start(), m.end(), Person(m.group(0), None, None, "other"), True))
     found.sort(key=lambda m: m.start)
     return found
 

@@ -45,6 +45,7 @@ class Draft:
     vague: list[tuple[int, int, str]]
     verb: tuple[int, int, str] | None  # the main verb, for the vague-verb problem
     measurable: bool
+    resolved: str | None = None  # who the owner's words stand for ("I" -> the author), from the discourse
 
 
 def strip_span(text: str, span: tuple[int, int] | None) -> str:
