@@ -131,7 +131,7 @@ _NAME_THEN_REL = re.compile(
 _NAME_THEN_ROLE = re.compile(
     rf"(?P<name>{_NAME})[ \t]*(?:\([ \t]*(?:your\s+|the\s+)?(?P<role1>{_ROLE_ALT})[ \t]*\)|,[ \t]*(?:your\s+|the\s+|our\s+)?(?P<role2>{_ROLE_ALT}))",
 )
-_ROLE_THEN_NAME = re.compile(rf"\b(?i:your|the|our)[ \t]+(?P<role>{_ROLE_ALT})[ \t]*,?[ \t]+(?P<name>{_NAME})\b")
+_ROLE_THEN_NAME = re.compile(rf"\b(?i:your|the|our)[ \t]+(?P<role>{_ROLE_ALT})[ \t]*(?:,|[ \t]is|[ \t]will be)?[ \t]+(?P<name>{_NAME})\b")
 _JOINT = re.compile(rf"\b(?:{_NAME})[ \t]+and[ \t]+(?:{_NAME})\b")
 _TITLED = re.compile(r"\b(?P<title>Mr|Mrs|Ms|Miss|Mx|Dr)\.?[ \t]+(?P<surname>[A-Z][a-zA-Z'’-]+(?:[ \t]+[A-Z][a-zA-Z'’-]+)?)")
 _PRONOUN_GENDER = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f", "hers": "f"}
@@ -364,9 +364,11 @@ def _title_gender(name: str) -> Gender | None:
 def _service(text: str) -> str | None:
     m = _WE_AT.search(text)
     if m:
-        svc = _SERVICE.search(m.group("service") + " ")
-        if svc:
-            return svc.group("service").strip()
+        # "We at Lindford Children's Social Care will ...": the service is the words the record gives.
+        words = re.split(r"\s+(?=[a-z])", m.group("service").strip(), maxsplit=1)[0].strip()
+        words = re.sub(r"^the\s+", "", words, flags=re.IGNORECASE)
+        if len(words.split()) >= 2:
+            return words
     m2 = _SERVICE.search(text[:3000])
     return m2.group("service").strip() if m2 else None
 
@@ -488,6 +490,8 @@ def _mentions(text: str, d: Discourse, child_name: str | None) -> list[Mention]:
         for m in re.finditer(rf"\b{re.escape(name)}\b", text, flags):
             if any(s <= m.start() < e for s, e in taken):
                 continue
+            if text.startswith(("'s", "’s"), m.end()):
+                continue  # "the school near Mum's": a possessive names a place, not who "she" is
             taken.append((m.start(), m.end()))
             plural = name.endswith("s") and name in ("parents", "carers", "foster carers")
             found.append(Mention(m.start(), m.end(), person, plural))

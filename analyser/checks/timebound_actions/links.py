@@ -26,6 +26,7 @@ _FOLLOW_UP = re.compile(
     r"give (?:it|them)|it|them|the result|the outcome|(?:his|her|their) decision|what (?:he|she|they|I|we) (?:has |have |had )?\w+)\b",
     re.IGNORECASE,
 )
+_REPORT_BACK = re.compile(r"\b(?:tell|let)\b|\b(?:ring|text|email|call) you\b", re.IGNORECASE)
 _ALSO = re.compile(r"\b(also|too|as well|another)\b", re.IGNORECASE)
 
 
@@ -76,7 +77,7 @@ def _continues(text: str, starts: list[int], prev: Draft, d: Draft) -> bool:
         return False
     if _scope_start(starts, prev.start) != _scope_start(starts, d.start) or text[prev.end : d.start].strip():
         return False
-    same = (prev.resolved or prev.owner[2]).lower() == (d.resolved or d.owner[2]).lower() or (
+    same = _same_person(prev.resolved or prev.owner[2], d.resolved or d.owner[2]) or (
         prev.owner[2].lower() == d.owner[2].lower() == "i")
     if not same:
         return False
@@ -86,4 +87,10 @@ def _continues(text: str, starts: list[int], prev: Draft, d: Draft) -> bool:
     # Two deadlines are two actions ("I will ring by 3 May. I will visit by 9 May."), unless the second
     # only reports back on the first.
     return bool(_FOLLOW_UP.search(second)) and (prev.deadline is None or d.deadline is None or
-                                                 bool(re.search(r"\b(tell|let|ring|text|email)\b", second, re.I)))
+                                                 bool(_REPORT_BACK.search(second)))
+
+
+def _same_person(a: str, b: str) -> bool:
+    """'Hannah' and 'Hannah Lowe (social worker)' are one person: the shorter names the longer."""
+    x, y = re.sub(r"\s*\(.*?\)", "", a).lower().split(), re.sub(r"\s*\(.*?\)", "", b).lower().split()
+    return bool(x and y) and (x == y[: len(x)] or y == x[: len(y)])
