@@ -45,6 +45,9 @@ def find_drafts(analysis: Analysis, facts: Facts, rubric: Rubric) -> list[Draft]
             if table is not None and is_action_table(table):
                 if unit.block <= table.header:
                     continue  # the header row, or a title row above it
+                # "Progress since the last review (14/01/2025)": the last review's actions, reviewed.
+                if unit.section >= 0 and PROGRESS_SECTION.search(text[blocks[unit.section].start : blocks[unit.section].end]):
+                    continue
                 draft = table_action(analysis, unit, table, facts, rubric)
                 if draft is not None:
                     drafts.append(draft)
