@@ -212,6 +212,10 @@ async def worker_page(request: Request, name: str, store: StoreDep) -> Response:
         return rows, store.actions_stats(worker=name), store.open_actions(worker=name)
 
     rows, stats, open_actions = await anyio.to_thread.run_sync(load)
+    if not rows and stats is None:
+        # Nothing of theirs the viewer may see: the same answer whether or not the worker exists.
+        return page(request, "message.html", user, status_code=404, title="No such worker",
+                    message="There is no worker with records that you may see.")
     rows = sorted(rows, key=lambda r: (_when(r), r.record_id), reverse=True)
     return page(request, "worker.html", user, worker=name, rows=rows, workers=_worker_rows(rows), when=_when,
                 stats=stats, open_actions=open_actions, today=date.today().isoformat())
