@@ -798,8 +798,10 @@ def serve(
     if host not in ("127.0.0.1", "localhost", "::1"):
         err.print("[yellow]listening beyond this machine:[/] put it behind HTTPS (session cookies are marked Secure)",
                   highlight=False)
+    # access_log off: uvicorn's lines carry the raw path and query (names, dates of birth); the
+    # service logs its own access line with the route template instead (service/middleware.py).
     uvicorn.run(create_app(settings), host=host, port=port, workers=workers, log_level="info",
-                server_header=False, proxy_headers=False)
+                server_header=False, proxy_headers=False, access_log=False)
 
 
 @app.command()

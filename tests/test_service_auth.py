@@ -125,3 +125,31 @@ def test_the_schema_and_the_docs_need_a_signed_in_caller(client, seeded):
     assert client.get("/openapi.json", headers=seeded.auth("sw_north")).json()["paths"]
     sign_in(client, seeded.keys["sw_north"])
     assert client.get("/docs").status_code == 200 and client.get("/openapi.json").status_code == 200
+
+
+# ---- item 16: the access log names route templates, never paths or queries ---------------------------------
+
+
+def test_the_access_log_names_route_templates_not_childrens_names(client, seeded, caplog):
+    import logging
+
+    with caplog.at_level(logging.INFO):
+        client.get("/v1/children/Zebulonquist Khan/timeline", params={"dob": "2015-03-12"}, headers=seeded.auth("auditor"))
+        client.get("/v1/records/Zebulonquist-1", headers=seeded.auth("auditor"))
+    access = [r.getMessage() for r in caplog.records if r.name == "caseqa.access"]
+    assert any("/v1/children/{child_id}/timeline" in line for line in access)
+    server = [r for r in caplog.records if r.name != "httpx"]  # httpx is the test's own client
+    assert all("Zebulonquist" not in r.getMessage() and "2015-03-12" not in r.getMessage() for r in server)
+
+
+def test_serve_turns_uvicorns_path_logging_off(monkeypatch, tmp_path):
+    import uvicorn
+    from typer.testing import CliRunner
+
+    from cli import app as cli_app
+
+    seen: dict = {}
+    monkeypatch.setattr(uvicorn, "run", lambda *a, **k: seen.update(k))
+    result = CliRunner().invoke(cli_app, ["serve", "--db", str(tmp_path / "s.db")])
+    assert result.exit_code == 0, result.output
+    assert seen["access_log"] is False
