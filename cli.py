@@ -980,6 +980,9 @@ def corpus_generate(
 
 def main() -> None:
     """Console-script entry point."""
+    from analyser import quiet
+
+    quiet.install()  # third-party warnings and log lines may quote record text: their text is dropped
     app()
 
 

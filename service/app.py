@@ -68,6 +68,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the service. ``settings`` default to the environment (``CASEQA_*``)."""
     settings = settings or Settings()
     metrics = Metrics()
+    from analyser import quiet
+
+    quiet.install()  # third-party warnings and log lines may quote record text: the service log gets none
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
