@@ -6,7 +6,7 @@
     caseqa runs                  list the runs in the store
     caseqa drift --child ID      a child's timeline: drift and delay across their records
     caseqa supervision WORKER    write the audit part of a worker's supervision record; track its actions
-    caseqa users add|list|remove service users and their API keys
+    caseqa users add|list|remove|rotate-key service users and their API keys
     caseqa serve                 the web service: draft checker, team dashboard and JSON API
     caseqa db upgrade            create or migrate the results store
     caseqa spark-score INPUT     score a Parquet/CSV/JSONL table on Apache Spark (local or a cluster)
@@ -639,6 +639,23 @@ def users_remove(
     err.print(f"removed {name}", highlight=False)
 
 
+@users_app.command("rotate-key")
+def users_rotate_key(
+    name: Annotated[str, typer.Argument(help="The user's name.")],
+    db: Annotated[str | None, typer.Option("--db", envvar="CASEQA_DB", help="Results store (default ./caseqa.db).")] = None,
+) -> None:
+    """Give a user a new API key (printed once); the old key and their page sign-ins stop working at once."""
+    store = _open_store(db)
+    try:
+        user, key = store.rotate_key(name)  # type: ignore[attr-defined]
+    except KeyError:
+        raise _fail(f"no user '{name}'") from None
+    finally:
+        store.close()  # type: ignore[attr-defined]
+    err.print(f"new API key for {user.name} (shown once; the old key and their sign-ins no longer work):", highlight=False)
+    sys.stdout.write(key + "\n")
+
+
 _SPARK_INPUT_FORMATS = {".parquet": "parquet", ".csv": "csv", ".jsonl": "jsonl", ".json": "jsonl"}
 
 
@@ -776,8 +793,10 @@ def serve(
     if host not in ("127.0.0.1", "localhost", "::1"):
         err.print("[yellow]listening beyond this machine:[/] put it behind HTTPS (session cookies are marked Secure)",
                   highlight=False)
+    # access_log off: uvicorn's lines carry the raw path and query (names, dates of birth); the
+    # service logs its own access line with the route template instead (service/middleware.py).
     uvicorn.run(create_app(settings), host=host, port=port, workers=workers, log_level="info",
-                server_header=False, proxy_headers=False)
+                server_header=False, proxy_headers=False, access_log=False)
 
 
 
@@ -996,6 +1015,9 @@ def corpus_generate(
 
 def main() -> None:
     """Console-script entry point."""
+    from analyser import quiet
+
+    quiet.install()  # third-party warnings and log lines may quote record text: their text is dropped
     app()
 
 
