@@ -280,7 +280,7 @@ def score(
     n_records = sum(isinstance(i, RecordInput) for i in items)
     if not n_records:
         for item in items:
-            err.print(f"  {item.source}: {item.reason}", highlight=False)  # type: ignore[union-attr]
+            err.print(f"  {item.source}: {item.reason}", highlight=False, soft_wrap=True)  # type: ignore[union-attr]
         raise _fail("no records found in " + " ".join(paths))
     store = _open_store(db)
     try:

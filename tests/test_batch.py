@@ -145,6 +145,21 @@ def test_export_with_column_map_carries_worker_and_team(tmp_path):
         assert [x.record_id for x in s.list_records(team="North")] == ["R0", "R1"]
 
 
+def test_a_misspelt_map_column_is_said_once_with_the_columns_there_are(tmp_path):
+    export = tmp_path / "export.csv"
+    with export.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["RecordID", "Body", "Author"])
+        for i in range(200):
+            w.writerow([f"R{i}", record_text(i % 5), "Jo"])
+    r = run_cli("score", str(export), "--db", str(tmp_path / "c.db"), "--workers", "1", "--map", "text=Nope,id=RecordID")
+    assert r.exit_code == 2
+    lines = [line for line in r.output.splitlines() if "Nope" in line]
+    assert len(lines) == 1, r.output[:2000]
+    assert "no column 'Nope'; the columns are: RecordID, Body, Author" in lines[0]
+    assert len(r.output.splitlines()) < 6, r.output[:2000]
+
+
 @pytest.mark.parametrize(
     "args, message",
     [
