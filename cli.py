@@ -76,12 +76,6 @@ RubricOpt = Annotated[
 FormatOpt = Annotated[str, typer.Option("--format", "-f", help="Output: 'text' for people, 'json' for machines.")]
 
 _SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
-_DIMENSION_STYLE = {
-    "timebound_actions": "on dark_red",
-    "child_directed_language": "on dark_blue",
-    "readability": "on dark_green",
-    "plan_detail": "on purple4",
-}
 GRADE_ORDER = ("outstanding", "good", "requires_improvement", "inadequate")
 _GRADE_STYLE = {"outstanding": "bold green", "good": "green", "requires_improvement": "yellow", "inadequate": "bold red"}
 
@@ -108,6 +102,7 @@ def _meta(doc_type: str | None, child_name: str | None, child_age: int | None, d
 
 def render_report(report: object, text: str, console: Console) -> None:
     """Readable terminal report: scores, the text with offending words highlighted, then findings."""
+    from analyser.registry import DIMENSION_TERMINAL as _DIMENSION_STYLE  # each check registers its own
     from analyser.report import DIMENSIONS, Report
 
     assert isinstance(report, Report)
@@ -785,9 +780,40 @@ def serve(
                 server_header=False, proxy_headers=False)
 
 
+
+def _evaluate_calibration(folders: list[Path], format: str, accurate: bool) -> None:
+    """Grade agreement with two readers on each calibration folder (measure/calibration.py)."""
+    from analyser import analyse_file
+    from analyser.rubric import load_rubric
+    from measure.calibration import calibrate
+
+    rubric = load_rubric(None)
+    for folder in folders:
+        if not folder.is_dir():
+            raise _fail(f"--calibration {folder}: not a folder")
+        with err.status(f"calibrating on {folder} ..."):
+            try:
+                res = calibrate(folder, lambda p: analyse_file(p, accurate=accurate), grade_for=rubric.grade_for).summary()
+            except (FileNotFoundError, ValueError) as exc:
+                raise _fail(str(exc)) from None
+        if format == "json":
+            sys.stdout.write(json.dumps(res, indent=2) + "\n")
+            continue
+        t = Table(title=f"{folder}: {res['records']} records graded by two readers", show_header=True)
+        t.add_column("measure")
+        t.add_column("value", justify="right")
+        t.add_row("grade exact (a reader's grade)", _fmt_num(res["grade_exact"]))
+        t.add_row("grade within one of the readers' mean", _fmt_num(res["grade_within_one"]))
+        t.add_row("readers agree with each other", _fmt_num(res["readers_agree_exact"]))
+        for d, m in res["dimensions"].items():
+            t.add_row(f"{d}: Spearman with readers' bands", _fmt_num(m["spearman"]))
+            t.add_row(f"{d}: band exact", _fmt_num(m["band_exact"]))
+        out.print(t)
+
 @app.command()
 def evaluate(
-    gold: Annotated[list[Path], typer.Option("--gold", help="A folder with gold.jsonl (or sub-folders with one); repeat for several sets.")],
+    gold: Annotated[list[Path] | None, typer.Option("--gold", help="A folder with gold.jsonl (or sub-folders with one); repeat for several sets.")] = None,
+    calibration: Annotated[list[Path] | None, typer.Option("--calibration", help="A folder with readers.jsonl: agreement of caseqa's grades with two readers' (docs/EVALUATION.md).")] = None,
     format: FormatOpt = "text",
     accurate: Annotated[bool, typer.Option("--accurate", help="Evaluate the full-pipeline mode.")] = False,
     errors_out: Annotated[Path | None, typer.Option("--errors", help="Write every missed, spurious or mismatched action to this JSONL file.")] = None,
@@ -796,9 +822,13 @@ def evaluate(
     from analyser import analyse_file
     from measure.evaluate import evaluate as run_evaluation
 
+    if not gold and not calibration:
+        raise _fail("name a gold set (--gold FOLDER) or a calibration set (--calibration FOLDER)")
+    if calibration:
+        _evaluate_calibration(calibration, format, accurate)
     summaries = []
     all_errors: list[dict] = []
-    for folder in gold:
+    for folder in gold or []:
         if not folder.is_dir():
             raise _fail(f"--gold {folder}: not a folder")
         with err.status(f"evaluating {folder} ..."):
@@ -808,6 +838,8 @@ def evaluate(
                 raise _fail(str(exc)) from None
         summaries.append(ev.summary())
         all_errors += ev.errors
+    if not summaries:
+        return
     if errors_out:
         errors_out.write_text("".join(json.dumps(e, ensure_ascii=False) + "\n" for e in all_errors), encoding="utf-8")
     if format == "json":
@@ -819,12 +851,15 @@ def evaluate(
         t.add_column("measure")
         t.add_column("value", justify="right")
         for label, key in (("action precision", "precision"), ("action recall", "recall"), ("action F1", "f1"),
-                           ("owner accuracy", "owner_accuracy"), ("timebound accuracy", "timebound_accuracy"),
+                           ("owner accuracy", "owner_accuracy"), ("owner as written accuracy", "owner_text_accuracy"),
+                           ("timebound accuracy", "timebound_accuracy"),
                            ("deadline date accuracy", "deadline_accuracy")):
             t.add_row(label, _fmt_num(a[key]))
         t.add_row("gold / predicted actions", f"{a['gold']} / {a['predicted']}")
         t.add_row("document type accuracy", _fmt_num(s["doc_type_accuracy"]))
         t.add_row("record date accuracy", _fmt_num(s["date_accuracy"]))
+        t.add_row("addressee accuracy", _fmt_num(s["addressee_accuracy"]))
+        t.add_row("author accuracy", _fmt_num(s["author_accuracy"]))
         for fact, value in s["fact_accuracy"].items():
             t.add_row(f"{fact.replace('_', ' ')} accuracy", _fmt_num(value))
         for d, m in s["dimensions"].items():

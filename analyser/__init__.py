@@ -42,7 +42,7 @@ def analyse_document(
     accurate: bool = False,
 ) -> Report:
     """Analyse an ingested document. Given metadata wins over what the text says."""
-    from analyser import checks, facts, nlp, scoring
+    from analyser import checks, facts, nlp, registry, scoring
     from analyser.models import models_version
     from analyser.report import DOC_TYPES, Meta, Versions
     from analyser.rubric import load_rubric
@@ -61,11 +61,12 @@ def analyse_document(
         next_review=_parse_iso(next_review, "next_review"),
     )
     analysis = nlp.analyse_document(document, accurate=accurate)
-    registry = checks.load_all()
+    registry.discover()  # the check modules register themselves (and their tag hints) on import
     if not accurate:
         checks.prefetch_tags(analysis)
-    results = {name: check(analysis, record_facts, loaded) for name, check in registry.items()}
-    findings = [f for name in registry for f in results[name].findings]
+    run = checks.run_checks(analysis, record_facts, loaded)
+    results = run.results
+    findings = [f for name in results for f in results[name].findings]
     findings.sort(key=lambda f: (f.start, f.end))
     source = document.source
     record_id = id or (Path(source).stem if source else "record")
@@ -83,7 +84,7 @@ def analyse_document(
         ),
         overall=scoring.overall(results, loaded),
         dimensions=scoring.dimension_results(results),
-        actions=results["timebound_actions"].actions,
+        actions=run.get(checks.ACTIONS, []),
         findings=findings,
         versions=Versions(caseqa=__version__, rubric=loaded.version, model=models_version(accurate)),
     )

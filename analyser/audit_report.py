@@ -27,14 +27,9 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup, escape
 
 from analyser.drift import CODES as DRIFT_CODES
+from analyser.registry import DIMENSION_COLOURS, DIMENSION_TINTS
 from analyser.report import DIMENSIONS, GRADES, Finding, Report
 
-DIMENSION_COLOURS = {
-    "timebound_actions": "#d9534f",
-    "child_directed_language": "#3b73b9",
-    "readability": "#2e8b57",
-    "plan_detail": "#8e44ad",
-}
 # The badges carry white text (dark on requires improvement): each keeps WCAG AA's 4.5:1 with its text.
 GRADE_COLOURS = {
     "outstanding": "#14532d",
@@ -198,7 +193,8 @@ class AuditReport:
         )
         self.env.filters["label"] = label
         self.env.globals.update(
-            DIMENSIONS=DIMENSIONS, GRADES=GRADES, DIMENSION_COLOURS=DIMENSION_COLOURS, GRADE_COLOURS=GRADE_COLOURS
+            DIMENSIONS=DIMENSIONS, GRADES=GRADES, DIMENSION_COLOURS=DIMENSION_COLOURS, DIMENSION_TINTS=DIMENSION_TINTS,
+            GRADE_COLOURS=GRADE_COLOURS
         )
         self.grades: Counter = Counter()
         self.bins: dict[str, list[int]] = {d: [0] * 10 for d in DIMENSIONS + ("overall",)}

@@ -20,7 +20,8 @@ carried over or slipped. Every finding is a :class:`~analyser.report.Finding` wi
 and dates as evidence.
 
 Linking (:func:`link_key`): by the child id given with the record; otherwise by the child's name plus
-date of birth read from the record's header; never by name alone.
+date of birth read from the record's header, within the record's team (a name and a birthday are not an
+identity, and one team must not read another's child through them); never by name alone.
 
 The functions here are pure (reports and record facts in, findings out); :func:`timeline_for` and
 :func:`refresh_drift` read and update the results store. Nothing here logs record text.
@@ -172,7 +173,7 @@ def _name_key(name: str) -> str:
 
 
 def link_key(report: Report, fields: Mapping[str, Any] | None = None) -> tuple[str | None, LinkedBy | None]:
-    """How this record joins its child's history: ``(child id, "child_id")``, ``(name|dob, "name+dob")``
+    """How this record joins its child's history: ``(child id, "child_id")``, ``(name|dob|team, "name+dob")``
     or ``(None, None)``. Never by name alone: two children may share a name."""
     return _link(fields or {}, report.meta.child_name)
 
@@ -185,7 +186,9 @@ def _link(fields: Mapping[str, Any], child_name: str | None) -> tuple[str | None
     dob = fields.get("dob") or history.get("dob")
     name = fields.get("child_full_name") or history.get("child_full_name") or fields.get("child_name") or child_name
     if dob and name:
-        return f"{_name_key(str(name))}|{dob}", "name+dob"
+        # The team is part of a name-and-birthday link: a name and a date of birth are not an identity,
+        # so a record filed in one team never joins (or reads the drift quotes of) another team's child.
+        return f"{_name_key(str(name))}|{dob}|{fields.get('team') or ''}", "name+dob"
     return None, None
 
 
@@ -570,25 +573,31 @@ def _timeline_from_store(store: Store, key: str, linked_by: LinkedBy) -> list[tu
     if linked_by == "child_id":
         rows = store.child_records(child_id=key)
     else:
-        # Records without a child id: keep those whose name and date of birth give the same key.
-        ids = [rid for rid, fields, name in store.unlinked_records() if _link(fields, name)[0] == key]
+        # Records without a child id: keep those whose name and date of birth (and team) give the same
+        # key; a key of name and date of birth only ("name|dob|*") matches every team.
+        def same(found: str | None) -> bool:
+            return found == key or (key.endswith("|*") and (found or "").rsplit("|", 1)[0] == key[:-2])
+
+        ids = [rid for rid, fields, name in store.unlinked_records() if same(_link(fields, name)[0])]
         rows = store.child_records(record_ids=ids) if ids else []
     return [(row, TimelineRecord.from_report(report, history, row.team)) for row, report, history in rows]
 
 
-def timeline_for(store: Store, child: str, *, dob: str | None = None) -> dict[str, Any]:
+def timeline_for(store: Store, child: str, *, dob: str | None = None, team: str | None = None) -> dict[str, Any]:
     """A child's timeline as JSON-ready data (what ``caseqa drift --format json`` prints and
     ``GET /v1/children/{id}/timeline`` returns).
 
     ``child`` is the child id; with ``dob`` it is the child's name and the records are linked by
-    name plus date of birth. ``records`` are in date order; each finding carries the ``record_id`` of
+    name plus date of birth, within ``team`` when given (else across every team: auditors and the CLI).
+    ``records`` are in date order; each finding carries the ``record_id`` of
     the record it was found in (the later one).
     """
     if dob:
         dob_iso = _iso(dob)
         if dob_iso is None:
             raise ValueError(f"date of birth '{dob}' is not a YYYY-MM-DD date")
-        key, linked_by = f"{_name_key(child)}|{dob_iso.isoformat()}", "name+dob"
+        key = f"{_name_key(child)}|{dob_iso.isoformat()}|{team if team is not None else '*'}"
+        linked_by = "name+dob"
     else:
         key, linked_by = child, "child_id"
     items = _timeline_from_store(store, key, linked_by)  # type: ignore[arg-type]

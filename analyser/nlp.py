@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -346,7 +346,6 @@ class Analysis:
     units: list[Unit]
     words: int
     sentences: int
-    extras: dict[str, object] = field(default_factory=dict)
 
     @property
     def text(self) -> str:

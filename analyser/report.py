@@ -1,6 +1,6 @@
 """The report contract: the one result type the CLI, the service, the batch runner and the store emit.
 
-``caseqa.report/1`` is documented in ``analyser/schema/report.schema.json`` (generated from these
+``caseqa.report/2`` (``/1`` plus each finding's ``rule``, ``term`` and ``data``) is documented in ``analyser/schema/report.schema.json`` (generated from these
 models by ``python -m analyser.report``) and tested against it.
 """
 
@@ -10,18 +10,15 @@ import json
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer
+from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer, model_validator
 
-SCHEMA_ID = "caseqa.report/1"
+# The report's dimensions are the registered checks (analyser/registry.py), read live.
+from analyser.registry import DIMENSIONS
+
+SCHEMA_ID = "caseqa.report/2"
 DocType = Literal["care_plan", "review_minutes", "pathway_plan", "other"]
 Severity = Literal["info", "warning", "error"]
 Grade = Literal["outstanding", "good", "requires_improvement", "inadequate"]
-DIMENSIONS: tuple[str, ...] = (
-    "timebound_actions",
-    "child_directed_language",
-    "readability",
-    "plan_detail",
-)
 DOC_TYPES: tuple[str, ...] = ("care_plan", "review_minutes", "pathway_plan", "other")
 GRADES: tuple[str, ...] = ("outstanding", "good", "requires_improvement", "inadequate")
 
@@ -30,8 +27,15 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+FindingValue = str | int | float | bool | None
+
+
 class Finding(_Model):
-    """One thing wrong (or notably right) in the record, pointing at the words."""
+    """One thing wrong (or notably right) in the record, pointing at the words.
+
+    ``message`` and ``suggestion`` are for people; ``rule``, ``term`` and ``data`` are for programs
+    (supervision, the audit report, the pages): nothing should ever parse the message.
+    """
 
     dimension: str
     code: str
@@ -41,6 +45,20 @@ class Finding(_Model):
     end: int
     excerpt: str
     suggestion: str | None = None
+    rule: str = Field(default="", description="Stable id of the rule that fired: 'dimension.code'.")
+    term: str | None = Field(default=None, description="The words the rule matched or is about (a jargon word, "
+                             "an acronym, a vague timescale, a section's name), when it has one.")
+    data: dict[str, FindingValue] = Field(
+        default_factory=dict,
+        description="What the rule found, by name: e.g. section, section_name, preferred, expansion, words, action.",
+    )
+
+    @model_validator(mode="after")
+    def _default_rule(self) -> Finding:
+        # Reports stored before findings carried a rule (caseqa.report/1) get theirs from dimension and code.
+        if not self.rule:
+            self.rule = f"{self.dimension}.{self.code}"
+        return self
 
 
 class Action(_Model):

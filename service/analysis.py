@@ -162,6 +162,12 @@ class DraftSaver:
         fields = {"worker": user.name}
         if user.team:
             fields["team"] = user.team
+        owner = self.store.record_owner(report.id)
+        if owner is not None:
+            # A new version of a known record (a supervisor editing a team member's) stays the first
+            # owner's: their worker name and team, and (in the store) who submitted it.
+            _, team, worker = owner
+            fields = {k: v for k, v in (("worker", worker), ("team", team)) if v}
         digest = content_hash(document.text, {"id": report.id, "by": user.name})
         result_id = self.store.save_result(
             self._run(report), report, content_hash=digest, fields=fields,
@@ -170,7 +176,8 @@ class DraftSaver:
         with self._lock:
             self._saved += 1
         # A new version may fix what a supervision asked for: close those actions now.
-        sync_actions(self.store, worker=fields["worker"])
+        if fields.get("worker"):
+            sync_actions(self.store, worker=fields["worker"])
         return result_id
 
     def close(self) -> None:

@@ -175,3 +175,24 @@ def can_see(user: UserRow, row: RecordRow) -> bool:
     """Whether ``user`` may see this record version."""
     limits = visibility(user)
     return limits is not None and all(getattr(row, k) == v for k, v in limits.items())
+
+
+def worker_team(store: Store, worker: str) -> tuple[set[str | None], bool]:
+    """The teams ``worker`` is known in: their user account's team and their records' teams; and whether
+    they are known at all. Blocking (database)."""
+    teams = store.worker_teams(worker)
+    account = store.user_by_name(worker)
+    if account is not None:
+        teams.add(account.team)
+    return teams, bool(teams) or account is not None
+
+
+def check_worker_team(store: Store, worker: str, team: str | None) -> None:
+    """403 when ``worker`` is known in a team other than ``team``: nobody files records under another
+    team's worker (that would let them read the worker's supervision record). Blocking (database)."""
+    teams, known = worker_team(store, worker)
+    if known and teams != {team}:
+        raise HTTPException(
+            403, f"worker '{worker}' belongs to another team (or to more than one): records for them cannot be "
+                 f"filed under {('team ' + repr(team)) if team else 'no team'}",
+        )

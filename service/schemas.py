@@ -96,7 +96,7 @@ class VersionSummary(BaseModel):
 
 class RecordDetail(BaseModel):
     record: RecordSummary
-    report: Report = Field(description="The full report (caseqa.report/1).")
+    report: Report = Field(description="The full report (caseqa.report/2).")
     text: str | None = Field(description="The record's text when it was stored with it; else null.")
     versions: list[VersionSummary]
 

@@ -109,10 +109,11 @@ def test_links_by_name_and_date_of_birth_from_the_header():
     report = analyse(FIRST, id="r1")
     facts = history_facts(FIRST)
     assert facts["dob"] == "2015-03-12" and facts["child_full_name"] == "Amira Khan"
-    assert link_key(report, {"history": facts}) == ("amira khan|2015-03-12", "name+dob")
+    assert link_key(report, {"history": facts}) == ("amira khan|2015-03-12|", "name+dob")
+    assert link_key(report, {"history": facts, "team": "North"})[0] == "amira khan|2015-03-12|North"
     # "KHAN, Amira" with the date written another way is the same child.
     other = FIRST.replace("Name: Amira Khan", "Name: KHAN, Amira").replace("DOB: 12/03/2015", "DOB: 12 March 2015")
-    assert link_key(analyse(other), {"history": history_facts(other)})[0] == "amira khan|2015-03-12"
+    assert link_key(analyse(other), {"history": history_facts(other)})[0] == "amira khan|2015-03-12|"
 
 
 def test_never_links_by_name_alone_and_says_why():

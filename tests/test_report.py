@@ -19,7 +19,7 @@ def test_reports_validate_against_the_schema(examples) -> None:
     for path in sorted(examples.iterdir()):
         report = analyse_file(path).to_dict()
         jsonschema.validate(report, schema)
-        assert report["schema"] == "caseqa.report/1"
+        assert report["schema"] == "caseqa.report/2"
         assert report["id"] == path.stem
 
 

@@ -284,7 +284,7 @@ def test_record_detail_has_the_full_report_and_the_text_only_when_stored(client,
     aud = seeded.auth("auditor")
     n1, n2 = client.get("/v1/records/N-1", headers=aud).json(), client.get("/v1/records/N-2", headers=aud).json()
     assert n1["text"] == POOR_DRAFT and n2["text"] is None
-    assert n1["report"]["schema"] == "caseqa.report/1" and n1["versions"][0]["version"] == 1
+    assert n1["report"]["schema"] == "caseqa.report/2" and n1["versions"][0]["version"] == 1
 
 
 # ---- rubric, metrics, users ------------------------------------------------------------------------

@@ -1,20 +1,31 @@
-"""The checks, one module per dimension, registered by name.
+"""The checks, one module per dimension, each registered in :mod:`analyser.registry`.
 
-Each check reads the shared :class:`~analyser.nlp.Analysis` and returns a :class:`CheckResult` with the
-dimension score, findings and (for timebound actions) the record's actions.
+A check is a function of a :class:`CheckContext` (the shared :class:`~analyser.nlp.Analysis`, the record
+facts, the rubric, the check's own settings and what earlier checks provided) returning a
+:class:`CheckResult` with the dimension score, findings, and the provisions it declared (for timebound
+actions: the record's actions). :func:`run_checks` runs the registry in dependency order.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Generic, TypeVar, cast
 
-from analyser import nlp
+from pydantic import BaseModel
+
+from analyser import nlp, registry
 from analyser.facts import Facts
 from analyser.nlp import Analysis, Unit
-from analyser.report import Action, Finding
+from analyser.registry import Provision
+from analyser.report import Action, Finding, FindingValue
 from analyser.rubric import Rubric
+
+S = TypeVar("S", bound=BaseModel)
+T = TypeVar("T")
+
+# What checks share. A new provision is declared here (or in the check module that makes it).
+ACTIONS: Provision[list[Action]] = Provision("actions", "the record's actions: who will do what by when")
 
 
 @dataclass
@@ -23,26 +34,64 @@ class CheckResult:
     summary: str
     metrics: dict[str, float | int] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
-    actions: list[Action] = field(default_factory=list)
+    provided: dict[str, Any] = field(default_factory=dict)
+
+    def provide(self, what: Provision[T], value: T) -> CheckResult:
+        """Hand ``value`` to the checks that require ``what`` (and to the report, for actions)."""
+        self.provided[what.name] = value
+        return self
 
 
-class Check(Protocol):
-    def __call__(self, analysis: Analysis, facts: Facts, rubric: Rubric) -> CheckResult: ...
+@dataclass(frozen=True)
+class CheckContext(Generic[S]):
+    """Everything a check reads: one record's analysis and facts, the rubric, and its own settings."""
+
+    name: str
+    analysis: Analysis
+    facts: Facts
+    rubric: Rubric
+    settings: S
+    _inputs: dict[str, Any]
+    _allowed: frozenset[str]
+
+    def get(self, what: Provision[T]) -> T:
+        """A provision of an earlier check; only one this check declared in ``requires``."""
+        if what.name not in self._allowed:
+            raise registry.RegistryError(f"check '{self.name}' reads '{what.name}' without requiring it")
+        return cast(T, self._inputs[what.name])
 
 
-REGISTRY: dict[str, Check] = {}
+@dataclass
+class CheckRun:
+    """The results of every registered check on one record, and what they provided."""
+
+    results: dict[str, CheckResult]  # in the report's dimension order
+    provided: dict[str, Any]
+
+    def get(self, what: Provision[T], default: T) -> T:
+        return cast(T, self.provided.get(what.name, default))
+
+
+def run_checks(analysis: Analysis, facts: Facts, rubric: Rubric) -> CheckRun:
+    """Run the registered checks in dependency order; results come back in the dimensions' order."""
+    provided: dict[str, Any] = {}
+    results: dict[str, CheckResult] = {}
+    for spec in registry.run_order():
+        ctx: CheckContext[Any] = CheckContext(
+            spec.name, analysis, facts, rubric, rubric.settings[spec.name], provided,
+            frozenset(p.name for p in spec.requires),
+        )
+        result = spec.run(ctx)
+        for p in spec.provides:
+            if p.name not in result.provided:
+                raise registry.RegistryError(f"check '{spec.name}' did not provide '{p.name}' as it declared")
+        provided.update(result.provided)
+        results[spec.name] = result
+    return CheckRun({name: results[name] for name in registry.DIMENSIONS}, provided)
+
+
 # Per check: which units it will read part-of-speech tags on (see analyser.nlp: tagging runs on demand).
 TAG_HINTS: dict[str, Callable[[Unit], bool]] = {}
-
-
-def register(dimension: str) -> Callable[[Check], Check]:
-    """Register a check function under its dimension name."""
-
-    def deco(fn: Check) -> Check:
-        REGISTRY[dimension] = fn
-        return fn
-
-    return deco
 
 
 def wants_tags(dimension: str) -> Callable[[Callable[[Unit], bool]], Callable[[Unit], bool]]:
@@ -74,8 +123,15 @@ def finding(
     start: int,
     end: int,
     suggestion: str | None = None,
+    *,
+    term: str | None = None,
+    data: dict[str, FindingValue] | None = None,
 ) -> Finding:
-    """A finding pointing at text[start:end] (the excerpt is those words, trimmed to 200 characters)."""
+    """A finding pointing at text[start:end] (the excerpt is those words, trimmed to 200 characters).
+
+    Its ``rule`` is ``dimension.code``; ``term`` and ``data`` carry what readers need (the section, the
+    acronym, the preferred word) so nothing downstream ever reads the message.
+    """
     excerpt = analysis.text[start:end]
     if len(excerpt) > 200:
         excerpt = excerpt[:197] + "..."
@@ -88,22 +144,11 @@ def finding(
         end=end,
         excerpt=excerpt,
         suggestion=suggestion,
+        rule=f"{dimension}.{code}",
+        term=term,
+        data=data or {},
     )
 
 
 def clamp(score: float) -> float:
     return round(max(0.0, min(100.0, score)), 1)
-
-
-def load_all() -> dict[str, Check]:
-    """Import the check modules so they register themselves."""
-    from analyser.checks import (  # noqa: F401
-        child_directed_language,
-        plan_detail,
-        readability,
-        timebound_actions,
-    )
-
-    # Timebound actions runs first: plan detail reads the actions it found from the analysis.
-    order = ["timebound_actions", "child_directed_language", "readability", "plan_detail"]
-    return {name: REGISTRY[name] for name in order if name in REGISTRY} | REGISTRY

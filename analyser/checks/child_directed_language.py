@@ -9,13 +9,26 @@ from __future__ import annotations
 
 import re
 
-from analyser.checks import CheckResult, clamp, finding, register, wants_tags
-from analyser.facts import Facts
+from pydantic import Field
+
+from analyser.checks import CheckContext, CheckResult, clamp, finding, wants_tags
 from analyser.nlp import Analysis, Unit
 from analyser.report import Finding
-from analyser.rubric import Rubric
+from analyser.registry import Appearance, register
+from analyser.rubric import CheckSettings
 
 DIMENSION = "child_directed_language"
+
+
+class ChildLanguageSettings(CheckSettings):
+    target_direct_share: float = Field(gt=0, le=1)
+    penalty_jargon: float = Field(ge=0)
+    penalty_blaming: float = Field(ge=0)
+    penalty_unexplained_acronym: float = Field(ge=0)
+    max_penalty_per_kind: float = Field(ge=0)
+    credit_child_voice: float = Field(ge=0)
+    credit_because: float = Field(ge=0)
+
 MAX_FINDINGS_PER_CODE = 12
 
 SECOND_PERSON = {"you", "your", "yours", "yourself", "you're", "you've", "you'll", "you'd"}
@@ -68,10 +81,14 @@ def _acronym_explained(text: str, acronym: str, expansion: str) -> bool:
     )
 
 
-@register(DIMENSION)
-def check(analysis: Analysis, facts: Facts, rubric: Rubric) -> CheckResult:
+@register(
+    DIMENSION, settings=ChildLanguageSettings, weight=0.2, order=20,
+    appearance=Appearance("To the child", "written to the child, without jargon or blame", "#3b73b9", "#d6e4f5", "on dark_blue"),
+)
+def check(ctx: CheckContext[ChildLanguageSettings]) -> CheckResult:
     """Score how far the record speaks to the child, and flag words that talk about them."""
-    s = rubric.child_language
+    analysis, facts, rubric = ctx.analysis, ctx.facts, ctx.rubric
+    s = ctx.settings
     lex = rubric.lexicons
     text = analysis.text
     findings: list[Finding] = []
@@ -101,7 +118,7 @@ def check(analysis: Analysis, facts: Facts, rubric: Rubric) -> CheckResult:
             who = facts.child_name or "the child"
             findings.append(finding(analysis, DIMENSION, "written_about_child", "warning",
                 f"'{m.group(0)}' writes about {who} instead of to them.", m.start(), m.end(),
-                f"Write to {who}: 'you', 'your' or their name."))
+                f"Write to {who}: 'you', 'your' or their name.", term=m.group(0)))
         if not about and third and second == 0 and analysis.words > 40:
             findings.append(finding(analysis, DIMENSION, "written_about_child", "warning",
                 "The record talks about the child in the third person ('he', 'she') and never to them.",
@@ -121,7 +138,8 @@ def check(analysis: Analysis, facts: Facts, rubric: Rubric) -> CheckResult:
             key = re.sub(r"[\s-]+", " ", m.group(0).lower())
             findings.append(finding(analysis, DIMENSION, "blaming_language", "warning",
                 f"'{m.group(0)}' blames the child rather than describing what happened.", m.start(), m.end(),
-                blaming_lookup.get(key) or blaming_lookup.get(m.group(0).lower()) or "Describe what happened and why."))
+                blaming_lookup.get(key) or blaming_lookup.get(m.group(0).lower()) or "Describe what happened and why.",
+                term=m.group(0)))
     for m in jargon_pattern.finditer(text):
         if any(s0 <= m.start() < e0 for s0, e0 in blaming_spans):
             continue
@@ -133,7 +151,8 @@ def check(analysis: Analysis, facts: Facts, rubric: Rubric) -> CheckResult:
             preferred = jargon_lookup.get(key) or jargon_lookup.get(re.sub(r"[\s-]+", " ", key)) or ""
             findings.append(finding(analysis, DIMENSION, "jargon", "info",
                 f"'{m.group(0)}' is care-system jargon.", m.start(), m.end(),
-                f"Children often prefer: {preferred}." if preferred else None))
+                f"Children often prefer: {preferred}." if preferred else None,
+                term=m.group(0), data={"preferred": preferred} if preferred else None))
 
     acronym_hits = 0
     seen: set[str] = set()
@@ -149,7 +168,8 @@ def check(analysis: Analysis, facts: Facts, rubric: Rubric) -> CheckResult:
             acronym_hits += 1
             findings.append(finding(analysis, DIMENSION, "unexplained_acronym", "info",
                 f"'{acronym}' is never spelled out.", m.start(), m.end(),
-                f"Spell it out the first time: {expansion} ({acronym}), or use plain words."))
+                f"Spell it out the first time: {expansion} ({acronym}), or use plain words.",
+                term=acronym, data={"expansion": expansion}))
 
     voice = len(CHILD_VOICE.findall(text))
     because = len(BECAUSE.findall(text))

@@ -10,13 +10,34 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from analyser.checks import CheckResult, clamp, finding, register
-from analyser.facts import Facts
-from analyser.nlp import Analysis, Unit
+from pydantic import Field, model_validator
+
+from analyser.checks import ACTIONS, CheckContext, CheckResult, clamp, finding
+from analyser.nlp import Unit
 from analyser.report import Finding
-from analyser.rubric import Rubric, Section, compile_phrases
+from analyser.registry import Appearance, register
+from analyser.rubric import CheckSettings, Rubric, Section, compile_phrases
 
 DIMENSION = "plan_detail"
+
+
+class PlanDetailSettings(CheckSettings):
+    min_section_words: int = Field(ge=1)
+    thin_section_credit: float = Field(ge=0, le=1)
+    filler_penalty: float = Field(ge=0)
+    weight_sections: float = Field(ge=0, le=1)
+    weight_specifics: float = Field(ge=0, le=1)
+    weight_actions: float = Field(ge=0, le=1)
+    specifics_per_100_words_for_full_marks: float = Field(gt=0)
+    actions_for_full_marks: int = Field(ge=1)
+
+    @model_validator(mode="after")
+    def _weights_sum_to_one(self) -> PlanDetailSettings:
+        total = self.weight_sections + self.weight_specifics + self.weight_actions
+        if abs(total - 1.0) > 1e-6:
+            raise ValueError(f"weight_sections + weight_specifics + weight_actions must be 1 (is {total:g})")
+        return self
+
 _SPECIFIC = re.compile(
     r"\d|£|%|\b(Mr|Mrs|Ms|Miss|Dr)\b|\b(January|February|March|April|June|July|August|September|October|"
     r"November|December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
@@ -64,10 +85,14 @@ def _is_filler(units: list[Unit], filler: re.Pattern[str]) -> bool:
     return bool(filler.search(text)) and len(re.findall(r"[A-Za-z]{3,}", stripped)) < 6
 
 
-@register(DIMENSION)
-def check(analysis: Analysis, facts: Facts, rubric: Rubric) -> CheckResult:
+@register(
+    DIMENSION, settings=PlanDetailSettings, weight=0.3, order=40, requires=(ACTIONS,),
+    appearance=Appearance("Plan detail", "the sections this plan needs, with specifics", "#8e44ad", "#e8d9f0", "on purple4"),
+)
+def check(ctx: CheckContext[PlanDetailSettings]) -> CheckResult:
     """Score whether the required sections are present and substantive."""
-    s = rubric.plan_detail
+    analysis, facts, rubric = ctx.analysis, ctx.facts, ctx.rubric
+    s = ctx.settings
     lex = rubric.lexicons
     required = lex.required_sections.get(facts.doc_type, ())
     matchers = _matchers(rubric)
@@ -133,7 +158,8 @@ def check(analysis: Analysis, facts: Facts, rubric: Rubric) -> CheckResult:
             missing.append(label)
             findings.append(finding(analysis, DIMENSION, "missing_section", "warning",
                 f"No section on {label}.", 0, 0,
-                f"Add a section on {label}, with names, dates and what will happen."))
+                f"Add a section on {label}, with names, dates and what will happen.",
+                term=lex.sections[key].name, data={"section": key, "section_name": lex.sections[key].name}))
             continue
         if key == "next_review" and facts.next_review is not None:
             credits.append(1.0)
@@ -148,7 +174,8 @@ def check(analysis: Analysis, facts: Facts, rubric: Rubric) -> CheckResult:
             findings.append(finding(analysis, DIMENSION, "filler", "warning",
                 f"The {label} section says only '{m.group(0) if m else span_unit.text}'.",
                 span_unit.start, span_unit.end,
-                f"Say what is happening for the child's {label}: who, what, and by when."))
+                f"Say what is happening for the child's {label}: who, what, and by when.",
+                term=m.group(0) if m else None, data={"section": key, "section_name": lex.sections[key].name}))
         elif words < s.min_section_words and specifics < 2:
             # Short and unspecific; a short line with a name and a date ("PA: Leanne Cox, from 14 October") is enough.
             credits.append(s.thin_section_credit)
@@ -158,7 +185,9 @@ def check(analysis: Analysis, facts: Facts, rubric: Rubric) -> CheckResult:
                 findings.append(finding(analysis, DIMENSION, "thin_section", "warning",
                     f"The {label} section is thin ({words} words).",
                     anchor.start, anchor.end,
-                    "Add specifics: who is involved, dates, and what will change."))
+                    "Add specifics: who is involved, dates, and what will change.",
+                    term=lex.sections[key].name, data={"section": key, "section_name": lex.sections[key].name,
+                                                       "words": words}))
         else:
             credits.append(1.0)
 
@@ -177,9 +206,8 @@ def check(analysis: Analysis, facts: Facts, rubric: Rubric) -> CheckResult:
         return CheckResult(score, "No sections are required for this kind of record.", metrics, findings)
     sections_score = 100 * sum(credits) / len(required) - s.filler_penalty * max(0, filler_hits - 1)
     # A detailed plan also says who will do what by when: count the owned, timebound actions that the
-    # timebound-actions check found (it runs first and shares them through the analysis).
-    actions = analysis.extras.get("actions") or []
-    planned = sum(1 for a in actions if getattr(a, "owner", None) and getattr(a, "timebound", False))
+    # timebound-actions check found (it provides them; the registry runs it first).
+    planned = sum(1 for a in ctx.get(ACTIONS) if a.owner and a.timebound)
     metrics["owned_timebound_actions"] = planned
     specifics_score = min(100.0, 100 * float(metrics["specifics_per_100_words"]) / s.specifics_per_100_words_for_full_marks)
     actions_score = 100 * min(1.0, planned / s.actions_for_full_marks)

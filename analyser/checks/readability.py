@@ -11,14 +11,30 @@ from __future__ import annotations
 import re
 import statistics
 
+from pydantic import Field
+
 from analyser import nlp, syllables
-from analyser.checks import CheckResult, clamp, finding, register, wants_tags
+from analyser.checks import CheckContext, CheckResult, clamp, finding, wants_tags
 from analyser.facts import Facts
-from analyser.nlp import Analysis, Tokens, Unit
+from analyser.nlp import Tokens, Unit
 from analyser.report import Finding
-from analyser.rubric import Rubric
+from analyser.registry import Appearance, register
+from analyser.rubric import CheckSettings, Rubric
 
 DIMENSION = "readability"
+
+
+class ReadabilitySettings(CheckSettings):
+    default_reading_age: int = Field(ge=5, le=25)
+    min_reading_age: int = Field(ge=5, le=25)
+    long_sentence_words: int = Field(ge=5)
+    very_long_sentence_words: int = Field(ge=5)
+    points_per_year_over: float = Field(ge=0)
+    penalty_long_sentence_share: float = Field(ge=0)
+    penalty_passive_share: float = Field(ge=0)
+    penalty_per_acronym_per_100_words: float = Field(ge=0)
+    max_acronym_penalty: float = Field(ge=0)
+
 MAX_FINDINGS_PER_CODE = 15
 _BE_FORMS = {"is", "are", "was", "were", "be", "been", "being", "am", "'s", "'re", "get", "got", "gets"}
 # Participles after "be" that describe a state, not a passive action ("you are settled").
@@ -70,16 +86,20 @@ def _is_passive(unit: Unit) -> tuple[int, int] | None:
 
 
 def target_reading_age(facts: Facts, rubric: Rubric) -> int:
-    s = rubric.readability
+    s = rubric.settings_for(DIMENSION, ReadabilitySettings)
     if facts.child_age is None:
         return s.default_reading_age
     return max(facts.child_age, s.min_reading_age)
 
 
-@register(DIMENSION)
-def check(analysis: Analysis, facts: Facts, rubric: Rubric) -> CheckResult:
+@register(
+    DIMENSION, settings=ReadabilitySettings, weight=0.15, order=30,
+    appearance=Appearance("Readability", "short sentences a child can read", "#2e8b57", "#d5ecdf", "on dark_green"),
+)
+def check(ctx: CheckContext[ReadabilitySettings]) -> CheckResult:
     """Score how readable the record is for its child."""
-    s = rubric.readability
+    analysis, facts, rubric = ctx.analysis, ctx.facts, ctx.rubric
+    s = ctx.settings
     findings: list[Finding] = []
     lengths: list[int] = []
     total_words = total_syll = 0
@@ -101,7 +121,7 @@ def check(analysis: Analysis, facts: Facts, rubric: Rubric) -> CheckResult:
                 severity = "error" if n > s.very_long_sentence_words else "warning"
                 findings.append(finding(analysis, DIMENSION, "long_sentence", severity,
                     f"This sentence has {n} words.", unit.start, unit.end,
-                    "Split it into sentences of 15 to 20 words, one idea each."))
+                    "Split it into sentences of 15 to 20 words, one idea each.", data={"words": n}))
         passive = _is_passive(unit)
         if passive:
             passive_units += 1
@@ -116,7 +136,7 @@ def check(analysis: Analysis, facts: Facts, rubric: Rubric) -> CheckResult:
             if dense_units <= MAX_FINDINGS_PER_CODE:
                 findings.append(finding(analysis, DIMENSION, "dense_acronyms", "warning",
                     f"{len(acronyms)} acronyms in one sentence.", unit.start, unit.end,
-                    "Use the words instead of the letters."))
+                    "Use the words instead of the letters.", data={"acronyms": len(acronyms)}))
     units = len(lengths)
     if units == 0 or total_words == 0:
         return CheckResult(0.0, "No readable sentences found.", {"sentences": 0, "words": 0}, findings)

@@ -13,17 +13,31 @@ from datetime import date
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
+from pydantic import Field
+
 from analyser import dates
-from analyser.checks import CheckResult, clamp, finding, register, wants_tags
+from analyser.checks import ACTIONS, CheckContext, CheckResult, clamp, finding, wants_tags
 from analyser.facts import Facts
 from analyser.nlp import Analysis, Unit
 from analyser.report import Action, Finding
-from analyser.rubric import Rubric
+from analyser.registry import Appearance, register
+from analyser.rubric import CheckSettings, Rubric
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Doc, Token
 
 DIMENSION = "timebound_actions"
+
+
+class TimeboundSettings(CheckSettings):
+    penalty_no_owner: float = Field(ge=0, le=100)
+    penalty_no_deadline: float = Field(ge=0, le=100)
+    penalty_vague_timescale: float = Field(ge=0, le=100)
+    penalty_vague_verb: float = Field(ge=0, le=100)
+    penalty_deadline_past: float = Field(ge=0, le=100)
+    score_no_actions: float = Field(ge=0, le=100)
+    requires_actions: list[str]
+
 
 # Verbs that describe a state, not something anyone will do ("you will live with", "you will be 16").
 STATE_VERBS = {
@@ -944,10 +958,14 @@ def _fmt(d: date) -> str:
     return f"{d.day} {d.strftime('%B %Y')}"
 
 
-@register(DIMENSION)
-def check(analysis: Analysis, facts: Facts, rubric: Rubric) -> CheckResult:
+@register(
+    DIMENSION, settings=TimeboundSettings, weight=0.35, order=10, provides=(ACTIONS,),
+    appearance=Appearance("Timebound", "who will do what by when", "#d9534f", "#f8d7d6", "on dark_red"),
+)
+def check(ctx: CheckContext[TimeboundSettings]) -> CheckResult:
     """Find actions and score how many say who will do what by when."""
-    settings = rubric.timebound
+    analysis, facts, rubric = ctx.analysis, ctx.facts, ctx.rubric
+    settings = ctx.settings
     tables = _table_index(analysis)
     blocks = analysis.document.blocks
     text = analysis.text
@@ -988,7 +1006,8 @@ def check(analysis: Analysis, facts: Facts, rubric: Rubric) -> CheckResult:
                 problems.append("next_review_unknown")
                 findings.append(finding(analysis, DIMENSION, "next_review_unknown", "warning",
                     "The action is due 'by the next review', but the record gives no next review date.",
-                    dl.start, dl.end, "State the next review date in the record, or give a date here."))
+                    dl.start, dl.end, "State the next review date in the record, or give a date here.",
+                    term=dl.text, data={"action": len(actions) + 1}))
             elif dl.kind == "open":
                 pass
             else:
@@ -1001,13 +1020,15 @@ def check(analysis: Analysis, facts: Facts, rubric: Rubric) -> CheckResult:
                 penalty += settings.penalty_vague_timescale
                 findings.append(finding(analysis, DIMENSION, "vague_timescale", "warning",
                     f"'{vt}' is not a timescale: nobody can tell when this is late.", vs, ve,
-                    "Replace it with a date or a period, e.g. 'by 30 June 2025' or 'within 4 weeks'."))
+                    "Replace it with a date or a period, e.g. 'by 30 June 2025' or 'within 4 weeks'.",
+                    term=vt, data={"action": len(actions) + 1}))
             elif "next_review_unknown" not in problems:
                 problems.append("no_deadline")
                 penalty += settings.penalty_no_deadline
                 findings.append(finding(analysis, DIMENSION, "no_deadline", "warning",
                     "This action has no date or timescale.", d.start, d.end,
-                    "Add when it will be done, e.g. 'by 15 March 2025' or 'within 10 working days'."))
+                    "Add when it will be done, e.g. 'by 15 March 2025' or 'within 10 working days'.",
+                    data={"action": len(actions) + 1}))
             else:
                 penalty += settings.penalty_no_deadline
             counts["not_timebound"] += 1
@@ -1017,7 +1038,8 @@ def check(analysis: Analysis, facts: Facts, rubric: Rubric) -> CheckResult:
             penalty += settings.penalty_no_owner
             findings.append(finding(analysis, DIMENSION, "no_owner", "warning",
                 "Nobody is named to do this.", d.start, d.end,
-                "Say who will do it, e.g. 'Jo (your social worker) will ...' or 'Mum will ...'."))
+                "Say who will do it, e.g. 'Jo (your social worker) will ...' or 'Mum will ...'.",
+                data={"action": len(actions) + 1}))
         if _is_vague_verb(d.verb, rubric) and not d.measurable:
             assert d.verb is not None
             problems.append("vague_verb")
@@ -1026,14 +1048,16 @@ def check(analysis: Analysis, facts: Facts, rubric: Rubric) -> CheckResult:
             findings.append(finding(analysis, DIMENSION, "vague_verb", "info",
                 f"'{text[d.verb[0]:d.verb[1]]}' does not say what will be done or how anyone will know it is done.",
                 d.verb[0], d.verb[1],
-                "Name the outcome and how it will be measured, e.g. 'improve attendance from 63% to 85%'."))
+                "Name the outcome and how it will be measured, e.g. 'improve attendance from 63% to 85%'.",
+                term=d.verb[2], data={"action": len(actions) + 1}))
         if dl is not None and dl.value is not None and facts.date is not None and dl.kind == "absolute" and dl.value < facts.date:
             problems.append("deadline_past")
             counts["deadline_past"] += 1
             penalty += settings.penalty_deadline_past
             findings.append(finding(analysis, DIMENSION, "deadline_past", "warning",
                 f"The deadline ({_fmt(dl.value)}) had already passed when the record was written ({_fmt(facts.date)}).",
-                dl.start, dl.end, "Give a new date, or record the action as done."))
+                dl.start, dl.end, "Give a new date, or record the action as done.", term=dl.text,
+                data={"action": len(actions) + 1, "deadline": dl.value.isoformat(), "record_date": facts.date.isoformat()}))
         per_action_scores.append(max(0.0, 100.0 - penalty))
         actions.append(Action(
             text=text[d.start : d.end],
@@ -1046,7 +1070,6 @@ def check(analysis: Analysis, facts: Facts, rubric: Rubric) -> CheckResult:
             problems=problems,
         ))
 
-    analysis.extras["actions"] = actions  # plan detail reads them: one detection, shared
     n = len(actions)
     timebound_n = sum(a.timebound for a in actions)
     owned = sum(a.owner is not None for a in actions)
@@ -1067,8 +1090,8 @@ def check(analysis: Analysis, facts: Facts, rubric: Rubric) -> CheckResult:
                 "No actions found: the record does not say who will do what by when.", 0, 0,
                 "Add the plan's actions, each with a named person and a date, e.g. "
                 "'Jo (your social worker) will book your health assessment by 15 March 2025.'"))
-            return CheckResult(settings.score_no_actions, "No actions found.", metrics, findings, actions)
-        return CheckResult(100.0, "No actions expected for this kind of record.", metrics, findings, actions)
+            return CheckResult(settings.score_no_actions, "No actions found.", metrics, findings).provide(ACTIONS, actions)
+        return CheckResult(100.0, "No actions expected for this kind of record.", metrics, findings).provide(ACTIONS, actions)
     score = clamp(sum(per_action_scores) / n)
     summary = (
         f"{timebound_n} of {n} actions are timebound and {owned} of {n} name who will do them"
@@ -1076,4 +1099,4 @@ def check(analysis: Analysis, facts: Facts, rubric: Rubric) -> CheckResult:
         + (f"; {counts['deadline_past']} deadlines had already passed" if counts["deadline_past"] else "")
         + "."
     )
-    return CheckResult(score, summary, metrics, findings, actions)
+    return CheckResult(score, summary, metrics, findings).provide(ACTIONS, actions)

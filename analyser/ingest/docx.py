@@ -22,6 +22,8 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from dataclasses import dataclass
+from typing import Any
 
 from analyser.document import CELL_SEPARATOR, Block, Document
 
@@ -89,13 +91,30 @@ def _on(el) -> bool:
     return el is not None and el.get(_VAL, "true").lower() not in _FALSE
 
 
+@dataclass(frozen=True, slots=True)
+class TextPiece:
+    """Characters ``[start, end)`` of the extracted text, shown by ``node`` (a w:t, w:tab, w:br ... child
+    of the run ``run``) from character ``node_offset`` of that node's own text on."""
+
+    start: int
+    end: int
+    run: Any
+    node: Any
+    node_offset: int = 0
+
+
 class _TextWalker:
-    """Collects a paragraph's visible text and whether all of it is bold."""
+    """Collects a paragraph's visible text and whether all of it is bold.
 
-    __slots__ = ("all_bold", "parts")
+    With ``track``, ``nodes`` holds for each text part the (w:r, child) pair that shows it, so the
+    text's characters can be found again in the XML (:func:`text_map`).
+    """
 
-    def __init__(self) -> None:
+    __slots__ = ("all_bold", "nodes", "parts")
+
+    def __init__(self, track: bool = False) -> None:
         self.parts: list[str] = []
+        self.nodes: list[tuple[Any, Any]] | None = [] if track else None
         self.all_bold = True
 
     def walk(self, el) -> None:
@@ -114,6 +133,7 @@ class _TextWalker:
 
     def _run(self, r) -> None:
         start = len(self.parts)
+        nodes = self.nodes
         for child in r:
             tag = child.tag
             if tag == _T:
@@ -122,9 +142,14 @@ class _TextWalker:
                 # python-docx convention: line break -> "\n", page/column break -> ""
                 if child.get(_W + "type", "textWrapping") == "textWrapping":
                     self.parts.append("\n")
+                else:
+                    continue
             elif tag in _RUN_TEXT:
                 self.parts.append(_RUN_TEXT[tag])
-            # w:drawing, w:pict, mc:AlternateContent (text boxes), w:instrText, w:delText: skipped
+            else:
+                continue  # w:drawing, w:pict, mc:AlternateContent (text boxes), w:instrText, w:delText
+            if nodes is not None:
+                nodes.append((r, child))
         if self.all_bold and any(p.strip() for p in self.parts[start:]):
             rpr = r.find(_RPR)
             if rpr is None or not _on(rpr.find(_W + "b")):
@@ -132,6 +157,19 @@ class _TextWalker:
 
     def text(self) -> str:
         return "".join(self.parts)
+
+    def pieces(self, offset: int, lo: int = 0, hi: int | None = None) -> list[TextPiece]:
+        """Tracked parts as pieces of the extracted text, keeping only text[lo:hi], moved to ``offset``."""
+        assert self.nodes is not None
+        out: list[TextPiece] = []
+        pos = 0
+        for part, (r, node) in zip(self.parts, self.nodes):
+            end = pos + len(part)
+            s, e = max(pos, lo), end if hi is None else min(end, hi)
+            if s < e:
+                out.append(TextPiece(offset + s - lo, offset + e - lo, r, node, s - pos))
+            pos += len(part)
+        return out
 
 
 class _StyleInfo:
@@ -229,22 +267,29 @@ def _iter_children(container, want: str, depth: int = 0):
             yield from _iter_children(child, want, depth + 1)
 
 
-def _cell_parts(tc, out: list[str], depth: int) -> None:
-    """Append the stripped, non-empty paragraph texts of a cell (nested tables flattened)."""
+def _cell_parts(tc, out: list[str], depth: int, walkers: list[tuple[_TextWalker, int]] | None = None) -> None:
+    """Append the stripped, non-empty paragraph texts of a cell (nested tables flattened).
+
+    With ``walkers``, also append each kept paragraph's walker and how much its stripping cut off the front.
+    """
     for el in _iter_block_elements(tc):
         if el.tag == _P:
-            w = _TextWalker()
+            w = _TextWalker(track=walkers is not None)
             w.walk(el)
-            t = w.text().replace("\n", " ").strip()
+            raw = w.text().replace("\n", " ")
+            t = raw.strip()
             if t:
                 out.append(t)
+                if walkers is not None:
+                    walkers.append((w, len(raw) - len(raw.lstrip())))
         elif depth < 10:
             for tr in _iter_children(el, _TR):
                 for inner in _iter_children(tr, _TC):
-                    _cell_parts(inner, out, depth + 1)
+                    _cell_parts(inner, out, depth + 1, walkers)
 
 
-def _row_cells(tr) -> list[str]:
+def _row_cells(tr, pieces: list[list[TextPiece]] | None = None) -> list[str]:
+    """The row's cell texts; with ``pieces``, each cell's pieces too (offsets relative to the cell's text)."""
     cells: list[str] = []
     for tc in _iter_children(tr, _TC):
         tcpr = tc.find(_TCPR)
@@ -255,10 +300,20 @@ def _row_cells(tr) -> list[str]:
             vmerge = tcpr.find(_W + "vMerge")
             if vmerge is not None and vmerge.get(_VAL, "continue") == "continue":
                 cells.append("")  # vertical merge: text shown once, in the top cell
+                if pieces is not None:
+                    pieces.append([])
                 continue
         parts: list[str] = []
-        _cell_parts(tc, parts, 0)
+        walkers: list[tuple[_TextWalker, int]] | None = [] if pieces is not None else None
+        _cell_parts(tc, parts, 0, walkers)
         cells.append(" ".join(parts))
+        if pieces is not None and walkers is not None:
+            cell_pieces: list[TextPiece] = []
+            at = 0
+            for part, (w, lead) in zip(parts, walkers):
+                cell_pieces += w.pieces(at, lead, lead + len(part))
+                at += len(part) + 1  # the " " joining a cell's paragraphs
+            pieces.append(cell_pieces)
     return cells
 
 
@@ -305,18 +360,42 @@ def load_docx(data: bytes, source: str) -> Document:
 
 
 def _extract(document, body, source: str) -> Document:
+    lines, units = _walk(document, body)
+    text = "\n".join(lines)
+    doc = Document(text=text, blocks=_blocks_for(text, units), source=source, format="docx")
+    return validate(doc, source, "file is empty")
+
+
+def text_map(document: Any) -> tuple[str, list[TextPiece]]:
+    """The extracted text of a python-docx ``Document`` (exactly what :func:`load_docx` gives) and, in text
+    order, the pieces of the XML that show each of its characters.
+
+    Characters with no piece are the ones the extraction adds: the "\\n" between lines, the " | " between
+    table cells and the " " between a cell's paragraphs. Adapters that write into the document (Word
+    comments) use this to find the runs under a report's offsets.
+    """
+    pieces: list[TextPiece] = []
+    lines, _ = _walk(document, document.element.body, pieces)
+    return "\n".join(lines), pieces
+
+
+def _walk(document: Any, body: Any, pieces: list[TextPiece] | None = None) -> tuple[list[str], list[_Unit]]:
+    """The body's lines (paragraphs and table rows) and their units; with ``pieces``, where each character is."""
     styles = _Styles(document)
     lines: list[str] = []
     units: list[_Unit] = []
     pos = 0
+    track = pieces is not None
     for el in _iter_block_elements(body):
         if el.tag == _P:
-            w = _TextWalker()
+            w = _TextWalker(track)
             w.walk(el)
             t = w.text()
             s, e = _trim(t, 0, len(t))
             if s == e:
                 continue  # empty paragraph: no block, no separator
+            if pieces is not None:
+                pieces += w.pieces(pos)
             ppr = el.find(_PPR)
             style_id = None
             num_pr = outline = None
@@ -339,21 +418,22 @@ def _extract(document, body, source: str) -> Document:
             units.append(unit)
         else:
             for tr in _iter_children(el, _TR):
-                cells = _row_cells(tr)
+                cell_pieces: list[list[TextPiece]] | None = [] if track else None
+                cells = _row_cells(tr, cell_pieces)
                 if not any(cells):
                     continue
                 spans = []
                 c = pos
-                for cell in cells:
+                for i, cell in enumerate(cells):
                     spans.append((c, c + len(cell)))
+                    if pieces is not None and cell_pieces is not None:
+                        pieces += [TextPiece(p.start + c, p.end + c, p.run, p.node, p.node_offset) for p in cell_pieces[i]]
                     c += len(cell) + len(CELL_SEPARATOR)
                 row = CELL_SEPARATOR.join(cells)
                 lines.append(row)
                 pos += len(row) + 1
                 units.append(_Unit("row", 0, 0, cells=spans))
-    text = "\n".join(lines)
-    doc = Document(text=text, blocks=_blocks_for(text, units), source=source, format="docx")
-    return validate(doc, source, "file is empty")
+    return lines, units
 
 
 def _blocks_for(text: str, units: list[_Unit]) -> list[Block]:

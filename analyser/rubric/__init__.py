@@ -12,12 +12,14 @@ import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, model_validator
 
-from analyser.report import DIMENSIONS
+from analyser.registry import DIMENSIONS
 
 DEFAULT_RUBRIC = Path(__file__).parent / "default.toml"
+M = TypeVar("M", bound=BaseModel)
 
 
 class RubricError(ValueError):
@@ -28,22 +30,13 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+class CheckSettings(_Strict):
+    """Base of a check's settings model: the rubric's ``[<check>]`` table, unknown keys refused."""
+
+
 class _Meta(_Strict):
     name: str
     version: str = Field(min_length=1)
-
-
-class _Weights(_Strict):
-    timebound_actions: float = Field(ge=0)
-    child_directed_language: float = Field(ge=0)
-    readability: float = Field(ge=0)
-    plan_detail: float = Field(ge=0)
-
-    @model_validator(mode="after")
-    def _not_all_zero(self) -> _Weights:
-        if sum(self.model_dump().values()) <= 0:
-            raise ValueError("at least one weight must be above 0")
-        return self
 
 
 class _Grades(_Strict):
@@ -58,56 +51,6 @@ class _Grades(_Strict):
         return self
 
 
-class TimeboundSettings(_Strict):
-    penalty_no_owner: float = Field(ge=0, le=100)
-    penalty_no_deadline: float = Field(ge=0, le=100)
-    penalty_vague_timescale: float = Field(ge=0, le=100)
-    penalty_vague_verb: float = Field(ge=0, le=100)
-    penalty_deadline_past: float = Field(ge=0, le=100)
-    score_no_actions: float = Field(ge=0, le=100)
-    requires_actions: list[str]
-
-
-class ChildLanguageSettings(_Strict):
-    target_direct_share: float = Field(gt=0, le=1)
-    penalty_jargon: float = Field(ge=0)
-    penalty_blaming: float = Field(ge=0)
-    penalty_unexplained_acronym: float = Field(ge=0)
-    max_penalty_per_kind: float = Field(ge=0)
-    credit_child_voice: float = Field(ge=0)
-    credit_because: float = Field(ge=0)
-
-
-class ReadabilitySettings(_Strict):
-    default_reading_age: int = Field(ge=5, le=25)
-    min_reading_age: int = Field(ge=5, le=25)
-    long_sentence_words: int = Field(ge=5)
-    very_long_sentence_words: int = Field(ge=5)
-    points_per_year_over: float = Field(ge=0)
-    penalty_long_sentence_share: float = Field(ge=0)
-    penalty_passive_share: float = Field(ge=0)
-    penalty_per_acronym_per_100_words: float = Field(ge=0)
-    max_acronym_penalty: float = Field(ge=0)
-
-
-class PlanDetailSettings(_Strict):
-    min_section_words: int = Field(ge=1)
-    thin_section_credit: float = Field(ge=0, le=1)
-    filler_penalty: float = Field(ge=0)
-    weight_sections: float = Field(ge=0, le=1)
-    weight_specifics: float = Field(ge=0, le=1)
-    weight_actions: float = Field(ge=0, le=1)
-    specifics_per_100_words_for_full_marks: float = Field(gt=0)
-    actions_for_full_marks: int = Field(ge=1)
-
-    @model_validator(mode="after")
-    def _weights_sum_to_one(self) -> PlanDetailSettings:
-        total = self.weight_sections + self.weight_specifics + self.weight_actions
-        if abs(total - 1.0) > 1e-6:
-            raise ValueError(f"weight_sections + weight_specifics + weight_actions must be 1 (is {total:g})")
-        return self
-
-
 class _LexiconPaths(_Strict):
     vague_timescales: str
     vague_verbs: str
@@ -117,15 +60,45 @@ class _LexiconPaths(_Strict):
     sections: str
 
 
-class _RubricFile(_Strict):
-    rubric: _Meta
-    weights: _Weights
-    grades: _Grades
-    timebound_actions: TimeboundSettings
-    child_directed_language: ChildLanguageSettings
-    readability: ReadabilitySettings
-    plan_detail: PlanDetailSettings
-    lexicons: _LexiconPaths
+def _not_all_zero(self: BaseModel) -> BaseModel:
+    if sum(self.model_dump().values()) <= 0:
+        raise ValueError("at least one weight must be above 0")
+    return self
+
+
+def _has_defaults(model: type[BaseModel]) -> bool:
+    return all(not f.is_required() for f in model.model_fields.values())
+
+
+@lru_cache(maxsize=8)
+def _file_model(checks: tuple[str, ...]) -> type[BaseModel]:
+    """The rubric file's shape, from the registry: a weight and a settings table per registered check.
+
+    A check's weight defaults to the one it registered; its table may be left out only when every
+    setting has a default (a council's rubric need not mention a check it does not tune).
+    """
+    from analyser import registry
+
+    specs = [registry.spec(name) for name in checks]
+    weights = create_model(  # type: ignore[call-overload]
+        "weights",
+        __config__=ConfigDict(extra="forbid"),
+        __validators__={"_not_all_zero": model_validator(mode="after")(_not_all_zero)},
+        **{s.name: (float, Field(default=s.weight, ge=0)) for s in specs},
+    )
+    tables: dict[str, Any] = {
+        s.name: (s.settings, Field(default_factory=s.settings) if _has_defaults(s.settings) else ...) for s in specs
+    }
+    model: type[BaseModel] = create_model(  # type: ignore[call-overload]
+        "rubric_file",
+        __config__=ConfigDict(extra="forbid"),
+        rubric=(_Meta, ...),
+        weights=(weights, ...),
+        grades=(_Grades, ...),
+        lexicons=(_LexiconPaths, ...),
+        **tables,
+    )
+    return model
 
 
 @dataclass(frozen=True)
@@ -134,6 +107,11 @@ class Section:
     label: str
     headings: tuple[str, ...]
     content: tuple[str, ...]
+
+    @property
+    def name(self) -> str:
+        """The label without its explanation: 'placement plan (where the child lives, ...)' -> 'placement plan'."""
+        return re.sub(r"\s*\(.*?\)", "", self.label).strip() or self.label
 
 
 @dataclass(frozen=True)
@@ -157,12 +135,16 @@ class Rubric:
     path: str
     weights: dict[str, float]
     grades: dict[str, float]
-    timebound: TimeboundSettings
-    child_language: ChildLanguageSettings
-    readability: ReadabilitySettings
-    plan_detail: PlanDetailSettings
+    settings: dict[str, BaseModel]  # per check, its validated ``[<check>]`` table (see analyser.registry)
     lexicons: Lexicons
     _compiled: dict[str, re.Pattern[str]] = field(default_factory=dict, compare=False, repr=False)
+
+    def settings_for(self, check: str, model: type[M]) -> M:
+        """The check's settings, typed: ``rubric.settings_for("readability", ReadabilitySettings)``."""
+        value = self.settings[check]
+        if not isinstance(value, model):
+            raise TypeError(f"the settings of '{check}' are {type(value).__name__}, not {model.__name__}")
+        return value
 
     def grade_for(self, score: float) -> str:
         """Ofsted-style grade for an overall score."""
@@ -253,11 +235,11 @@ def _format_validation_error(path: Path, exc: ValidationError) -> str:
 
 
 @lru_cache(maxsize=8)
-def _load_cached(path_str: str, mtime: float) -> Rubric:
+def _load_cached(path_str: str, mtime: float, checks: tuple[str, ...]) -> Rubric:
     path = Path(path_str)
     data = _read_toml(path, "rubric")
     try:
-        spec = _RubricFile.model_validate(data)
+        spec: Any = _file_model(checks).model_validate(data)
     except ValidationError as exc:
         raise RubricError(_format_validation_error(path, exc)) from None
     base = path.parent
@@ -279,12 +261,9 @@ def _load_cached(path_str: str, mtime: float) -> Rubric:
         name=spec.rubric.name,
         version=spec.rubric.version,
         path=str(path),
-        weights={d: weights[d] / total for d in DIMENSIONS},
+        weights={d: weights[d] / total for d in checks},
         grades=spec.grades.model_dump(),
-        timebound=spec.timebound_actions,
-        child_language=spec.child_directed_language,
-        readability=spec.readability,
-        plan_detail=spec.plan_detail,
+        settings={d: getattr(spec, d) for d in checks},
         lexicons=lexicons,
     )
 
@@ -296,4 +275,5 @@ def load_rubric(path: str | os.PathLike[str] | None = None) -> Rubric:
         mtime = chosen.stat().st_mtime
     except FileNotFoundError:
         raise RubricError(f"rubric not found: {chosen}") from None
-    return _load_cached(str(chosen), mtime)
+    # The registry is part of the key: a check registered later (a toy check in a test) gets its table.
+    return _load_cached(str(chosen), mtime, tuple(DIMENSIONS))

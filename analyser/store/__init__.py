@@ -462,6 +462,13 @@ class Store:
             rec = s.scalar(select(Record).where(Record.record_id == report.id, Record.content_hash == content_hash))
             if rec is None:
                 last = s.scalar(select(func.max(Record.version)).where(Record.record_id == report.id)) or 0
+                if last:
+                    # Whoever stores a new version, the record stays its first owner's and team's: who may
+                    # see a record must never change because someone else uploaded under its id.
+                    first = s.scalar(select(Record).where(Record.record_id == report.id).order_by(Record.version).limit(1))
+                    assert first is not None
+                    submitted_by = first.submitted_by
+                    fields = {**fields, "team": first.team} if first.team else {k: v for k, v in fields.items() if k != "team"}
                 rec = Record(
                     record_id=report.id,
                     version=last + 1,
@@ -629,6 +636,18 @@ class Store:
         with self._session() as s:
             return [_record_row(r) for r in s.scalars(q)]
 
+    def record_owner(self, record_id: str) -> tuple[str | None, str | None, str | None] | None:
+        """(submitted_by, team, worker) of a record's first version: whose it is; None when unknown."""
+        q = select(Record.submitted_by, Record.team, Record.worker).where(Record.record_id == record_id)
+        with self._session() as s:
+            row = s.execute(q.order_by(Record.version).limit(1)).first()
+            return (row[0], row[1], row[2]) if row else None
+
+    def worker_teams(self, worker: str) -> set[str | None]:
+        """The teams of every record naming ``worker`` (None for records without a team)."""
+        with self._session() as s:
+            return set(s.scalars(select(Record.team).where(Record.worker == worker).distinct()))
+
     def list_workers(self) -> list[str]:
         """Every worker named on a stored record, alphabetically."""
         q = select(Record.worker).where(Record.worker.is_not(None)).distinct().order_by(Record.worker)
@@ -703,6 +722,11 @@ class Store:
         """A user by id (no key check): what a signed-in web session is re-read from on each request."""
         with self._session() as s:
             user = s.get(User, user_id)
+            return _user_row(user) if user else None
+
+    def user_by_name(self, name: str) -> UserRow | None:
+        with self._session() as s:
+            user = s.scalar(select(User).where(User.name == name))
             return _user_row(user) if user else None
 
     def list_users(self) -> list[UserRow]:

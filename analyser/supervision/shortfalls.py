@@ -19,13 +19,13 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from analyser.checks.readability import ReadabilitySettings
 from analyser.report import Report
 from analyser.rubric import Rubric
 
 # Which action problems mean "no named person" and which mean "no usable date".
 _WHO = {"no_owner"}
 _WHEN = {"no_deadline", "vague_timescale", "next_review_unknown"}
-_SECTION_MESSAGE = re.compile(r"^(?:No section on (?P<a>.+)\.|The (?P<b>.+?) section (?:is thin|says only).*)$", re.DOTALL)
 DOC_LABELS = {"care_plan": "care plan", "review_minutes": "review minutes", "pathway_plan": "pathway plan",
               "other": "record"}
 
@@ -90,14 +90,13 @@ def shortfalls(report: Report) -> dict[str, Group]:
                 _add(groups, d, code, Item(f"{d}:{code}:record"))
             continue  # the per-action problems are read from the actions above
         if d == "plan_detail":
-            m = _SECTION_MESSAGE.match(f.message)
-            section = (m.group("a") or m.group("b")) if m else None
-            if section:  # "placement plan (where the child lives, ...)" -> "placement plan"
-                section = re.sub(r"\s*\(.*?\)", "", section).strip() or section
-            locator = _slug(section) if section else _hash(f.message)
+            # The section's name ("placement plan", not its explanation) comes with the finding.
+            name = f.data.get("section_name")
+            section = str(name) if name else None
+            locator = _slug(section) if section else _hash(f.excerpt)
             _add(groups, d, code, Item(f"{d}:{code}:{locator}", term=section))
         elif code in ("jargon", "blaming_language", "unexplained_acronym", "written_about_child"):
-            term = f.excerpt.strip()
+            term = (f.term if f.term is not None else f.excerpt).strip()  # excerpt: reports stored before terms
             _add(groups, d, code, Item(f"{d}:{code}:{_slug(term) if term else 'record'}", term=term or None))
         else:  # long_sentence, passive_voice, dense_acronyms and any future code: one item per finding
             base = f"{d}:{code}:{_hash(f.excerpt)}"
@@ -232,7 +231,7 @@ def describe(group: Group, record: str, child_name: str | None, rubric: Rubric) 
         terms = _terms(items, lex.acronyms, limit=6, quote=False)
         return f"Spell out {terms or 'the acronyms'} on first use in {record}"
     if code == "long_sentence":
-        words = rubric.readability.long_sentence_words
+        words = rubric.settings_for("readability", ReadabilitySettings).long_sentence_words
         what = "the sentence" if n == 1 else f"the {n} sentences"
         return f"Split {what} of more than {words} words in {record} into shorter ones"
     if code == "passive_voice":

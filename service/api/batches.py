@@ -2,6 +2,8 @@
 
 Who: supervisors, auditors and admins (social workers check drafts one at a time). A supervisor's
 uploaded records are filed under their team, and they may re-score only their team's stored records.
+Nobody may upload under another team's worker (403), and an upload named after a record the caller
+cannot see fails (as a draft stored under such an id does); new versions stay their first owner's.
 A batch's status is visible to the user who started it, and to auditors and admins.
 """
 
@@ -24,7 +26,7 @@ from analyser.inputs import InputFailure, RecordInput
 from analyser.store import Store, UserRow
 from service.api.parsing import form_body, form_fields, json_body, media_type, unsupported
 from service.batches import BatchRunner
-from service.deps import SettingsDep, StoreDep, UserDep, can_see, require_roles
+from service.deps import SettingsDep, StoreDep, UserDep, can_see, check_worker_team, require_roles, worker_team
 from service.schemas import BatchFromRecords, BatchStatus
 
 router = APIRouter(tags=["batches"])
@@ -91,9 +93,12 @@ async def create_batch(request: Request, user: Creator, settings: SettingsDep, s
         if not uploads:
             raise HTTPException(422, "send one or more files in the 'files' field")
         team = user.team if user.role == "supervisor" else fields.team
+        if fields.worker:
+            team = await anyio.to_thread.run_sync(_worker_batch_team, store, user, fields.worker, team)
         extra = {k: v for k, v in (("worker", fields.worker), ("team", team)) if v}
         folder = tempfile.mkdtemp(prefix="caseqa-batch-")  # mode 0700: only this user reads the uploads
         items = [await _save_upload(u, i, folder, extra) for i, u in enumerate(uploads)]
+        items = await anyio.to_thread.run_sync(_usable_ids, store, user, items)
         keep_text = fields.store_text
     else:
         raise unsupported("JSON (application/json) with record_ids, or files (multipart/form-data)")
@@ -110,6 +115,31 @@ async def _save_upload(upload: UploadFile, index: int, folder: str, fields: dict
     await anyio.to_thread.run_sync(path.write_bytes, data)
     os.chmod(path, 0o600)
     return RecordInput(id=Path(name).stem or f"upload-{index + 1}", source=name, path=path, fields=dict(fields))
+
+
+def _worker_batch_team(store: Store, user: UserRow, worker: str, team: str | None) -> str | None:
+    """The team the batch's records are filed under; 403 when ``worker`` is another team's.
+
+    Auditors and admins who name no team get the worker's own (when they have exactly one)."""
+    if team is None and user.role != "supervisor":
+        teams, _ = worker_team(store, worker)
+        if len(teams) == 1:
+            team = next(iter(teams))
+    check_worker_team(store, worker, team)
+    return team
+
+
+def _usable_ids(store: Store, user: UserRow, items: list[RecordInput]) -> list[RecordInput | InputFailure]:
+    """The id check drafts get: an upload may become a new version only of a record the caller can see."""
+    out: list[RecordInput | InputFailure] = []
+    for item in items:
+        versions = store.record_versions(item.id)
+        if versions and not can_see(user, versions[-1]):
+            out.append(InputFailure(item.source, "this record id is already used by a record you cannot see; "
+                                    "rename the file", item.id))
+        else:
+            out.append(item)
+    return out
 
 
 def _stored_records(store: Store, user: UserRow, record_ids: list[str]) -> list[RecordInput | InputFailure]:

@@ -2,8 +2,10 @@
 
 Who may see a timeline (the drift findings compare records, so a timeline is shown whole or not at all):
 auditors and admins any child's; supervisors a child with at least one record in their team (the whole
-history, other teams' records included, since the child's plan carries across teams); social workers a
-child whose records they all submitted. A caller who may see none of the child's records gets 404, as
+history, other teams' records included, since the child's plan carries across teams: a child id is set
+only by exports the council loads, never by an upload); social workers a child whose records they all
+submitted. Linked by name and date of birth, supervisors and social workers see only their own team's
+records (anyone can write a name and a birthday into an upload). A caller who may see none of the child's records gets 404, as
 for a record; a social worker who may see some but not all gets 403.
 """
 
@@ -34,7 +36,13 @@ def may_see_timeline(user: UserRow, rows: list[RecordRow]) -> bool:
 def child_timeline(store: Store, user: UserRow, child_id: str, dob: str | None = None) -> dict[str, Any]:
     """The timeline as JSON-ready data; HTTP 404 (none, or none visible), 403 or 422 (a bad ``dob``)."""
     try:
-        timeline = timeline_for(store, child_id, dob=dob)
+        # By name and date of birth, a supervisor or social worker sees only their team's records: a
+        # name and a birthday are not an identity, so an upload naming them must not open another
+        # team's child (auditors and admins search every team).
+        team = user.team if dob and user.role in ("supervisor", "social_worker") else None
+        if dob and team is None and user.role in ("supervisor", "social_worker"):
+            raise HTTPException(404, "no records for this child (or none you may see)")
+        timeline = timeline_for(store, child_id, dob=dob, team=team)
     except ValueError as exc:
         raise HTTPException(422, str(exc)) from None
     rows = [versions[-1] for r in timeline["records"] if (versions := store.record_versions(r["id"]))]

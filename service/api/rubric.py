@@ -22,12 +22,7 @@ def rubric(user: UserDep, settings: SettingsDep) -> dict[str, Any]:
         "version": r.version,
         "weights": r.weights,
         "grades": r.grades,
-        "settings": {
-            "timebound_actions": r.timebound.model_dump(mode="json"),
-            "child_directed_language": r.child_language.model_dump(mode="json"),
-            "readability": r.readability.model_dump(mode="json"),
-            "plan_detail": r.plan_detail.model_dump(mode="json"),
-        },
+        "settings": {name: model.model_dump(mode="json") for name, model in r.settings.items()},
         "lexicons": {
             "vague_timescales": list(lx.vague_timescales),
             "vague_verbs": list(lx.vague_verbs),

@@ -2,7 +2,7 @@
 
 ``GET`` builds the record (JSON, or the Word, Markdown or HTML document) without storing it; ``POST``
 builds and stores it, so its new actions start their loop. Auditors and admins may ask for any worker;
-supervisors for a worker with a record in their team; social workers not at all.
+supervisors for a worker known only in their team (their account and every record); social workers not at all.
 """
 
 from __future__ import annotations
@@ -24,11 +24,10 @@ from analyser.supervision import (
     render_bytes,
     save_supervision,
 )
-from service.deps import StoreDep, UserDep
+from service.deps import StoreDep, UserDep, worker_team
 
 router = APIRouter(tags=["supervision"])
 _PROBLEM = {"content": {"application/problem+json": {"schema": {"type": "object"}}}}
-_MAX_RECORDS = 100_000
 SUPERVISION_ROLES = ("supervisor", "auditor", "admin")
 Format = Literal["json", "html", "docx", "md"]
 MEDIA_TYPES = {
@@ -41,15 +40,16 @@ MEDIA_TYPES = {
 def check_supervision_access(store: Store, user: UserRow, worker: str) -> None:
     """Raise 403 unless ``user`` may write ``worker``'s supervision, 404 when the worker has no records.
 
-    Auditors and admins: any worker. Supervisors: a worker with at least one record in their team.
+    Auditors and admins: any worker. Supervisors: a worker known only in their team.
     """
     if user.role not in SUPERVISION_ROLES:
         raise HTTPException(403, f"supervision records are for supervisors, auditors and admins; you are {user.role}")
-    teams = {r.team for r in store.list_records(worker=worker, limit=_MAX_RECORDS)}
-    if not teams:
+    if not store.worker_teams(worker):
         raise HTTPException(404, f"no scored records for worker '{worker}'")
-    if user.role == "supervisor" and (not user.team or user.team not in teams):
-        raise HTTPException(403, "this worker has no records in your team")
+    # A supervisor's worker is one known only in their team (account and every record): a worker with
+    # records elsewhere would show the supervisor another team's children.
+    if user.role == "supervisor" and (not user.team or worker_team(store, worker)[0] != {user.team}):
+        raise HTTPException(403, "this worker is not (only) in your team")
 
 
 def may_supervise(store: Store, user: UserRow, worker: str) -> bool:

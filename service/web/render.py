@@ -13,7 +13,8 @@ from fastapi import Request
 from fastapi.templating import Jinja2Templates
 from starlette.responses import HTMLResponse
 
-from analyser.audit_report import DIMENSION_COLOURS, GRADE_COLOURS, highlight, label
+from analyser.audit_report import GRADE_COLOURS, highlight, label
+from analyser.registry import DIMENSION_COLOURS, DIMENSION_HELP, DIMENSION_SHORT, DIMENSION_TINTS
 from analyser.report import DIMENSIONS, GRADES, Report
 from analyser.store import UserRow
 from service.analysis import Analysed
@@ -23,16 +24,7 @@ templates = Jinja2Templates(directory=str(WEB / "templates"))
 templates.env.filters["label"] = label
 templates.env.globals.update(
     DIMENSIONS=DIMENSIONS, GRADES=GRADES, DIMENSION_COLOURS=DIMENSION_COLOURS, GRADE_COLOURS=GRADE_COLOURS,
-    DIMENSION_SHORT={
-        "timebound_actions": "Timebound", "child_directed_language": "To the child",
-        "readability": "Readability", "plan_detail": "Plan detail",
-    },
-    DIMENSION_HELP={
-        "timebound_actions": "who will do what by when",
-        "child_directed_language": "written to the child, without jargon or blame",
-        "readability": "short sentences a child can read",
-        "plan_detail": "the sections this plan needs, with specifics",
-    },
+    DIMENSION_TINTS=DIMENSION_TINTS, DIMENSION_SHORT=DIMENSION_SHORT, DIMENSION_HELP=DIMENSION_HELP,
 )
 DASHBOARD_ROLES = ("supervisor", "auditor", "admin")
 

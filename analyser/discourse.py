@@ -1,0 +1,503 @@
+"""Record-level discourse facts: who writes, to whom, who "we" are, and the people the record names.
+
+Read once per record, beside :mod:`analyser.facts`, so that every check can ask the same questions a
+second reader asks before judging a sentence: "I" is the author, "you" the addressee (the child, a
+parent or the carers), "we" the council or service the record names, "she" the woman named last.
+
+Everything here is read from the record's own words (fields, salutations, signature blocks, "your
+mum, Dawn"); nothing is guessed from outside the text. Where the record does not say, the answer is
+``None`` and callers keep the words as written.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+from analyser.document import Document
+
+AddresseeRole = Literal["child", "parent", "carer", "professional", "none"]
+Gender = Literal["f", "m"]
+
+# ---- role words --------------------------------------------------------------------------------------
+# Professional roles as records write them, with the name a report shows. Longest first when matching.
+PROFESSIONAL_ROLES: dict[str, str] = {
+    "independent reviewing officer": "IRO",
+    "iro": "IRO",
+    "social worker": "social worker",
+    "allocated social worker": "social worker",
+    "children's social worker": "social worker",
+    "sw": "social worker",
+    "personal adviser": "personal adviser",
+    "personal advisor": "personal adviser",
+    "pa": "personal adviser",
+    "team manager": "team manager",
+    "practice manager": "team manager",
+    "supervising social worker": "supervising social worker",
+    "fostering social worker": "supervising social worker",
+    "family support worker": "family support worker",
+    "leaving care worker": "personal adviser",
+    "virtual school head": "virtual school",
+    "designated teacher": "designated teacher",
+    "key worker": "key worker",
+    "keyworker": "key worker",
+    "support worker": "support worker",
+    "youth worker": "youth worker",
+    "advocate": "advocate",
+    "nurse": "nurse",
+    "lac nurse": "nurse",
+}
+PARENT_RELATIONS: dict[str, Gender | None] = {
+    "mum": "f", "mother": "f", "mom": "f", "mummy": "f", "birth mother": "f", "birth mum": "f",
+    "dad": "m", "father": "m", "daddy": "m", "birth father": "m", "birth dad": "m",
+    "parent": None, "parents": None, "stepmum": "f", "stepdad": "m", "step-mum": "f", "step-dad": "m",
+}
+CARER_RELATIONS: dict[str, Gender | None] = {
+    "foster carer": None, "foster carers": None, "foster mum": "f", "foster dad": "m",
+    "foster mother": "f", "foster father": "m", "carer": None, "carers": None,
+    "kinship carer": None, "special guardian": None, "residential worker": None,
+}
+FAMILY_RELATIONS: dict[str, Gender | None] = {
+    "nan": "f", "nana": "f", "gran": "f", "grandma": "f", "grandmother": "f", "grandad": "m",
+    "grandpa": "m", "grandfather": "m", "aunt": "f", "auntie": "f", "aunty": "f", "uncle": "m",
+    "sister": "f", "brother": "m", "half-sister": "f", "half-brother": "m", "cousin": None,
+    "stepsister": "f", "stepbrother": "m",
+}
+_RELATIONS: dict[str, Gender | None] = {**PARENT_RELATIONS, **CARER_RELATIONS, **FAMILY_RELATIONS}
+_TITLES: dict[str, Gender | None] = {"mr": "m", "mrs": "f", "ms": "f", "miss": "f", "mx": None, "dr": None}
+
+# Role and relation words match in any case ("Social Worker", "IRO", "Mum"); names only capitalised.
+_ROLE_ALT = "(?i:" + "|".join(sorted((re.escape(r) for r in PROFESSIONAL_ROLES), key=len, reverse=True)) + r")\b"
+_REL_ALT = "(?i:" + "|".join(sorted((re.escape(r) for r in _RELATIONS), key=len, reverse=True)) + r")\b"
+_NAME = r"(?:(?:Mr|Mrs|Ms|Miss|Mx|Dr)\.?[ \t]+)?[A-Z][a-zA-Z'’-]+(?:[ \t]+[A-Z][a-zA-Z'’-]+){0,2}"
+_NAME_RE = re.compile(_NAME)
+
+# ---- author --------------------------------------------------------------------------------------------
+_AUTHOR_FIELD = re.compile(
+    rf"^[ \t*#_]*(?i:written by|author|completed by|prepared by|from|report by|minutes by|chaired by)[ \t]*[:\-–]?[ \t]*"
+    rf"(?P<name>{_NAME})(?:[ \t]*[,(–-][ \t]*(?P<role>[A-Za-z' ]{{2,40}}?))?\)?[ \t]*$",
+    re.MULTILINE,
+)
+_ROLE_FIELD = re.compile(
+    rf"^[ \t*#_|]*(?P<role>{_ROLE_ALT})[ \t]*(?:\(\w+\))?[ \t]*[:|][ \t]*(?P<name>{_NAME})",
+    re.MULTILINE,
+)
+_SELF_INTRO = re.compile(
+    rf"\b(?i:my name is|i am|i'm)[ \t]+(?:(?P<name1>{_NAME})[ \t]*(?:,|and)[ \t]*(?i:i am|i'm)?[ \t]*)?"
+    rf"(?i:your|the)[ \t]+(?:(?i:new)[ \t]+)?(?P<role>{_ROLE_ALT})(?:[ \t]*,?[ \t]*(?P<name2>{_NAME}))?",
+)
+_SIGN_OFF = re.compile(
+    r"^[ \t]*(?:best wishes|kind regards|warm regards|regards|yours sincerely|yours faithfully|with best wishes|"
+    r"love(?: from)?|take care|thanks|thank you|many thanks|speak soon|see you soon|signed)[,.!]?[ \t]*$",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+# ---- addressee ---------------------------------------------------------------------------------------
+_DEAR = re.compile(r"^[ \t*_]*(?:dear|hello|hi|to)\s+(?P<who>[^,\n:]{1,80})[,:!]?[ \t]*$", re.IGNORECASE | re.MULTILINE)
+_TO_FIELD = re.compile(r"^[ \t*_]*(?:to|addressed to|for the attention of)\s*:\s*(?P<who>[^\n]{1,80})$",
+                       re.IGNORECASE | re.MULTILINE)
+_FOR_CHILD = re.compile(r"\b(?:this|the)\s+(?:letter|plan|record|review|report)\s+is\s+(?:for|to)\s+you\b", re.IGNORECASE)
+_CARER_CUES = re.compile(
+    r"\b(?:you as (?:\w+'s |his |her |their )?(?:foster )?carers?|in your care|living with you|lives with you|"
+    r"your (?:care of|fostering|supervising social worker|household|placement)|as (?:his|her|their|\w+'s) (?:foster )?carers?)\b",
+    re.IGNORECASE,
+)
+_PARENT_CUES = re.compile(
+    r"\b(?:your (?:son|daughter|child|children|boy|girl)|as (?:his|her|their|\w+'s) (?:mum|mother|dad|father|parents?)|"
+    r"your contact with (?:him|her|them|\w+)|you as (?:\w+'s |his |her |their )?(?:mum|mother|dad|father|parents?))\b",
+    re.IGNORECASE,
+)
+_PROFESSIONAL_CUES = re.compile(r"\b(?:colleague|dear sir|dear madam|to whom it may concern|your (?:service|team|school|pupil))\b",
+                                re.IGNORECASE)
+_SECOND_PERSON = re.compile(r"\b(?:you|your|yours|yourself)\b", re.IGNORECASE)
+
+# ---- service that "we" stands for ------------------------------------------------------------------
+_SERVICE = re.compile(
+    r"\b(?:(?:we|us)\s*(?:,|\(|at|in|from)\s*)?(?P<service>(?:[A-Z][\w'’-]+\s+){1,4}"
+    r"(?:Children'?s Services|Children's Social Care|Children and Families Service|Council|Borough Council|"
+    r"County Council|City Council|Leaving Care Team|Leaving Care Service|Fostering Service|Children in Care Team|"
+    r"Looked After Children Team|Care Leavers Service|Trust))\b"
+)
+_WE_AT = re.compile(r"\bwe\s*(?:\(|,|at|in|from)\s*(?P<service>(?:the\s+)?(?:[A-Z][\w'’-]+\s*){1,6})", re.MULTILINE)
+
+# ---- people named with a relation or a role ----------------------------------------------------------
+# "your mum, Dawn" / "your mum Dawn" / "Dawn (mum)" / "Dawn, your mum" / "mum (Dawn)" / "Mum, Dawn Lewis"
+_REL_THEN_NAME = re.compile(rf"\b(?:(?i:your|\w+'s|his|her|their)[ \t]+)?(?P<rel>{_REL_ALT})[ \t]*(?:,|\()?[ \t]*(?P<name>{_NAME})\b")
+_NAME_THEN_REL = re.compile(
+    rf"(?P<name>{_NAME}(?:[ \t]+and[ \t]+{_NAME})?)\s*(?:\(\s*(?:your\s+|\w+'s\s+)?(?P<rel1>{_REL_ALT})\s*\)|,\s*(?:your|\w+'s|his|her|their)\s+(?P<rel2>{_REL_ALT})\b)",
+)
+_NAME_THEN_ROLE = re.compile(
+    rf"(?P<name>{_NAME})[ \t]*(?:\([ \t]*(?:your\s+|the\s+)?(?P<role1>{_ROLE_ALT})[ \t]*\)|,[ \t]*(?:your\s+|the\s+|our\s+)?(?P<role2>{_ROLE_ALT}))",
+)
+_ROLE_THEN_NAME = re.compile(rf"\b(?i:your|the|our)[ \t]+(?P<role>{_ROLE_ALT})[ \t]*,?[ \t]+(?P<name>{_NAME})\b")
+_TITLED = re.compile(r"\b(?P<title>Mr|Mrs|Ms|Miss|Mx|Dr)\.?[ \t]+(?P<surname>[A-Z][a-zA-Z'’-]+(?:[ \t]+[A-Z][a-zA-Z'’-]+)?)")
+_PRONOUN_GENDER = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f", "hers": "f"}
+# Words that start a sentence in capitals and are never a person's name.
+_NOT_NAMES = {
+    "the", "a", "an", "this", "that", "these", "those", "it", "we", "i", "you", "he", "she", "they", "there", "here",
+    "your", "our", "my", "his", "her", "their", "if", "when", "then", "and", "but", "or", "so", "as", "at", "in", "on",
+    "by", "to", "for", "from", "with", "of", "all", "no", "yes", "next", "date", "review", "plan", "care", "child",
+    "school", "health", "education", "action", "actions", "who", "what", "why", "how", "dear", "hello", "hi",
+    "best", "kind", "regards", "love", "thanks", "thank", "signed", "monday", "tuesday", "wednesday", "thursday",
+    "friday", "saturday", "sunday", "january", "february", "march", "april", "may", "june", "july", "august",
+    "september", "october", "november", "december", "mum", "dad", "nan", "iro", "sw", "pa", "council", "team",
+    "social", "personal", "worker", "adviser", "advisor", "officer", "manager", "background", "independent",
+    "reviewing", "carer", "carers", "foster", "not", "yet", "allocated", "tbc", "n/a",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    """Someone the record names: as it names them, with what it says of them."""
+
+    name: str
+    role: str | None = None  # a professional role ("social worker", "IRO") or a relation ("mum", "foster carer")
+    gender: Gender | None = None
+    kind: Literal["child", "parent", "carer", "family", "professional", "other"] = "other"
+
+    def label(self) -> str:
+        """How a report names this person: 'Jo Reed (social worker)', 'Dawn (mum)', 'Aisha'."""
+        if self.role and self.role.lower() not in self.name.lower():
+            return f"{self.name} ({self.role})"
+        return self.name
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A person named at an offset: what "she" or "they" can point back to."""
+
+    start: int
+    end: int
+    person: Person
+    plural: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Addressee:
+    role: AddresseeRole
+    name: str | None = None
+    start: int = -1  # where the record says so ("Dear Ms Patel"), -1 when read from the way it is written
+
+
+@dataclass(slots=True)
+class Discourse:
+    """Who writes the record, to whom, for which service, and whom it names (in text order)."""
+
+    author: Person | None = None
+    addressee: Addressee = field(default_factory=lambda: Addressee("none"))
+    service: str | None = None
+    child: Person | None = None
+    people: list[Person] = field(default_factory=list)
+    mentions: list[Mention] = field(default_factory=list)
+
+    def meta(self) -> dict[str, object]:
+        """The report's view: author, addressee, service and people, with no offsets."""
+        return {
+            "author": {"name": self.author.name, "role": self.author.role} if self.author else None,
+            "addressee": ({"role": self.addressee.role, "name": self.addressee.name}
+                          if self.addressee.role != "none" else None),
+            "service": self.service,
+        }
+
+    def resolve(self, words: str, at: int, scope_start: int) -> str | None:
+        """The person an owner's words stand for, or None where the record does not say.
+
+        ``at`` is where the words stand, ``scope_start`` where their paragraph or table row starts:
+        "he / she / they" look back no further, so a pronoun is never resolved across sections.
+        """
+        w = " ".join(words.lower().split())
+        if w in ("i", "me", "myself"):
+            return self.author.label() if self.author and self.author.name else None
+        if w in ("we", "us"):
+            return self.service
+        if w in ("you", "yourself"):
+            return self._addressee_label()
+        if w in ("he", "she", "him", "her"):
+            return self._last_fitting(_PRONOUN_GENDER[w], at, scope_start)
+        if w == "they":
+            return self._last_plural(at, scope_start)
+        joint = re.split(r"\s*(?:,|&|\band\b)\s*", words)
+        if len(joint) > 1:
+            parts = [self.resolve(p, at, scope_start) or self._relation(p) or p for p in joint if p.strip()]
+            return " and ".join(parts) if any(p != q for p, q in zip(parts, joint)) else None
+        rel = self._relation(words)
+        return rel
+
+    def _addressee_label(self) -> str | None:
+        a = self.addressee
+        if a.role == "child":
+            return a.name or (self.child.name if self.child else None)
+        if a.role in ("parent", "carer", "professional") and a.name:
+            return a.name
+        return None
+
+    def _relation(self, words: str) -> str | None:
+        """'your mum' -> 'Dawn (mum)' when the record names her; None otherwise."""
+        w = re.sub(r"^(?:your|my|the|his|her|their|\w+'s)\s+", "", words.strip().lower())
+        if w not in _RELATIONS:
+            return None
+        for p in self.people:
+            if p.role and p.role.lower() == w and p.name.lower() != w:
+                return p.label()
+        return None
+
+    def _last_fitting(self, gender: str, at: int, scope_start: int) -> str | None:
+        for m in reversed(self.mentions):
+            if m.start >= at or m.end <= scope_start:
+                if m.end <= scope_start:
+                    break
+                continue
+            if m.plural:
+                continue
+            if m.person.gender == gender:
+                return m.person.label()
+        return None
+
+    def _last_plural(self, at: int, scope_start: int) -> str | None:
+        for m in reversed(self.mentions):
+            if m.end <= scope_start:
+                break
+            if m.start < at and m.plural:
+                return m.person.label()
+        return None
+
+
+def read_discourse(document: Document, *, child_name: str | None, doc_type: str | None = None) -> Discourse:
+    """Read the author, addressee, service and people from the record's text (once per record)."""
+    text = document.text
+    d = Discourse()
+    if child_name:
+        d.child = Person(child_name, None, None, "child")
+    d.people = _people(text, child_name)
+    d.author = _author(text, doc_type, d.people)
+    if d.author and all(p.name != d.author.name for p in d.people):
+        d.people.append(d.author)
+    d.service = _service(text)
+    d.addressee = _addressee(text, child_name, d.people)
+    d.mentions = _mentions(text, d, child_name)
+    return d
+
+
+def _clean_name(name: str) -> str | None:
+    name = name.strip().rstrip(".,")
+    words = name.split()
+    while words and words[-1].lower() in _NOT_NAMES:
+        words.pop()
+    if not words or words[0].lower().rstrip(".") in _NOT_NAMES:
+        return None
+    if len(words) == 1 and words[0].lower().rstrip(".") in _TITLES:
+        return None
+    return " ".join(words)
+
+
+def _role_of(words: str | None) -> str | None:
+    if not words:
+        return None
+    w = " ".join(words.lower().split())
+    return PROFESSIONAL_ROLES.get(w) or (w if w in _RELATIONS else None)
+
+
+def _author(text: str, doc_type: str | None, people: list[Person]) -> Person | None:
+    m = _AUTHOR_FIELD.search(text)
+    if m and (name := _clean_name(m.group("name"))):
+        return Person(name, _role_of(m.group("role")) or _known_role(name, people), _title_gender(name), "professional")
+    sig = _signature(text)
+    if sig:
+        return sig
+    m2 = _SELF_INTRO.search(text)
+    if m2:
+        name = _clean_name(m2.group("name1") or m2.group("name2") or "")
+        if name:
+            return Person(name, PROFESSIONAL_ROLES[m2.group("role").lower()], _title_gender(name), "professional")
+    # A role field names the author where the record type says who writes it.
+    writer = {"review_minutes": "IRO", "care_plan": "social worker", "pathway_plan": "personal adviser"}.get(doc_type or "")
+    fields = [(PROFESSIONAL_ROLES[f.group("role").lower()], _clean_name(f.group("name"))) for f in _ROLE_FIELD.finditer(text[:3000])]
+    for role, name in fields:
+        if name and role == writer:
+            return Person(name, role, _title_gender(name), "professional")
+    # Failing a field, the one person the record names in the writer's role.
+    writers = [p for p in people if p.role == writer]
+    if len({p.name for p in writers}) == 1:
+        return writers[0]
+    return None
+
+
+def _signature(text: str) -> Person | None:
+    """'Best wishes,' then a name line and maybe a role line, near the end of the record."""
+    tail_start = max(0, len(text) - 1500)
+    found = None
+    for m in _SIGN_OFF.finditer(text, tail_start):
+        found = m
+    if not found:
+        return None
+    lines = [ln.strip(" \t*_|") for ln in text[found.end():].split("\n") if ln.strip(" \t*_|")][:3]
+    if not lines:
+        return None
+    first = re.split(r"\s*[,(–-]\s*", lines[0], maxsplit=1)
+    name = _clean_name(first[0]) if _NAME_RE.fullmatch(first[0].strip().rstrip(".")) else None
+    if not name:
+        return None
+    role = _role_of(first[1].rstrip(")")) if len(first) > 1 else None
+    if role is None and len(lines) > 1:
+        role = _role_of(re.sub(r"^(?:your|the)\s+", "", lines[1].lower()).rstrip("."))
+    return Person(name, role, _title_gender(name), "professional")
+
+
+def _known_role(name: str, people: list[Person]) -> str | None:
+    for p in people:
+        if p.name == name and p.role:
+            return p.role
+    return None
+
+
+def _title_gender(name: str) -> Gender | None:
+    first = name.split()[0].lower().rstrip(".")
+    return _TITLES.get(first)
+
+
+def _service(text: str) -> str | None:
+    m = _WE_AT.search(text)
+    if m:
+        svc = _SERVICE.search(m.group("service") + " ")
+        if svc:
+            return svc.group("service").strip()
+    m2 = _SERVICE.search(text[:3000])
+    return m2.group("service").strip() if m2 else None
+
+
+def _people(text: str, child_name: str | None) -> list[Person]:
+    people: dict[str, Person] = {}
+
+    def add(name: str | None, role: str | None, kind: str, gender: Gender | None) -> None:
+        if not name or (child_name and name.split()[0].lower() == child_name.split()[0].lower()):
+            return
+        old = people.get(name)
+        if old is None or (old.role is None and role):
+            people[name] = Person(name, role, gender or _title_gender(name), kind)  # type: ignore[arg-type]
+
+    for m in _REL_THEN_NAME.finditer(text):
+        rel = m.group("rel").lower()
+        add(_clean_name(m.group("name")), rel, _relation_kind(rel), _RELATIONS.get(rel))
+    for m in _NAME_THEN_REL.finditer(text):
+        rel = (m.group("rel1") or m.group("rel2")).lower()
+        add(_clean_name(m.group("name")), rel, _relation_kind(rel), _RELATIONS.get(rel))
+    for m in _NAME_THEN_ROLE.finditer(text):
+        role = PROFESSIONAL_ROLES[(m.group("role1") or m.group("role2")).lower()]
+        add(_clean_name(m.group("name")), role, "professional", None)
+    for m in _ROLE_THEN_NAME.finditer(text):
+        add(_clean_name(m.group("name")), PROFESSIONAL_ROLES[m.group("role").lower()], "professional", None)
+    for m in _ROLE_FIELD.finditer(text[:3000]):
+        add(_clean_name(m.group("name")), PROFESSIONAL_ROLES[m.group("role").lower()], "professional", None)
+    for m in _TITLED.finditer(text):
+        name = f"{m.group('title')} {m.group('surname')}"
+        if not any(name in p.name or p.name in name for p in people.values()):
+            add(name, None, "other", _TITLES.get(m.group("title").lower()))
+    return list(people.values())
+
+
+def _relation_kind(rel: str) -> str:
+    if rel in PARENT_RELATIONS:
+        return "parent"
+    if rel in CARER_RELATIONS:
+        return "carer"
+    return "family"
+
+
+def _addressee(text: str, child_name: str | None, people: list[Person]) -> Addressee:
+    head = text[:1500]
+    salutation = _DEAR.search(head) or _TO_FIELD.search(head)
+    if salutation:
+        who = salutation.group("who").strip().strip("*_ ")
+        role = _classify_addressee(who, text, child_name, people)
+        if role:
+            return Addressee(role, who, salutation.start("who"))
+    if _FOR_CHILD.search(text):
+        return Addressee("child", child_name)
+    seconds = len(_SECOND_PERSON.findall(text))
+    words = max(1, len(text.split()))
+    if seconds >= 3 and seconds / words >= 0.01:
+        # Written to somebody without a salutation: the carers or a parent when the text says so, else the child.
+        if _CARER_CUES.search(text):
+            return Addressee("carer", None)
+        if _PARENT_CUES.search(text):
+            return Addressee("parent", None)
+        return Addressee("child", child_name)
+    return Addressee("none")
+
+
+def _classify_addressee(who: str, text: str, child_name: str | None, people: list[Person]) -> AddresseeRole | None:
+    w = who.lower()
+    first = w.split()[0].rstrip(".") if w.split() else ""
+    if child_name and child_name.split()[0].lower() in w.split():
+        return "child"
+    if re.search(r"\b(?:colleague|sir|madam|whom it may concern|team|panel)\b", w):
+        return "professional"
+    if re.search(r"\b(?:carers?|foster)\b", w):
+        return "carer"
+    if re.search(r"\b(?:mum|dad|mother|father|parents?)\b", w):
+        return "parent"
+    for p in people:
+        if p.name.lower() == w or p.name.lower().split()[0] == first:
+            if p.kind in ("parent", "carer", "professional"):
+                return p.kind  # type: ignore[return-value]
+            if p.kind == "family":
+                return "parent"
+    if first in _TITLES or " and " in w:
+        if _CARER_CUES.search(text):
+            return "carer"
+        if _PARENT_CUES.search(text):
+            return "parent"
+        if _PROFESSIONAL_CUES.search(text):
+            return "professional"
+        # A titled adult written to about the child: a parent unless the text calls them carers.
+        return "parent"
+    if child_name is None and _NAME_RE.fullmatch(who):
+        return "child"
+    return None
+
+
+def _mentions(text: str, d: Discourse, child_name: str | None) -> list[Mention]:
+    """Every naming of a known person (and of the child), in text order, for pronouns to point back to."""
+    found: list[Mention] = []
+    names: list[tuple[str, Person]] = []
+    for p in d.people:
+        names.append((p.name, p))
+        first = p.name.split()[0]
+        if first.lower().rstrip(".") not in _TITLES and len(p.name.split()) > 1:
+            names.append((first, p))
+    child_gender = _child_gender(text, child_name)
+    if d.child:
+        child = Person(d.child.name, None, child_gender, "child")
+        d.child = child
+        names.append((child.name, child))
+        if len(child.name.split()) > 1:
+            names.append((child.name.split()[0], child))
+    for rel, gender in _RELATIONS.items():
+        person = next((p for p in d.people if p.role == rel), None) or Person(rel, None, gender, _relation_kind(rel))  # type: ignore[arg-type]
+        names.append((rel, person))
+    names.sort(key=lambda x: len(x[0]), reverse=True)
+    taken: list[tuple[int, int]] = []
+    for name, person in names:
+        flags = re.IGNORECASE if name.islower() else 0
+        for m in re.finditer(rf"\b{re.escape(name)}\b", text, flags):
+            if any(s <= m.start() < e for s, e in taken):
+                continue
+            taken.append((m.start(), m.end()))
+            plural = name.endswith("s") and name in ("parents", "carers", "foster carers")
+            found.append(Mention(m.start(), m.end(), person, plural))
+    found.sort(key=lambda m: m.start)
+    return found
+
+
+def _child_gender(text: str, child_name: str | None) -> Gender | None:
+    """The child's gender where the text shows it: pronouns right after the child's name."""
+    if not child_name:
+        return None
+    first = child_name.split()[0]
+    votes = {"f": 0, "m": 0}
+    for m in re.finditer(rf"\b{re.escape(first)}\b[^.\n]{{0,60}}?\b(he|him|his|she|her)\b", text):
+        votes[_PRONOUN_GENDER[m.group(1).lower()]] += 1
+    if votes["f"] == votes["m"]:
+        return None
+    return "f" if votes["f"] > votes["m"] else "m"
