@@ -42,6 +42,8 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
+from console import render_bench, render_calibration, render_evaluation, render_report, render_timeline, styles
+
 app = typer.Typer(
     name="caseqa",
     help="Check the quality of children's social-care records: timebound actions, child-directed "
@@ -75,13 +77,14 @@ RubricOpt = Annotated[
 ]
 FormatOpt = Annotated[str, typer.Option("--format", "-f", help="Output: 'text' for people, 'json' for machines.")]
 
-_SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 GRADE_ORDER = ("outstanding", "good", "requires_improvement", "inadequate")
-_GRADE_STYLE = {"outstanding": "bold green", "good": "green", "requires_improvement": "yellow", "inadequate": "bold red"}
+# Badges that read in light and dark terminals alike (console/styles.py).
+_ERROR = f"[{styles.SEVERITY['error']}] error [/]"
+_WARN = styles.SEVERITY["warning"]
 
 
 def _fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
-    err.print(f"[bold red]error:[/] {message}", highlight=False)
+    err.print(f"{_ERROR} {message}", highlight=False)
     return typer.Exit(code)
 
 
@@ -100,68 +103,6 @@ def _meta(doc_type: str | None, child_name: str | None, child_age: int | None, d
     return meta
 
 
-def render_report(report: object, text: str, console: Console) -> None:
-    """Readable terminal report: scores, the text with offending words highlighted, then findings."""
-    from analyser.registry import DIMENSION_TERMINAL as _DIMENSION_STYLE  # each check registers its own
-    from analyser.report import DIMENSIONS, Report
-
-    assert isinstance(report, Report)
-    grade = report.overall.grade
-    console.print(
-        Text.assemble(
-            (f"{report.id}", "bold"),
-            f"  {report.doc_type.replace('_', ' ')}",
-            f"  child: {report.meta.child_name or '?'}",
-            f"  date: {report.meta.date or '?'}",
-            "  overall ",
-            (f"{report.overall.score:.0f} {grade.replace('_', ' ')}", _GRADE_STYLE[grade]),
-        )
-    )
-    table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
-    table.add_column("dimension")
-    table.add_column("score", justify="right")
-    table.add_column("summary")
-    for d in DIMENSIONS:
-        r = report.dimensions[d]
-        table.add_row(Text(d.replace("_", " "), style=_DIMENSION_STYLE[d].replace("on ", "")), f"{r.score:.0f}", r.summary)
-    console.print(table)
-    spans = [f for f in report.findings if f.end > f.start]
-    if spans and text:
-        body = Text(text)
-        for f in spans:
-            body.stylize(_DIMENSION_STYLE.get(f.dimension, "reverse"), f.start, f.end)
-        console.rule("record (highlighted: findings)")
-        console.print(body)
-    if report.actions:
-        console.rule(f"actions ({len(report.actions)})")
-        at = Table(box=None, show_header=True, header_style="bold")
-        at.add_column("#", justify="right")
-        at.add_column("who")
-        at.add_column("when")
-        at.add_column("what is missing")
-        at.add_column("action", overflow="fold", max_width=70)
-        for i, a in enumerate(report.actions, 1):
-            at.add_row(str(i), a.owner or "[red]nobody[/]", a.deadline or a.deadline_text or "[red]no date[/]",
-                       ", ".join(p.replace("_", " ") for p in a.problems) or "[green]SMART[/]", a.text)
-        console.print(at)
-    if report.findings:
-        console.rule(f"findings ({len(report.findings)})")
-        for f in report.findings:
-            line = Text.assemble(
-                (f"{f.severity:<7}", _SEVERITY_STYLE[f.severity]),
-                " ",
-                (f"{f.dimension}/{f.code}", "dim"),
-                " ",
-                f.message,
-            )
-            if f.excerpt and f.excerpt not in f.message:
-                line.append(f'  "{f.excerpt[:80]}"', style="italic")
-            console.print(line)
-            if f.suggestion:
-                console.print(Text(f"        fix: {f.suggestion}", style="green"))
-    console.print(Text(f"rubric {report.versions.rubric}, model {report.versions.model}", style="dim"))
-
-
 @app.command()
 def check(
     file: Annotated[Path, typer.Argument(help="A record: .docx, .pdf, .txt or .md ('-' reads text from standard input).")],
@@ -172,8 +113,9 @@ def check(
     date: DateOpt = None,
     rubric: RubricOpt = None,
     accurate: Annotated[bool, typer.Option("--accurate", help="Run the full spaCy pipeline everywhere (slower).")] = False,
+    show_all: Annotated[bool, typer.Option("--all", help="List every finding (default: the 10 most important groups).")] = False,
 ) -> None:
-    """Check one record and show what to fix, pointing at the words."""
+    """Check one record and show what to fix, pointing at the words: most important findings first, repeats grouped."""
     from analyser import analyse_document
     from analyser.ingest import IngestError, from_text, load_file
     from analyser.rubric import RubricError
@@ -191,7 +133,7 @@ def check(
     if format == "json":
         sys.stdout.write(report.to_json(indent=2) + "\n")
     else:
-        render_report(report, document.text, out)
+        render_report(report, document.text, out, show_all=show_all)
 
 
 SCORE_HELP = """Score many records into the results store; write JSONL/CSV and an HTML audit report.
@@ -210,7 +152,7 @@ class _RateColumn(ProgressColumn):
     """Records per second, averaged over the last half minute."""
 
     def render(self, task: Task) -> Text:
-        return Text(f"{task.speed:.1f} rec/s" if task.speed else "- rec/s", style="cyan")
+        return Text(f"{task.speed:.1f} rec/s" if task.speed else "- rec/s")
 
 
 def _open_store(db: str | None) -> object:
@@ -376,7 +318,7 @@ def _summary(run_id: int, counts: dict[str, int], grades: dict[str, int], failur
     if html:
         err.print(f"wrote {html / 'index.html'}", highlight=False)
     if failures:
-        err.print(f"[bold red]{len(failures)} failed:[/]")
+        err.print(f"{_ERROR} {len(failures)} failed:")
         for source, reason in failures[:50]:
             err.print(f"  {source}: {reason}", highlight=False, soft_wrap=True)
         if len(failures) > 50:
@@ -420,7 +362,7 @@ def report(
     if audit:
         audit.finish(title="caseqa audit report", run=vars(run), failures=failures, loop=_loop_tables(store))
     out.print(f"run {run.id}: started {run.started_at:%Y-%m-%d %H:%M} UTC, "
-              + (f"finished {run.finished_at:%H:%M}" if run.finished_at else "[yellow]not finished[/] (killed? run it again)")
+              + (f"finished {run.finished_at:%H:%M}" if run.finished_at else f"[{_WARN}] not finished [/] (killed? run it again)")
               + f"; rubric {run.rubric_version}; {n} records; {len(failures)} failed", highlight=False)
     if grades:
         out.print("grades: " + ", ".join(f"{g.replace('_', ' ')} {grades[g]}" for g in GRADE_ORDER if g in grades))
@@ -533,35 +475,6 @@ def drift(
         sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
         return
     render_timeline(data, out)
-
-
-def render_timeline(data: dict, console: Console) -> None:
-    """The timeline for people: one row a record, then the drift findings under the record they were found in."""
-    per_record: dict[str, int] = {}
-    for f in data["findings"]:
-        per_record[f["record_id"]] = per_record.get(f["record_id"], 0) + 1
-    title = f"child {data['child_id']}" if data["child_id"] else "child linked by name and date of birth"
-    t = Table(title=f"{title}: {len(data['records'])} records", show_header=True, header_style="bold", box=None)
-    for c in ("date", "document", "record", "grade", "score", "drift"):
-        t.add_column(c, justify="right" if c in ("score", "drift") else "left")
-    for r in data["records"]:
-        n = per_record.get(r["id"], 0)
-        t.add_row(r["date"] or "-", r["doc_type"].replace("_", " "), r["id"],
-                  Text(r["grade"].replace("_", " "), style=_GRADE_STYLE.get(r["grade"], "")), f"{r['overall_score']:.0f}",
-                  Text(str(n), style="bold red" if n else "green"))
-    console.print(t)
-    if not data["findings"]:
-        console.print("[green]No drift found:[/] every decision was followed up, nothing was carried over, and reviews were on time.")
-        return
-    current = None
-    for f in data["findings"]:
-        if f["record_id"] != current:
-            current = f["record_id"]
-            console.print(f"\n[bold]{current}[/]", highlight=False)
-        console.print(Text.assemble((f"  {f['code'].replace('_', ' ')}: ", _SEVERITY_STYLE.get(f["severity"], "")), f["message"]),
-                      soft_wrap=True)
-        if f.get("suggestion"):
-            console.print(Text(f"    -> {f['suggestion']}", style="dim"), soft_wrap=True)
 
 
 @app.command()
@@ -735,7 +648,7 @@ def spark_score(
     err.print(f"scored {sum(grades.values())} records, wrote {out_path}; grades: "
               + ", ".join(f"{g.replace('_', ' ')} {n}" for g, n in sorted(grades.items())))
     if failures:
-        err.print(f"[bold red]{len(failures)} failed:[/]")
+        err.print(f"{_ERROR} {len(failures)} failed:")
         for row in failures[:20]:
             err.print(f"  {row['id'] or '(no id)'}: {row['error']}", highlight=False)
         if len(failures) > 20:
@@ -771,10 +684,10 @@ def serve(
     shown = f"[{host}]" if ":" in host else host
     err.print(f"caseqa serving on http://{shown}:{port}/  (API docs: /docs; store: {where})", highlight=False, soft_wrap=True)
     if not users:
-        err.print("[yellow]no users yet:[/] create one and sign in with the key it prints, e.g.\n"
+        err.print(f"[{_WARN}] no users yet [/] create one and sign in with the key it prints, e.g.\n"
                   f"  caseqa users add YOUR_NAME --role admin{' --db ' + db if db else ''}", highlight=False, soft_wrap=True)
     if host not in ("127.0.0.1", "localhost", "::1"):
-        err.print("[yellow]listening beyond this machine:[/] put it behind HTTPS (session cookies are marked Secure)",
+        err.print(f"[{_WARN}] listening beyond this machine [/] put it behind HTTPS (session cookies are marked Secure)",
                   highlight=False)
     uvicorn.run(create_app(settings), host=host, port=port, workers=workers, log_level="info",
                 server_header=False, proxy_headers=False)
@@ -799,16 +712,7 @@ def _evaluate_calibration(folders: list[Path], format: str, accurate: bool) -> N
         if format == "json":
             sys.stdout.write(json.dumps(res, indent=2) + "\n")
             continue
-        t = Table(title=f"{folder}: {res['records']} records graded by two readers", show_header=True)
-        t.add_column("measure")
-        t.add_column("value", justify="right")
-        t.add_row("grade exact (a reader's grade)", _fmt_num(res["grade_exact"]))
-        t.add_row("grade within one of the readers' mean", _fmt_num(res["grade_within_one"]))
-        t.add_row("readers agree with each other", _fmt_num(res["readers_agree_exact"]))
-        for d, m in res["dimensions"].items():
-            t.add_row(f"{d}: Spearman with readers' bands", _fmt_num(m["spearman"]))
-            t.add_row(f"{d}: band exact", _fmt_num(m["band_exact"]))
-        out.print(t)
+        render_calibration(folder, res, out)
 
 @app.command()
 def evaluate(
@@ -845,39 +749,7 @@ def evaluate(
     if format == "json":
         sys.stdout.write(json.dumps(summaries if len(summaries) > 1 else summaries[0], indent=2) + "\n")
         return
-    for s in summaries:
-        a = s["actions"]
-        t = Table(title=f"{s['set']}: {s['records']} records" + (f", {s['failed']} failed" if s["failed"] else ""), show_header=True)
-        t.add_column("measure")
-        t.add_column("value", justify="right")
-        for label, key in (("action precision", "precision"), ("action recall", "recall"), ("action F1", "f1"),
-                           ("owner accuracy", "owner_accuracy"), ("owner as written accuracy", "owner_text_accuracy"),
-                           ("timebound accuracy", "timebound_accuracy"),
-                           ("deadline date accuracy", "deadline_accuracy")):
-            t.add_row(label, _fmt_num(a[key]))
-        t.add_row("gold / predicted actions", f"{a['gold']} / {a['predicted']}")
-        t.add_row("document type accuracy", _fmt_num(s["doc_type_accuracy"]))
-        t.add_row("record date accuracy", _fmt_num(s["date_accuracy"]))
-        t.add_row("addressee accuracy", _fmt_num(s["addressee_accuracy"]))
-        t.add_row("author accuracy", _fmt_num(s["author_accuracy"]))
-        for fact, value in s["fact_accuracy"].items():
-            t.add_row(f"{fact.replace('_', ' ')} accuracy", _fmt_num(value))
-        for d, m in s["dimensions"].items():
-            t.add_row(f"{d}: pairwise ordering", _fmt_num(m["pairwise_accuracy"]))
-            t.add_row(f"{d}: Spearman", _fmt_num(m["spearman"]))
-            if m["paired_versions"]:
-                t.add_row(f"{d}: better version scores higher", f"{_fmt_num(m['paired_versions_accuracy'])} of {m['paired_versions']}")
-        if "drift" in s:
-            dr = s["drift"]
-            for code, m in [*dr["types"].items(), ("any type", dr["any_type"])]:
-                t.add_row(f"drift {code.replace('_', ' ')}: precision / recall ({m['gold']} gold)",
-                          f"{_fmt_num(m['precision'])} / {_fmt_num(m['recall'])}")
-            t.add_row("drift: clean children with findings", f"{dr['clean_children_with_findings']} of {dr['clean_children']}")
-        out.print(t)
-
-
-def _fmt_num(x: object) -> str:
-    return "-" if x is None else f"{x:.3f}" if isinstance(x, float) else str(x)
+    render_evaluation(summaries, out)
 
 
 @app.command()
@@ -908,52 +780,6 @@ def bench(
     render_bench(results, out)
     if out_file:
         err.print(f"wrote {out_file}")
-
-
-def render_bench(results: dict, console: Console) -> None:
-    """The benchmark as a table: rates, ratios, latency, memory and scaling, with the targets."""
-    from measure.bench import TARGETS, meets
-
-    m = results["machine"]
-    t = Table(title=f"caseqa bench: {results['documents']} records, {results['words']} words ({results['corpus']}); "
-              f"{m['cpu']}, {m['cores']} cores", show_header=True)
-    t.add_column("measure")
-    t.add_column("value", justify="right")
-    t.add_column("target")
-    rows = [
-        ("(a) naive: en_core_web_sm full + textstat, words/s", "words_per_s_naive"),
-        ("(b) caseqa default analysis, words/s", "words_per_s_caseqa"),
-        ("(c) spaCy tokenizer alone, words/s", "words_per_s_tokenizer"),
-        ("(b)/(a) speed-up vs naive", "speedup_vs_naive"),
-        ("(b)/(a) speed-up vs naive, CPU time", "speedup_vs_naive_cpu"),
-        ("(b)/(c) share of the tokenizer ceiling", "share_of_tokenizer"),
-        ("records/s naive", "docs_per_s_naive"),
-        ("records/s caseqa", "docs_per_s_caseqa"),
-        ("records/s tokenizer", "docs_per_s_tokenizer"),
-        (f"draft ({results['draft_words']} words) p50 ms, in-process", "p50_ms_draft"),
-        ("draft p95 ms, in-process", "p95_ms_draft"),
-        ("draft p95 ms, in-process, CPU time", "p95_ms_draft_cpu"),
-        ("draft p50 ms, web API", "p50_ms_draft_api"),
-        ("draft p95 ms, web API", "p95_ms_draft_api"),
-        ("peak memory per worker, MB", "peak_rss_mb"),
-        ("batch words/s, 1 worker", "words_per_s_1_worker"),
-        (f"batch words/s, {results['workers']} workers", f"words_per_s_{results['workers']}_workers"),
-        (f"scaling {results['workers']} workers vs 1", "scaling_2_vs_1"),
-        (f"  the machine's own: busy loop, {results['workers']} processes vs 1", "scaling_2_vs_1_control"),
-        ("pipeline load, s", "pipeline_load_s"),
-    ]
-    for label, key in rows:
-        if key not in results:
-            continue
-        target = ""
-        if key in TARGETS:
-            op, bound = TARGETS[key]
-            ok = meets(results, key)
-            target = f"[{'green' if ok else 'red'}]{op} {bound:g} {'met' if ok else 'missed'}[/]"
-        t.add_row(label, _fmt_num(results[key]), target)
-    console.print(t)
-    console.print(f"load average at start: {m['load_avg_1m_at_start']} (other work on the machine slows the wall-clock rates; "
-                  "the CPU-time rows are steadier)", style="dim")
 
 
 @app.command()
