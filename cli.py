@@ -44,6 +44,33 @@ from rich.text import Text
 
 from console import render_bench, render_calibration, render_evaluation, render_report, render_timeline, styles
 
+def _value_label(self: typer.core.TyperOption, ctx: object) -> str | None:
+    """The help's label for an option's value: its metavar, else the value's shape (TEXT, PATH, N).
+
+    Typer labels every parameter with its Python type ("<bool>", "<list[Path]>", "<int range>"): people
+    need to know what to type, and a flag takes nothing at all.
+    """
+    if self.is_flag:
+        return None
+    if self.metavar is not None:
+        return self.metavar
+    bare = self.bare_type().removeprefix("list[").removesuffix("]")  # a repeatable option: one value a time
+    return {"int": "N", "float": "X", "Path": "PATH"}.get(bare, "TEXT")
+
+
+typer.core.TyperOption.display_type_rich = _value_label  # type: ignore[method-assign]
+# An argument's name column already shows its metavar (FILE, PATH...): no second, Python-typed label;
+# and the usage line writes a required argument as FILE (the convention), not {FILE}.
+typer.core.TyperArgument.display_type_rich = lambda self, ctx: None  # type: ignore[method-assign]
+
+
+def _usage_name(self: typer.core.TyperArgument) -> str:
+    name = self.display_name_raw if self.required else f"[{self.display_name_raw}]"
+    return name + ("..." if self.nargs != 1 and not name.endswith("...") else "")
+
+
+typer.core.TyperArgument._usage_display_name = _usage_name  # type: ignore[method-assign]
+
 app = typer.Typer(
     name="caseqa",
     help="Check the quality of children's social-care records: timebound actions, child-directed "
@@ -66,16 +93,16 @@ EXIT_OK, EXIT_FAILURES, EXIT_USAGE = 0, 1, 2
 
 DocTypeOpt = Annotated[
     str | None,
-    typer.Option("--doc-type", help="care_plan, review_minutes, pathway_plan or other (default: read from the text)."),
+    typer.Option("--doc-type", metavar="TYPE", help="care_plan, review_minutes, pathway_plan or other (default: read from the text)."),
 ]
 ChildNameOpt = Annotated[str | None, typer.Option("--child-name", help="The child's first name (default: read from the text).")]
 ChildAgeOpt = Annotated[int | None, typer.Option("--child-age", min=0, max=25, help="The child's age in years; sets the target reading age.")]
-DateOpt = Annotated[str | None, typer.Option("--date", help="The record's date, YYYY-MM-DD or DD/MM/YYYY (default: read from the text).")]
+DateOpt = Annotated[str | None, typer.Option("--date", metavar="DATE", help="The record's date, YYYY-MM-DD or DD/MM/YYYY (default: read from the text).")]
 RubricOpt = Annotated[
     Path | None,
     typer.Option("--rubric", envvar="CASEQA_RUBRIC", help="A rubric TOML file to use instead of the shipped one."),
 ]
-FormatOpt = Annotated[str, typer.Option("--format", "-f", help="Output: 'text' for people, 'json' for machines.")]
+FormatOpt = Annotated[str, typer.Option("--format", "-f", metavar="text|json", help="Output: 'text' for people, 'json' for machines.")]
 
 GRADE_ORDER = ("outstanding", "good", "requires_improvement", "inadequate")
 # Badges that read in light and dark terminals alike (console/styles.py).
@@ -105,7 +132,7 @@ def _meta(doc_type: str | None, child_name: str | None, child_age: int | None, d
 
 @app.command()
 def check(
-    file: Annotated[Path, typer.Argument(help="A record: .docx, .pdf, .txt or .md ('-' reads text from standard input).")],
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="A record: .docx, .pdf, .txt or .md ('-' reads text from standard input).")],
     format: FormatOpt = "text",
     doc_type: DocTypeOpt = None,
     child_name: ChildNameOpt = None,
@@ -143,8 +170,10 @@ Inputs: files (.docx .pdf .txt .md), folders (recursive), globs, and .csv/.jsonl
 \b
 Exit codes:
   0  every record was scored (or was already in the store)
-  1  some records failed (corrupt, encrypted, empty, too large...); the rest were scored
-  2  usage or input error: bad --map, bad --db URL, unreadable rubric, no records found
+  1  some records failed (corrupt, encrypted, empty, too large ...);
+     the rest were scored
+  2  usage or input error: bad --map, bad --db URL, unreadable rubric,
+     no records found
 """
 
 
@@ -184,11 +213,11 @@ def _rubric_params(rubric: Path | None) -> dict[str, object]:
 
 @app.command(help=SCORE_HELP)
 def score(
-    paths: Annotated[list[str], typer.Argument(help="Files, folders (recursive), globs, or .csv/.jsonl exports with id and text columns.")],
+    paths: Annotated[list[str], typer.Argument(metavar="PATH...", help="Files, folders (recursive), globs, or .csv/.jsonl exports with id and text columns.")],
     out_files: Annotated[list[Path] | None, typer.Option("--out", "-o", help="Write one report per line (.jsonl) or one row per record (.csv); repeat for both.")] = None,
     html: Annotated[Path | None, typer.Option("--html", help="Write the HTML audit report (index.html and one page per record) into this folder.")] = None,
-    mapping: Annotated[str | None, typer.Option("--map", help="Export columns, e.g. 'text=Body,id=RecordID,worker=Author,team=Team'.")] = None,
-    db: Annotated[str | None, typer.Option("--db", envvar="CASEQA_DB", help="Results store: a SQLite file path, sqlite:///FILE or postgresql://... (default ./caseqa.db).")] = None,
+    mapping: Annotated[str | None, typer.Option("--map", metavar="FIELD=COLUMN,...", help="The export's column for each field, comma-separated: e.g. text=Body,id=RecordID (also worker, team, child_id, date ...; docs/BATCH.md).")] = None,
+    db: Annotated[str | None, typer.Option("--db", envvar="CASEQA_DB", metavar="URL", help="Results store: a SQLite file path, sqlite:///FILE or postgresql://... (default ./caseqa.db).")] = None,
     workers: Annotated[int, typer.Option("--workers", "-w", min=1, help="Worker processes (default: the machine's cores).")] = os.cpu_count() or 1,
     store_text: Annotated[bool, typer.Option("--store-text", help="Keep each record's text in the store (off by default: children's data).")] = False,
     max_mb: Annotated[int, typer.Option("--max-mb", min=1, help="Files larger than this many MB fail as too large.")] = 25,
@@ -330,7 +359,7 @@ def report(
     run_id: Annotated[int | None, typer.Option("--run", help="The run to report on (default: the latest run).")] = None,
     html: Annotated[Path | None, typer.Option("--html", help="Write the HTML audit report into this folder.")] = None,
     out_files: Annotated[list[Path] | None, typer.Option("--out", "-o", help="Re-emit the run's reports as .jsonl or .csv; repeat for both.")] = None,
-    db: Annotated[str | None, typer.Option("--db", envvar="CASEQA_DB", help="Results store (default ./caseqa.db).")] = None,
+    db: Annotated[str | None, typer.Option("--db", envvar="CASEQA_DB", metavar="URL", help="Results store (default ./caseqa.db).")] = None,
 ) -> None:
     """Report on a stored run: a summary, and optionally the HTML audit report and JSONL/CSV, from the store."""
     from analyser.audit_report import AuditReport
@@ -392,17 +421,18 @@ Covers WORKER's records audited since their last supervision (or --since): each 
 \b
 Exit codes:
   0  written
-  2  unknown worker, bad date, bad --out suffix, or a template with unknown fields or bad tags
+  2  unknown worker, bad date, bad --out suffix, or a template with
+     unknown fields or bad tags
 """
 
 
 @app.command(help=SUPERVISION_HELP)
 def supervision(
-    worker: Annotated[str, typer.Argument(help="The worker, as the 'worker' field of the scored records names them.")],
+    worker: Annotated[str, typer.Argument(metavar="WORKER", help="The worker, as the 'worker' field of the scored records names them.")],
     out_file: Annotated[Path, typer.Option("--out", "-o", help="Where to write the record: .docx, .md or .html.")],
-    db: Annotated[str | None, typer.Option("--db", envvar="CASEQA_DB", help="Results store (default ./caseqa.db).")] = None,
-    since: Annotated[str | None, typer.Option("--since", help="Cover records audited on or after this date (default: the last supervision).")] = None,
-    on: Annotated[str | None, typer.Option("--date", help="The supervision date, YYYY-MM-DD or DD/MM/YYYY (default: today).")] = None,
+    db: Annotated[str | None, typer.Option("--db", envvar="CASEQA_DB", metavar="URL", help="Results store (default ./caseqa.db).")] = None,
+    since: Annotated[str | None, typer.Option("--since", metavar="DATE", help="Cover records audited on or after this date (default: the last supervision).")] = None,
+    on: Annotated[str | None, typer.Option("--date", metavar="DATE", help="The supervision date, YYYY-MM-DD or DD/MM/YYYY (default: today).")] = None,
     template: Annotated[Path | None, typer.Option("--template", help="Your own template: .docx with docxtpl tags for Word output, or a Jinja text file for .md/.html.")] = None,
     due_days: Annotated[int, typer.Option("--due-days", min=0, help="Working days after the supervision that each new action is due.")] = 10,
 ) -> None:
@@ -453,8 +483,8 @@ def supervision(
 @app.command()
 def drift(
     child: Annotated[str, typer.Option("--child", help="The child's id (as given with the records); with --dob, the child's full name.")],
-    dob: Annotated[str | None, typer.Option("--dob", help="Date of birth YYYY-MM-DD: link by name plus date of birth (never by name alone).")] = None,
-    db: Annotated[str | None, typer.Option("--db", envvar="CASEQA_DB", help="Results store (default ./caseqa.db).")] = None,
+    dob: Annotated[str | None, typer.Option("--dob", metavar="DATE", help="Date of birth YYYY-MM-DD: link by name plus date of birth (never by name alone).")] = None,
+    db: Annotated[str | None, typer.Option("--db", envvar="CASEQA_DB", metavar="URL", help="Results store (default ./caseqa.db).")] = None,
     format: FormatOpt = "text",
 ) -> None:
     """A child's timeline across their stored records: drift and delay (actions carried over, deadlines
@@ -479,7 +509,7 @@ def drift(
 
 @app.command()
 def runs(
-    db: Annotated[str | None, typer.Option("--db", envvar="CASEQA_DB", help="Results store (default ./caseqa.db).")] = None,
+    db: Annotated[str | None, typer.Option("--db", envvar="CASEQA_DB", metavar="URL", help="Results store (default ./caseqa.db).")] = None,
     limit: Annotated[int, typer.Option("--limit", min=1, help="How many runs, newest first.")] = 20,
 ) -> None:
     """List the latest runs in the store."""
@@ -496,7 +526,7 @@ def runs(
 
 @db_app.command("upgrade")
 def db_upgrade(
-    db: Annotated[str | None, typer.Option("--db", envvar="CASEQA_DB", help="Results store (default ./caseqa.db).")] = None,
+    db: Annotated[str | None, typer.Option("--db", envvar="CASEQA_DB", metavar="URL", help="Results store (default ./caseqa.db).")] = None,
 ) -> None:
     """Create the store or bring its tables to the latest schema (also done on every open)."""
     store = _open_store(db)
@@ -506,10 +536,10 @@ def db_upgrade(
 
 @users_app.command("add")
 def users_add(
-    name: Annotated[str, typer.Argument(help="The user's name (unique).")],
+    name: Annotated[str, typer.Argument(metavar="NAME", help="The user's name (unique).")],
     role: Annotated[str, typer.Option("--role", help="social_worker, supervisor, auditor or admin.")],
     team: Annotated[str | None, typer.Option("--team", help="The user's team.")] = None,
-    db: Annotated[str | None, typer.Option("--db", envvar="CASEQA_DB", help="Results store (default ./caseqa.db).")] = None,
+    db: Annotated[str | None, typer.Option("--db", envvar="CASEQA_DB", metavar="URL", help="Results store (default ./caseqa.db).")] = None,
 ) -> None:
     """Add a service user and print their API key (shown this once only)."""
     store = _open_store(db)
@@ -525,7 +555,7 @@ def users_add(
 
 @users_app.command("list")
 def users_list(
-    db: Annotated[str | None, typer.Option("--db", envvar="CASEQA_DB", help="Results store (default ./caseqa.db).")] = None,
+    db: Annotated[str | None, typer.Option("--db", envvar="CASEQA_DB", metavar="URL", help="Results store (default ./caseqa.db).")] = None,
 ) -> None:
     """List service users (never their keys)."""
     store = _open_store(db)
@@ -540,8 +570,8 @@ def users_list(
 
 @users_app.command("remove")
 def users_remove(
-    name: Annotated[str, typer.Argument(help="The user's name.")],
-    db: Annotated[str | None, typer.Option("--db", envvar="CASEQA_DB", help="Results store (default ./caseqa.db).")] = None,
+    name: Annotated[str, typer.Argument(metavar="NAME", help="The user's name.")],
+    db: Annotated[str | None, typer.Option("--db", envvar="CASEQA_DB", metavar="URL", help="Results store (default ./caseqa.db).")] = None,
 ) -> None:
     """Remove a service user; their key stops working at once."""
     store = _open_store(db)
@@ -572,12 +602,12 @@ def _spark_input_format(path: str, given: str | None) -> str:
 
 @app.command("spark-score")
 def spark_score(
-    input: Annotated[str, typer.Argument(help="Parquet, CSV or JSONL: a file or a folder of parts, any path Spark reads (hdfs://, s3a://, abfss://).")],
+    input: Annotated[str, typer.Argument(metavar="INPUT", help="Parquet, CSV or JSONL: a file or a folder of parts, any path Spark reads (hdfs://, s3a://, abfss://).")],
     out_path: Annotated[str, typer.Option("--out", "-o", help="Output folder (Spark writes one part file per partition).")],
     master: Annotated[str, typer.Option("--master", help="Spark master: local[*], local[2], spark://host:7077, yarn ...")] = "local[*]",
     out_format: Annotated[str, typer.Option("--format", "-f", help="Output: 'parquet' or 'jsonl'.")] = "parquet",
     input_format: Annotated[str | None, typer.Option("--input-format", help="parquet, csv or jsonl (default: from the extension).")] = None,
-    mapping: Annotated[str | None, typer.Option("--map", help="Columns, e.g. 'text=Body,id=RecordID,doc_type=Kind,date=Created'.")] = None,
+    mapping: Annotated[str | None, typer.Option("--map", metavar="FIELD=COLUMN,...", help="The input's column for each field, comma-separated: e.g. text=Body,id=RecordID (also doc_type, date ...).")] = None,
     partitions: Annotated[int | None, typer.Option("--partitions", min=1, help="Spread the records over this many tasks (default: 2 per core).")] = None,
     overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace the output folder if it exists.")] = False,
     rubric: Annotated[Path | None, typer.Option("--rubric", help="A rubric TOML file every executor can read at this path.")] = None,
@@ -660,14 +690,17 @@ def spark_score(
 def serve(
     host: Annotated[str, typer.Option("--host", help="Address to listen on (loopback by default: only this machine can connect).")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port to listen on.")] = 8000,
-    db: Annotated[str | None, typer.Option("--db", envvar="CASEQA_DB", help="Results store, shared with `caseqa users` and `caseqa score` (default ./caseqa.db).")] = None,
-    workers: Annotated[int, typer.Option("--workers", min=1, max=1, help="Server processes (1: batches and sessions live in the process).")] = 1,
+    db: Annotated[str | None, typer.Option("--db", envvar="CASEQA_DB", metavar="URL", help="Results store, shared with `caseqa users` and `caseqa score` (default ./caseqa.db).")] = None,
+    workers: Annotated[int, typer.Option("--workers", help="Server processes: only 1 for now (batches and sessions live in the process).")] = 1,
     rubric: RubricOpt = None,
 ) -> None:
     """Run the web service: the draft checker and team dashboard pages, and the JSON API (docs at /docs)."""
     import logging
 
     import uvicorn
+
+    if workers != 1:
+        raise _fail("--workers: only 1 server process for now (batches and sessions live in the process)")
 
     from service.app import create_app
     from service.config import Settings

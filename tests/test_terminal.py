@@ -145,3 +145,31 @@ def test_caseqa_check_in_a_pipe_with_no_color_marks_findings_and_offers_all(tmp_
     assert "--all lists them" in result.output
     full = CliRunner().invoke(app, ["check", str(draft), "--all"], env={"NO_COLOR": "1", "COLUMNS": "80"})
     assert full.exit_code == 0 and "--all lists them" not in full.output
+
+
+def _commands(group, prefix=()):
+    import typer.main
+
+    command = typer.main.get_command(app) if group is None else group
+    for name, sub in getattr(command, "commands", {}).items():
+        yield (*prefix, name)
+        yield from _commands(sub, (*prefix, name))
+
+
+@pytest.mark.parametrize("width", [80, 120])
+def test_every_help_page_reads_at_the_width_without_python_types(width):
+    pages = [(), *_commands(None)]
+    assert len(pages) > 15
+    for args in pages:
+        r = CliRunner().invoke(app, [*args, "--help"], env={"COLUMNS": str(width), "TERMINAL_WIDTH": str(width)})
+        assert r.exit_code == 0, (args, r.output)
+        text = r.output
+        where = " ".join(args) or "caseqa"
+        for label in ("<bool>", "<str>", "<path>", "<int", "<float", "list[", "{", "1<=x<=1", "…"):
+            assert label not in text, (where, label)
+        assert all(len(line) <= width for line in text.splitlines()), where
+        if "Exit codes:" in text:
+            block = text.split("Exit codes:", 1)[1].split("╭", 1)[0]
+            for line in block.splitlines():
+                # each line is a code ("  1  ...") or its continuation, indented under the text
+                assert not line.strip() or re.match(r"^\s+\d  ", line) or re.match(r"^\s{5,}\S", line), (where, line)
