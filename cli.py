@@ -483,7 +483,7 @@ def supervision(
 @app.command()
 def drift(
     child: Annotated[str, typer.Option("--child", help="The child's id (as given with the records); with --dob, the child's full name.")],
-    dob: Annotated[str | None, typer.Option("--dob", metavar="DATE", help="Date of birth YYYY-MM-DD: link by name plus date of birth (never by name alone).")] = None,
+    dob: Annotated[str | None, typer.Option("--dob", metavar="DATE", help="Date of birth, YYYY-MM-DD or DD/MM/YYYY: link by name plus date of birth (never by name alone).")] = None,
     db: Annotated[str | None, typer.Option("--db", envvar="CASEQA_DB", metavar="URL", help="Results store (default ./caseqa.db).")] = None,
     format: FormatOpt = "text",
 ) -> None:

@@ -290,6 +290,11 @@ def test_timeline_of_a_clean_child_has_no_findings(tmp_path):
     data = json.loads(run_cli("drift", "--child", "Amira Khan", "--dob", "2015-03-12", "--db", db, "--format", "json").stdout)
     assert data["linked_by"] == "name+dob" and data["child_id"] is None
     assert [r["id"] for r in data["records"]] == ["a", "b"] and data["findings"] == []
+    # the UK order, as every other date option takes it, links the same records
+    uk = json.loads(run_cli("drift", "--child", "Amira Khan", "--dob", "12/03/2015", "--db", db, "--format", "json").stdout)
+    assert [r["id"] for r in uk["records"]] == ["a", "b"]
+    bad = run_cli("drift", "--child", "Amira Khan", "--dob", "12/13/2015", "--db", db)
+    assert bad.exit_code == 2 and "DD/MM/YYYY" in bad.output
 
 
 def test_evaluate_reports_drift_precision_and_recall_on_the_committed_sequences():
