@@ -184,6 +184,10 @@ class _RateColumn(ProgressColumn):
         return Text(f"{task.speed:.1f} rec/s" if task.speed else "- rec/s")
 
 
+def _stdout_is_terminal() -> bool:
+    return sys.stdout.isatty()
+
+
 def _open_store(db: str | None) -> object:
     from analyser.store import Store, StoreError
 
@@ -265,6 +269,9 @@ def score(
         keep_text=store_text or html is not None,
         known=frozenset(store.scored_keys(rubric_version)),  # type: ignore[attr-defined]
     )
+    # With no --out or --html the reports go to standard output as JSONL for a pipe or a file, but a
+    # terminal would get pages of JSON: there the store keeps them and the summary says how to get them.
+    to_terminal = not out_files and html is None and _stdout_is_terminal()
     counts = {"scored": 0, "skipped": 0, "failed": 0}
     children: set[tuple[str, str]] = set()  # (link key, how) of every child this run touched
     unlinked: dict[str, int] = {}  # why records could not be linked to a history -> how many
@@ -290,7 +297,7 @@ def score(
             grades[report.overall.grade] = grades.get(report.overall.grade, 0) + 1
             for w in writers:
                 w.write(report, record.fields)
-            if not writers and not html:
+            if not writers and not html and not to_terminal:
                 sys.stdout.write(report.to_json() + "\n")
             if audit:
                 audit.add(report, record.fields, outcome.text)
@@ -310,6 +317,9 @@ def score(
         run = store.get_run(run_id)  # type: ignore[attr-defined]
         audit.finish(title="caseqa audit report", run=vars(run), failures=failures, loop=_loop_tables(store))
     _summary(run_id, counts, grades, failures, store, out_files or [], html)
+    if to_terminal:
+        err.print(f"the reports are in the store: `caseqa report --run {run_id} --out FILE.jsonl` writes them "
+                  "(or score with --out, or pipe the output)", highlight=False, soft_wrap=True)
     if synced.closed:
         err.print(f"supervision actions closed by fixed records: {synced.closed} ({synced.still_open} still open)")
     store.close()  # type: ignore[attr-defined]

@@ -35,13 +35,14 @@ def render_timeline(data: dict, console: Console) -> None:
                 console.print(grid)
             current = f["record_id"]
             console.print(Text(f"\n{current}", style="bold"))
+            # Each finding wraps inside its own column, indented under the record's id.
             grid = Table.grid(padding=(0, 1))
-            grid.add_column(no_wrap=True)
+            grid.add_column(width=1, no_wrap=True)
             grid.add_column(ratio=1)
         lines = [Text.assemble((f" {f['code'].replace('_', ' ')} ", styles.SEVERITY.get(f["severity"], "bold")), " ", f["message"])]
         if f.get("suggestion"):
             lines.append(Text.assemble(("fix: ", styles.FIX), f["suggestion"]))
         assert grid is not None
-        grid.add_row("", Group(*lines))
+        grid.add_row("", Group(*lines, Text("")))
     if grid is not None:
         console.print(grid)
