@@ -445,6 +445,8 @@ def supervision(
     on: Annotated[str | None, typer.Option("--date", metavar="DATE", help="The supervision date, YYYY-MM-DD or DD/MM/YYYY (default: today).")] = None,
     template: Annotated[Path | None, typer.Option("--template", help="Your own template: .docx with docxtpl tags for Word output, or a Jinja text file for .md/.html.")] = None,
     due_days: Annotated[int, typer.Option("--due-days", min=0, help="Working days after the supervision that each new action is due.")] = 10,
+    max_per_record: Annotated[int, typer.Option("--max-per-record", min=1, help="Raise at most this many actions on one record (the rest fold into its 'also' line).")] = 3,
+    max_actions: Annotated[int, typer.Option("--max-actions", min=1, help="Raise at most this many new actions in all, the most important first.")] = 10,
 ) -> None:
     from analyser.supervision import (
         SupervisionError,
@@ -463,7 +465,8 @@ def supervision(
         raise _fail(str(exc)) from None
     store = _open_store(db)
     try:
-        record = build_supervision(store, worker, since=since, on=on, due_working_days=due_days)  # type: ignore[arg-type]
+        record = build_supervision(store, worker, since=since, on=on, due_working_days=due_days,  # type: ignore[arg-type]
+                                   max_per_record=max_per_record, max_actions=max_actions)
         data = render_bytes(record, fmt, template)
     except (SupervisionError, TemplateError) as exc:
         known = store.list_workers()  # type: ignore[attr-defined]
