@@ -236,6 +236,23 @@ async def worker_page(request: Request, name: str, store: StoreDep) -> Response:
                 stats=stats, open_actions=open_actions, today=date.today().isoformat())
 
 
+@router.get("/workers/{name}/supervision", response_class=HTMLResponse)
+async def supervision_preview(request: Request, name: str, store: StoreDep) -> Response:
+    """The supervision record as it would be written today, inside the site's layout (menu, breadcrumbs,
+    the Word download), not as a bare API document. Nothing is stored."""
+    from analyser.supervision import DEFAULT_DUE_WORKING_DAYS, render_bytes
+    from service.api.supervision import _build
+
+    user = await signed_in(request, store)
+    try:
+        record = await anyio.to_thread.run_sync(lambda: _build(store, user, name, None, None, DEFAULT_DUE_WORKING_DAYS))
+    except HTTPException as exc:
+        return page(request, "message.html", user, status_code=exc.status_code, title="No supervision record to show",
+                    message=str(exc.detail))
+    html = await anyio.to_thread.run_sync(lambda: render_bytes(record, "html").decode("utf-8"))
+    return page(request, "supervision_preview.html", user, worker=name, preview=html)
+
+
 # ---- a child's timeline -----------------------------------------------------------------------------
 
 
