@@ -6,7 +6,7 @@
     caseqa runs                  list the runs in the store
     caseqa drift --child ID      a child's timeline: drift and delay across their records
     caseqa supervision WORKER    write the audit part of a worker's supervision record; track its actions
-    caseqa users add|list|remove service users and their API keys
+    caseqa users add|list|remove|rotate-key service users and their API keys
     caseqa serve                 the web service: draft checker, team dashboard and JSON API
     caseqa db upgrade            create or migrate the results store
     caseqa spark-score INPUT     score a Parquet/CSV/JSONL table on Apache Spark (local or a cluster)
@@ -42,6 +42,35 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
+from console import render_bench, render_calibration, render_evaluation, render_report, render_timeline, styles
+
+def _value_label(self: typer.core.TyperOption, ctx: object) -> str | None:
+    """The help's label for an option's value: its metavar, else the value's shape (TEXT, PATH, N).
+
+    Typer labels every parameter with its Python type ("<bool>", "<list[Path]>", "<int range>"): people
+    need to know what to type, and a flag takes nothing at all.
+    """
+    if self.is_flag:
+        return None
+    if self.metavar is not None:
+        return self.metavar
+    bare = self.bare_type().removeprefix("list[").removesuffix("]")  # a repeatable option: one value a time
+    return {"int": "N", "float": "X", "Path": "PATH"}.get(bare, "TEXT")
+
+
+typer.core.TyperOption.display_type_rich = _value_label  # type: ignore[method-assign]
+# An argument's name column already shows its metavar (FILE, PATH...): no second, Python-typed label;
+# and the usage line writes a required argument as FILE (the convention), not {FILE}.
+typer.core.TyperArgument.display_type_rich = lambda self, ctx: None  # type: ignore[method-assign]
+
+
+def _usage_name(self: typer.core.TyperArgument) -> str:
+    name = self.display_name_raw if self.required else f"[{self.display_name_raw}]"
+    return name + ("..." if self.nargs != 1 and not name.endswith("...") else "")
+
+
+typer.core.TyperArgument._usage_display_name = _usage_name  # type: ignore[method-assign]
+
 app = typer.Typer(
     name="caseqa",
     help="Check the quality of children's social-care records: timebound actions, child-directed "
@@ -64,24 +93,25 @@ EXIT_OK, EXIT_FAILURES, EXIT_USAGE = 0, 1, 2
 
 DocTypeOpt = Annotated[
     str | None,
-    typer.Option("--doc-type", help="care_plan, review_minutes, pathway_plan or other (default: read from the text)."),
+    typer.Option("--doc-type", metavar="TYPE", help="care_plan, review_minutes, pathway_plan or other (default: read from the text)."),
 ]
 ChildNameOpt = Annotated[str | None, typer.Option("--child-name", help="The child's first name (default: read from the text).")]
 ChildAgeOpt = Annotated[int | None, typer.Option("--child-age", min=0, max=25, help="The child's age in years; sets the target reading age.")]
-DateOpt = Annotated[str | None, typer.Option("--date", help="The record's date, YYYY-MM-DD or DD/MM/YYYY (default: read from the text).")]
+DateOpt = Annotated[str | None, typer.Option("--date", metavar="DATE", help="The record's date, YYYY-MM-DD or DD/MM/YYYY (default: read from the text).")]
 RubricOpt = Annotated[
     Path | None,
     typer.Option("--rubric", envvar="CASEQA_RUBRIC", help="A rubric TOML file to use instead of the shipped one."),
 ]
-FormatOpt = Annotated[str, typer.Option("--format", "-f", help="Output: 'text' for people, 'json' for machines.")]
+FormatOpt = Annotated[str, typer.Option("--format", "-f", metavar="text|json", help="Output: 'text' for people, 'json' for machines.")]
 
-_SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 GRADE_ORDER = ("outstanding", "good", "requires_improvement", "inadequate")
-_GRADE_STYLE = {"outstanding": "bold green", "good": "green", "requires_improvement": "yellow", "inadequate": "bold red"}
+# Badges that read in light and dark terminals alike (console/styles.py).
+_ERROR = f"[{styles.SEVERITY['error']}] error [/]"
+_WARN = styles.SEVERITY["warning"]
 
 
 def _fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
-    err.print(f"[bold red]error:[/] {message}", highlight=False)
+    err.print(f"{_ERROR} {message}", highlight=False)
     return typer.Exit(code)
 
 
@@ -100,71 +130,9 @@ def _meta(doc_type: str | None, child_name: str | None, child_age: int | None, d
     return meta
 
 
-def render_report(report: object, text: str, console: Console) -> None:
-    """Readable terminal report: scores, the text with offending words highlighted, then findings."""
-    from analyser.registry import DIMENSION_TERMINAL as _DIMENSION_STYLE  # each check registers its own
-    from analyser.report import DIMENSIONS, Report
-
-    assert isinstance(report, Report)
-    grade = report.overall.grade
-    console.print(
-        Text.assemble(
-            (f"{report.id}", "bold"),
-            f"  {report.doc_type.replace('_', ' ')}",
-            f"  child: {report.meta.child_name or '?'}",
-            f"  date: {report.meta.date or '?'}",
-            "  overall ",
-            (f"{report.overall.score:.0f} {grade.replace('_', ' ')}", _GRADE_STYLE[grade]),
-        )
-    )
-    table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
-    table.add_column("dimension")
-    table.add_column("score", justify="right")
-    table.add_column("summary")
-    for d in DIMENSIONS:
-        r = report.dimensions[d]
-        table.add_row(Text(d.replace("_", " "), style=_DIMENSION_STYLE[d].replace("on ", "")), f"{r.score:.0f}", r.summary)
-    console.print(table)
-    spans = [f for f in report.findings if f.end > f.start]
-    if spans and text:
-        body = Text(text)
-        for f in spans:
-            body.stylize(_DIMENSION_STYLE.get(f.dimension, "reverse"), f.start, f.end)
-        console.rule("record (highlighted: findings)")
-        console.print(body)
-    if report.actions:
-        console.rule(f"actions ({len(report.actions)})")
-        at = Table(box=None, show_header=True, header_style="bold")
-        at.add_column("#", justify="right")
-        at.add_column("who")
-        at.add_column("when")
-        at.add_column("what is missing")
-        at.add_column("action", overflow="fold", max_width=70)
-        for i, a in enumerate(report.actions, 1):
-            at.add_row(str(i), a.owner or "[red]nobody[/]", a.deadline or a.deadline_text or "[red]no date[/]",
-                       ", ".join(p.replace("_", " ") for p in a.problems) or "[green]SMART[/]", a.text)
-        console.print(at)
-    if report.findings:
-        console.rule(f"findings ({len(report.findings)})")
-        for f in report.findings:
-            line = Text.assemble(
-                (f"{f.severity:<7}", _SEVERITY_STYLE[f.severity]),
-                " ",
-                (f"{f.dimension}/{f.code}", "dim"),
-                " ",
-                f.message,
-            )
-            if f.excerpt and f.excerpt not in f.message:
-                line.append(f'  "{f.excerpt[:80]}"', style="italic")
-            console.print(line)
-            if f.suggestion:
-                console.print(Text(f"        fix: {f.suggestion}", style="green"))
-    console.print(Text(f"rubric {report.versions.rubric}, model {report.versions.model}", style="dim"))
-
-
 @app.command()
 def check(
-    file: Annotated[Path, typer.Argument(help="A record: .docx, .pdf, .txt or .md ('-' reads text from standard input).")],
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="A record: .docx, .pdf, .txt or .md ('-' reads text from standard input).")],
     format: FormatOpt = "text",
     doc_type: DocTypeOpt = None,
     child_name: ChildNameOpt = None,
@@ -172,8 +140,9 @@ def check(
     date: DateOpt = None,
     rubric: RubricOpt = None,
     accurate: Annotated[bool, typer.Option("--accurate", help="Run the full spaCy pipeline everywhere (slower).")] = False,
+    show_all: Annotated[bool, typer.Option("--all", help="List every finding (default: the 10 most important groups).")] = False,
 ) -> None:
-    """Check one record and show what to fix, pointing at the words."""
+    """Check one record and show what to fix, pointing at the words: most important findings first, repeats grouped."""
     from analyser import analyse_document
     from analyser.ingest import IngestError, from_text, load_file
     from analyser.rubric import RubricError
@@ -191,7 +160,7 @@ def check(
     if format == "json":
         sys.stdout.write(report.to_json(indent=2) + "\n")
     else:
-        render_report(report, document.text, out)
+        render_report(report, document.text, out, show_all=show_all)
 
 
 SCORE_HELP = """Score many records into the results store; write JSONL/CSV and an HTML audit report.
@@ -201,8 +170,10 @@ Inputs: files (.docx .pdf .txt .md), folders (recursive), globs, and .csv/.jsonl
 \b
 Exit codes:
   0  every record was scored (or was already in the store)
-  1  some records failed (corrupt, encrypted, empty, too large...); the rest were scored
-  2  usage or input error: bad --map, bad --db URL, unreadable rubric, no records found
+  1  some records failed (corrupt, encrypted, empty, too large ...);
+     the rest were scored
+  2  usage or input error: bad --map, bad --db URL, unreadable rubric,
+     no records found
 """
 
 
@@ -210,7 +181,11 @@ class _RateColumn(ProgressColumn):
     """Records per second, averaged over the last half minute."""
 
     def render(self, task: Task) -> Text:
-        return Text(f"{task.speed:.1f} rec/s" if task.speed else "- rec/s", style="cyan")
+        return Text(f"{task.speed:.1f} rec/s" if task.speed else "- rec/s")
+
+
+def _stdout_is_terminal() -> bool:
+    return sys.stdout.isatty()
 
 
 def _open_store(db: str | None) -> object:
@@ -242,11 +217,11 @@ def _rubric_params(rubric: Path | None) -> dict[str, object]:
 
 @app.command(help=SCORE_HELP)
 def score(
-    paths: Annotated[list[str], typer.Argument(help="Files, folders (recursive), globs, or .csv/.jsonl exports with id and text columns.")],
+    paths: Annotated[list[str], typer.Argument(metavar="PATH...", help="Files, folders (recursive), globs, or .csv/.jsonl exports with id and text columns.")],
     out_files: Annotated[list[Path] | None, typer.Option("--out", "-o", help="Write one report per line (.jsonl) or one row per record (.csv); repeat for both.")] = None,
     html: Annotated[Path | None, typer.Option("--html", help="Write the HTML audit report (index.html and one page per record) into this folder.")] = None,
-    mapping: Annotated[str | None, typer.Option("--map", help="Export columns, e.g. 'text=Body,id=RecordID,worker=Author,team=Team'.")] = None,
-    db: Annotated[str | None, typer.Option("--db", envvar="CASEQA_DB", help="Results store: a SQLite file path, sqlite:///FILE or postgresql://... (default ./caseqa.db).")] = None,
+    mapping: Annotated[str | None, typer.Option("--map", metavar="FIELD=COLUMN,...", help="The export's column for each field, comma-separated: e.g. text=Body,id=RecordID (also worker, team, child_id, date ...; docs/BATCH.md).")] = None,
+    db: Annotated[str | None, typer.Option("--db", envvar="CASEQA_DB", metavar="URL", help="Results store: a SQLite file path, sqlite:///FILE or postgresql://... (default ./caseqa.db).")] = None,
     workers: Annotated[int, typer.Option("--workers", "-w", min=1, help="Worker processes (default: the machine's cores).")] = os.cpu_count() or 1,
     store_text: Annotated[bool, typer.Option("--store-text", help="Keep each record's text in the store (off by default: children's data).")] = False,
     max_mb: Annotated[int, typer.Option("--max-mb", min=1, help="Files larger than this many MB fail as too large.")] = 25,
@@ -275,7 +250,7 @@ def score(
     n_records = sum(isinstance(i, RecordInput) for i in items)
     if not n_records:
         for item in items:
-            err.print(f"  {item.source}: {item.reason}", highlight=False)  # type: ignore[union-attr]
+            err.print(f"  {item.source}: {item.reason}", highlight=False, soft_wrap=True)  # type: ignore[union-attr]
         raise _fail("no records found in " + " ".join(paths))
     store = _open_store(db)
     try:
@@ -294,6 +269,9 @@ def score(
         keep_text=store_text or html is not None,
         known=frozenset(store.scored_keys(rubric_version)),  # type: ignore[attr-defined]
     )
+    # With no --out or --html the reports go to standard output as JSONL for a pipe or a file, but a
+    # terminal would get pages of JSON: there the store keeps them and the summary says how to get them.
+    to_terminal = not out_files and html is None and _stdout_is_terminal()
     counts = {"scored": 0, "skipped": 0, "failed": 0}
     children: set[tuple[str, str]] = set()  # (link key, how) of every child this run touched
     unlinked: dict[str, int] = {}  # why records could not be linked to a history -> how many
@@ -319,7 +297,7 @@ def score(
             grades[report.overall.grade] = grades.get(report.overall.grade, 0) + 1
             for w in writers:
                 w.write(report, record.fields)
-            if not writers and not html:
+            if not writers and not html and not to_terminal:
                 sys.stdout.write(report.to_json() + "\n")
             if audit:
                 audit.add(report, record.fields, outcome.text)
@@ -339,6 +317,9 @@ def score(
         run = store.get_run(run_id)  # type: ignore[attr-defined]
         audit.finish(title="caseqa audit report", run=vars(run), failures=failures, loop=_loop_tables(store))
     _summary(run_id, counts, grades, failures, store, out_files or [], html)
+    if to_terminal:
+        err.print(f"the reports are in the store: `caseqa report --run {run_id} --out FILE.jsonl` writes them "
+                  "(or score with --out, or pipe the output)", highlight=False, soft_wrap=True)
     if synced.closed:
         err.print(f"supervision actions closed by fixed records: {synced.closed} ({synced.still_open} still open)")
     store.close()  # type: ignore[attr-defined]
@@ -376,7 +357,7 @@ def _summary(run_id: int, counts: dict[str, int], grades: dict[str, int], failur
     if html:
         err.print(f"wrote {html / 'index.html'}", highlight=False)
     if failures:
-        err.print(f"[bold red]{len(failures)} failed:[/]")
+        err.print(f"{_ERROR} {len(failures)} failed:")
         for source, reason in failures[:50]:
             err.print(f"  {source}: {reason}", highlight=False, soft_wrap=True)
         if len(failures) > 50:
@@ -388,7 +369,7 @@ def report(
     run_id: Annotated[int | None, typer.Option("--run", help="The run to report on (default: the latest run).")] = None,
     html: Annotated[Path | None, typer.Option("--html", help="Write the HTML audit report into this folder.")] = None,
     out_files: Annotated[list[Path] | None, typer.Option("--out", "-o", help="Re-emit the run's reports as .jsonl or .csv; repeat for both.")] = None,
-    db: Annotated[str | None, typer.Option("--db", envvar="CASEQA_DB", help="Results store (default ./caseqa.db).")] = None,
+    db: Annotated[str | None, typer.Option("--db", envvar="CASEQA_DB", metavar="URL", help="Results store (default ./caseqa.db).")] = None,
 ) -> None:
     """Report on a stored run: a summary, and optionally the HTML audit report and JSONL/CSV, from the store."""
     from analyser.audit_report import AuditReport
@@ -420,7 +401,7 @@ def report(
     if audit:
         audit.finish(title="caseqa audit report", run=vars(run), failures=failures, loop=_loop_tables(store))
     out.print(f"run {run.id}: started {run.started_at:%Y-%m-%d %H:%M} UTC, "
-              + (f"finished {run.finished_at:%H:%M}" if run.finished_at else "[yellow]not finished[/] (killed? run it again)")
+              + (f"finished {run.finished_at:%H:%M}" if run.finished_at else f"[{_WARN}] not finished [/] (killed? run it again)")
               + f"; rubric {run.rubric_version}; {n} records; {len(failures)} failed", highlight=False)
     if grades:
         out.print("grades: " + ", ".join(f"{g.replace('_', ' ')} {grades[g]}" for g in GRADE_ORDER if g in grades))
@@ -450,19 +431,22 @@ Covers WORKER's records audited since their last supervision (or --since): each 
 \b
 Exit codes:
   0  written
-  2  unknown worker, bad date, bad --out suffix, or a template with unknown fields or bad tags
+  2  unknown worker, bad date, bad --out suffix, or a template with
+     unknown fields or bad tags
 """
 
 
 @app.command(help=SUPERVISION_HELP)
 def supervision(
-    worker: Annotated[str, typer.Argument(help="The worker, as the 'worker' field of the scored records names them.")],
+    worker: Annotated[str, typer.Argument(metavar="WORKER", help="The worker, as the 'worker' field of the scored records names them.")],
     out_file: Annotated[Path, typer.Option("--out", "-o", help="Where to write the record: .docx, .md or .html.")],
-    db: Annotated[str | None, typer.Option("--db", envvar="CASEQA_DB", help="Results store (default ./caseqa.db).")] = None,
-    since: Annotated[str | None, typer.Option("--since", help="Cover records audited on or after this date (default: the last supervision).")] = None,
-    on: Annotated[str | None, typer.Option("--date", help="The supervision date, YYYY-MM-DD or DD/MM/YYYY (default: today).")] = None,
+    db: Annotated[str | None, typer.Option("--db", envvar="CASEQA_DB", metavar="URL", help="Results store (default ./caseqa.db).")] = None,
+    since: Annotated[str | None, typer.Option("--since", metavar="DATE", help="Cover records audited on or after this date (default: the last supervision).")] = None,
+    on: Annotated[str | None, typer.Option("--date", metavar="DATE", help="The supervision date, YYYY-MM-DD or DD/MM/YYYY (default: today).")] = None,
     template: Annotated[Path | None, typer.Option("--template", help="Your own template: .docx with docxtpl tags for Word output, or a Jinja text file for .md/.html.")] = None,
     due_days: Annotated[int, typer.Option("--due-days", min=0, help="Working days after the supervision that each new action is due.")] = 10,
+    max_per_record: Annotated[int, typer.Option("--max-per-record", min=1, help="Raise at most this many actions on one record (the rest fold into its 'also' line).")] = 3,
+    max_actions: Annotated[int, typer.Option("--max-actions", min=1, help="Raise at most this many new actions in all, the most important first.")] = 10,
 ) -> None:
     from analyser.supervision import (
         SupervisionError,
@@ -481,7 +465,8 @@ def supervision(
         raise _fail(str(exc)) from None
     store = _open_store(db)
     try:
-        record = build_supervision(store, worker, since=since, on=on, due_working_days=due_days)  # type: ignore[arg-type]
+        record = build_supervision(store, worker, since=since, on=on, due_working_days=due_days,  # type: ignore[arg-type]
+                                   max_per_record=max_per_record, max_actions=max_actions)
         data = render_bytes(record, fmt, template)
     except (SupervisionError, TemplateError) as exc:
         known = store.list_workers()  # type: ignore[attr-defined]
@@ -511,8 +496,8 @@ def supervision(
 @app.command()
 def drift(
     child: Annotated[str, typer.Option("--child", help="The child's id (as given with the records); with --dob, the child's full name.")],
-    dob: Annotated[str | None, typer.Option("--dob", help="Date of birth YYYY-MM-DD: link by name plus date of birth (never by name alone).")] = None,
-    db: Annotated[str | None, typer.Option("--db", envvar="CASEQA_DB", help="Results store (default ./caseqa.db).")] = None,
+    dob: Annotated[str | None, typer.Option("--dob", metavar="DATE", help="Date of birth, YYYY-MM-DD or DD/MM/YYYY: link by name plus date of birth (never by name alone).")] = None,
+    db: Annotated[str | None, typer.Option("--db", envvar="CASEQA_DB", metavar="URL", help="Results store (default ./caseqa.db).")] = None,
     format: FormatOpt = "text",
 ) -> None:
     """A child's timeline across their stored records: drift and delay (actions carried over, deadlines
@@ -535,38 +520,9 @@ def drift(
     render_timeline(data, out)
 
 
-def render_timeline(data: dict, console: Console) -> None:
-    """The timeline for people: one row a record, then the drift findings under the record they were found in."""
-    per_record: dict[str, int] = {}
-    for f in data["findings"]:
-        per_record[f["record_id"]] = per_record.get(f["record_id"], 0) + 1
-    title = f"child {data['child_id']}" if data["child_id"] else "child linked by name and date of birth"
-    t = Table(title=f"{title}: {len(data['records'])} records", show_header=True, header_style="bold", box=None)
-    for c in ("date", "document", "record", "grade", "score", "drift"):
-        t.add_column(c, justify="right" if c in ("score", "drift") else "left")
-    for r in data["records"]:
-        n = per_record.get(r["id"], 0)
-        t.add_row(r["date"] or "-", r["doc_type"].replace("_", " "), r["id"],
-                  Text(r["grade"].replace("_", " "), style=_GRADE_STYLE.get(r["grade"], "")), f"{r['overall_score']:.0f}",
-                  Text(str(n), style="bold red" if n else "green"))
-    console.print(t)
-    if not data["findings"]:
-        console.print("[green]No drift found:[/] every decision was followed up, nothing was carried over, and reviews were on time.")
-        return
-    current = None
-    for f in data["findings"]:
-        if f["record_id"] != current:
-            current = f["record_id"]
-            console.print(f"\n[bold]{current}[/]", highlight=False)
-        console.print(Text.assemble((f"  {f['code'].replace('_', ' ')}: ", _SEVERITY_STYLE.get(f["severity"], "")), f["message"]),
-                      soft_wrap=True)
-        if f.get("suggestion"):
-            console.print(Text(f"    -> {f['suggestion']}", style="dim"), soft_wrap=True)
-
-
 @app.command()
 def runs(
-    db: Annotated[str | None, typer.Option("--db", envvar="CASEQA_DB", help="Results store (default ./caseqa.db).")] = None,
+    db: Annotated[str | None, typer.Option("--db", envvar="CASEQA_DB", metavar="URL", help="Results store (default ./caseqa.db).")] = None,
     limit: Annotated[int, typer.Option("--limit", min=1, help="How many runs, newest first.")] = 20,
 ) -> None:
     """List the latest runs in the store."""
@@ -583,7 +539,7 @@ def runs(
 
 @db_app.command("upgrade")
 def db_upgrade(
-    db: Annotated[str | None, typer.Option("--db", envvar="CASEQA_DB", help="Results store (default ./caseqa.db).")] = None,
+    db: Annotated[str | None, typer.Option("--db", envvar="CASEQA_DB", metavar="URL", help="Results store (default ./caseqa.db).")] = None,
 ) -> None:
     """Create the store or bring its tables to the latest schema (also done on every open)."""
     store = _open_store(db)
@@ -593,10 +549,10 @@ def db_upgrade(
 
 @users_app.command("add")
 def users_add(
-    name: Annotated[str, typer.Argument(help="The user's name (unique).")],
+    name: Annotated[str, typer.Argument(metavar="NAME", help="The user's name (unique).")],
     role: Annotated[str, typer.Option("--role", help="social_worker, supervisor, auditor or admin.")],
     team: Annotated[str | None, typer.Option("--team", help="The user's team.")] = None,
-    db: Annotated[str | None, typer.Option("--db", envvar="CASEQA_DB", help="Results store (default ./caseqa.db).")] = None,
+    db: Annotated[str | None, typer.Option("--db", envvar="CASEQA_DB", metavar="URL", help="Results store (default ./caseqa.db).")] = None,
 ) -> None:
     """Add a service user and print their API key (shown this once only)."""
     store = _open_store(db)
@@ -612,7 +568,7 @@ def users_add(
 
 @users_app.command("list")
 def users_list(
-    db: Annotated[str | None, typer.Option("--db", envvar="CASEQA_DB", help="Results store (default ./caseqa.db).")] = None,
+    db: Annotated[str | None, typer.Option("--db", envvar="CASEQA_DB", metavar="URL", help="Results store (default ./caseqa.db).")] = None,
 ) -> None:
     """List service users (never their keys)."""
     store = _open_store(db)
@@ -627,8 +583,8 @@ def users_list(
 
 @users_app.command("remove")
 def users_remove(
-    name: Annotated[str, typer.Argument(help="The user's name.")],
-    db: Annotated[str | None, typer.Option("--db", envvar="CASEQA_DB", help="Results store (default ./caseqa.db).")] = None,
+    name: Annotated[str, typer.Argument(metavar="NAME", help="The user's name.")],
+    db: Annotated[str | None, typer.Option("--db", envvar="CASEQA_DB", metavar="URL", help="Results store (default ./caseqa.db).")] = None,
 ) -> None:
     """Remove a service user; their key stops working at once."""
     store = _open_store(db)
@@ -637,6 +593,23 @@ def users_remove(
     if not removed:
         raise _fail(f"no user '{name}'")
     err.print(f"removed {name}", highlight=False)
+
+
+@users_app.command("rotate-key")
+def users_rotate_key(
+    name: Annotated[str, typer.Argument(help="The user's name.")],
+    db: Annotated[str | None, typer.Option("--db", envvar="CASEQA_DB", help="Results store (default ./caseqa.db).")] = None,
+) -> None:
+    """Give a user a new API key (printed once); the old key and their page sign-ins stop working at once."""
+    store = _open_store(db)
+    try:
+        user, key = store.rotate_key(name)  # type: ignore[attr-defined]
+    except KeyError:
+        raise _fail(f"no user '{name}'") from None
+    finally:
+        store.close()  # type: ignore[attr-defined]
+    err.print(f"new API key for {user.name} (shown once; the old key and their sign-ins no longer work):", highlight=False)
+    sys.stdout.write(key + "\n")
 
 
 _SPARK_INPUT_FORMATS = {".parquet": "parquet", ".csv": "csv", ".jsonl": "jsonl", ".json": "jsonl"}
@@ -659,12 +632,12 @@ def _spark_input_format(path: str, given: str | None) -> str:
 
 @app.command("spark-score")
 def spark_score(
-    input: Annotated[str, typer.Argument(help="Parquet, CSV or JSONL: a file or a folder of parts, any path Spark reads (hdfs://, s3a://, abfss://).")],
+    input: Annotated[str, typer.Argument(metavar="INPUT", help="Parquet, CSV or JSONL: a file or a folder of parts, any path Spark reads (hdfs://, s3a://, abfss://).")],
     out_path: Annotated[str, typer.Option("--out", "-o", help="Output folder (Spark writes one part file per partition).")],
     master: Annotated[str, typer.Option("--master", help="Spark master: local[*], local[2], spark://host:7077, yarn ...")] = "local[*]",
     out_format: Annotated[str, typer.Option("--format", "-f", help="Output: 'parquet' or 'jsonl'.")] = "parquet",
     input_format: Annotated[str | None, typer.Option("--input-format", help="parquet, csv or jsonl (default: from the extension).")] = None,
-    mapping: Annotated[str | None, typer.Option("--map", help="Columns, e.g. 'text=Body,id=RecordID,doc_type=Kind,date=Created'.")] = None,
+    mapping: Annotated[str | None, typer.Option("--map", metavar="FIELD=COLUMN,...", help="The input's column for each field, comma-separated: e.g. text=Body,id=RecordID (also doc_type, date ...).")] = None,
     partitions: Annotated[int | None, typer.Option("--partitions", min=1, help="Spread the records over this many tasks (default: 2 per core).")] = None,
     overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace the output folder if it exists.")] = False,
     rubric: Annotated[Path | None, typer.Option("--rubric", help="A rubric TOML file every executor can read at this path.")] = None,
@@ -735,7 +708,7 @@ def spark_score(
     err.print(f"scored {sum(grades.values())} records, wrote {out_path}; grades: "
               + ", ".join(f"{g.replace('_', ' ')} {n}" for g, n in sorted(grades.items())))
     if failures:
-        err.print(f"[bold red]{len(failures)} failed:[/]")
+        err.print(f"{_ERROR} {len(failures)} failed:")
         for row in failures[:20]:
             err.print(f"  {row['id'] or '(no id)'}: {row['error']}", highlight=False)
         if len(failures) > 20:
@@ -747,14 +720,17 @@ def spark_score(
 def serve(
     host: Annotated[str, typer.Option("--host", help="Address to listen on (loopback by default: only this machine can connect).")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port to listen on.")] = 8000,
-    db: Annotated[str | None, typer.Option("--db", envvar="CASEQA_DB", help="Results store, shared with `caseqa users` and `caseqa score` (default ./caseqa.db).")] = None,
-    workers: Annotated[int, typer.Option("--workers", min=1, max=1, help="Server processes (1: batches and sessions live in the process).")] = 1,
+    db: Annotated[str | None, typer.Option("--db", envvar="CASEQA_DB", metavar="URL", help="Results store, shared with `caseqa users` and `caseqa score` (default ./caseqa.db).")] = None,
+    workers: Annotated[int, typer.Option("--workers", help="Server processes: only 1 for now (batches and sessions live in the process).")] = 1,
     rubric: RubricOpt = None,
 ) -> None:
     """Run the web service: the draft checker and team dashboard pages, and the JSON API (docs at /docs)."""
     import logging
 
     import uvicorn
+
+    if workers != 1:
+        raise _fail("--workers: only 1 server process for now (batches and sessions live in the process)")
 
     from service.app import create_app
     from service.config import Settings
@@ -771,13 +747,15 @@ def serve(
     shown = f"[{host}]" if ":" in host else host
     err.print(f"caseqa serving on http://{shown}:{port}/  (API docs: /docs; store: {where})", highlight=False, soft_wrap=True)
     if not users:
-        err.print("[yellow]no users yet:[/] create one and sign in with the key it prints, e.g.\n"
+        err.print(f"[{_WARN}] no users yet [/] create one and sign in with the key it prints, e.g.\n"
                   f"  caseqa users add YOUR_NAME --role admin{' --db ' + db if db else ''}", highlight=False, soft_wrap=True)
     if host not in ("127.0.0.1", "localhost", "::1"):
-        err.print("[yellow]listening beyond this machine:[/] put it behind HTTPS (session cookies are marked Secure)",
+        err.print(f"[{_WARN}] listening beyond this machine [/] put it behind HTTPS (session cookies are marked Secure)",
                   highlight=False)
+    # access_log off: uvicorn's lines carry the raw path and query (names, dates of birth); the
+    # service logs its own access line with the route template instead (service/middleware.py).
     uvicorn.run(create_app(settings), host=host, port=port, workers=workers, log_level="info",
-                server_header=False, proxy_headers=False)
+                server_header=False, proxy_headers=False, access_log=False)
 
 
 
@@ -799,16 +777,7 @@ def _evaluate_calibration(folders: list[Path], format: str, accurate: bool) -> N
         if format == "json":
             sys.stdout.write(json.dumps(res, indent=2) + "\n")
             continue
-        t = Table(title=f"{folder}: {res['records']} records graded by two readers", show_header=True)
-        t.add_column("measure")
-        t.add_column("value", justify="right")
-        t.add_row("grade exact (a reader's grade)", _fmt_num(res["grade_exact"]))
-        t.add_row("grade within one of the readers' mean", _fmt_num(res["grade_within_one"]))
-        t.add_row("readers agree with each other", _fmt_num(res["readers_agree_exact"]))
-        for d, m in res["dimensions"].items():
-            t.add_row(f"{d}: Spearman with readers' bands", _fmt_num(m["spearman"]))
-            t.add_row(f"{d}: band exact", _fmt_num(m["band_exact"]))
-        out.print(t)
+        render_calibration(folder, res, out)
 
 @app.command()
 def evaluate(
@@ -845,39 +814,7 @@ def evaluate(
     if format == "json":
         sys.stdout.write(json.dumps(summaries if len(summaries) > 1 else summaries[0], indent=2) + "\n")
         return
-    for s in summaries:
-        a = s["actions"]
-        t = Table(title=f"{s['set']}: {s['records']} records" + (f", {s['failed']} failed" if s["failed"] else ""), show_header=True)
-        t.add_column("measure")
-        t.add_column("value", justify="right")
-        for label, key in (("action precision", "precision"), ("action recall", "recall"), ("action F1", "f1"),
-                           ("owner accuracy", "owner_accuracy"), ("owner as written accuracy", "owner_text_accuracy"),
-                           ("timebound accuracy", "timebound_accuracy"),
-                           ("deadline date accuracy", "deadline_accuracy")):
-            t.add_row(label, _fmt_num(a[key]))
-        t.add_row("gold / predicted actions", f"{a['gold']} / {a['predicted']}")
-        t.add_row("document type accuracy", _fmt_num(s["doc_type_accuracy"]))
-        t.add_row("record date accuracy", _fmt_num(s["date_accuracy"]))
-        t.add_row("addressee accuracy", _fmt_num(s["addressee_accuracy"]))
-        t.add_row("author accuracy", _fmt_num(s["author_accuracy"]))
-        for fact, value in s["fact_accuracy"].items():
-            t.add_row(f"{fact.replace('_', ' ')} accuracy", _fmt_num(value))
-        for d, m in s["dimensions"].items():
-            t.add_row(f"{d}: pairwise ordering", _fmt_num(m["pairwise_accuracy"]))
-            t.add_row(f"{d}: Spearman", _fmt_num(m["spearman"]))
-            if m["paired_versions"]:
-                t.add_row(f"{d}: better version scores higher", f"{_fmt_num(m['paired_versions_accuracy'])} of {m['paired_versions']}")
-        if "drift" in s:
-            dr = s["drift"]
-            for code, m in [*dr["types"].items(), ("any type", dr["any_type"])]:
-                t.add_row(f"drift {code.replace('_', ' ')}: precision / recall ({m['gold']} gold)",
-                          f"{_fmt_num(m['precision'])} / {_fmt_num(m['recall'])}")
-            t.add_row("drift: clean children with findings", f"{dr['clean_children_with_findings']} of {dr['clean_children']}")
-        out.print(t)
-
-
-def _fmt_num(x: object) -> str:
-    return "-" if x is None else f"{x:.3f}" if isinstance(x, float) else str(x)
+    render_evaluation(summaries, out)
 
 
 @app.command()
@@ -908,52 +845,6 @@ def bench(
     render_bench(results, out)
     if out_file:
         err.print(f"wrote {out_file}")
-
-
-def render_bench(results: dict, console: Console) -> None:
-    """The benchmark as a table: rates, ratios, latency, memory and scaling, with the targets."""
-    from measure.bench import TARGETS, meets
-
-    m = results["machine"]
-    t = Table(title=f"caseqa bench: {results['documents']} records, {results['words']} words ({results['corpus']}); "
-              f"{m['cpu']}, {m['cores']} cores", show_header=True)
-    t.add_column("measure")
-    t.add_column("value", justify="right")
-    t.add_column("target")
-    rows = [
-        ("(a) naive: en_core_web_sm full + textstat, words/s", "words_per_s_naive"),
-        ("(b) caseqa default analysis, words/s", "words_per_s_caseqa"),
-        ("(c) spaCy tokenizer alone, words/s", "words_per_s_tokenizer"),
-        ("(b)/(a) speed-up vs naive", "speedup_vs_naive"),
-        ("(b)/(a) speed-up vs naive, CPU time", "speedup_vs_naive_cpu"),
-        ("(b)/(c) share of the tokenizer ceiling", "share_of_tokenizer"),
-        ("records/s naive", "docs_per_s_naive"),
-        ("records/s caseqa", "docs_per_s_caseqa"),
-        ("records/s tokenizer", "docs_per_s_tokenizer"),
-        (f"draft ({results['draft_words']} words) p50 ms, in-process", "p50_ms_draft"),
-        ("draft p95 ms, in-process", "p95_ms_draft"),
-        ("draft p95 ms, in-process, CPU time", "p95_ms_draft_cpu"),
-        ("draft p50 ms, web API", "p50_ms_draft_api"),
-        ("draft p95 ms, web API", "p95_ms_draft_api"),
-        ("peak memory per worker, MB", "peak_rss_mb"),
-        ("batch words/s, 1 worker", "words_per_s_1_worker"),
-        (f"batch words/s, {results['workers']} workers", f"words_per_s_{results['workers']}_workers"),
-        (f"scaling {results['workers']} workers vs 1", "scaling_2_vs_1"),
-        (f"  the machine's own: busy loop, {results['workers']} processes vs 1", "scaling_2_vs_1_control"),
-        ("pipeline load, s", "pipeline_load_s"),
-    ]
-    for label, key in rows:
-        if key not in results:
-            continue
-        target = ""
-        if key in TARGETS:
-            op, bound = TARGETS[key]
-            ok = meets(results, key)
-            target = f"[{'green' if ok else 'red'}]{op} {bound:g} {'met' if ok else 'missed'}[/]"
-        t.add_row(label, _fmt_num(results[key]), target)
-    console.print(t)
-    console.print(f"load average at start: {m['load_avg_1m_at_start']} (other work on the machine slows the wall-clock rates; "
-                  "the CPU-time rows are steadier)", style="dim")
 
 
 @app.command()
@@ -996,6 +887,9 @@ def corpus_generate(
 
 def main() -> None:
     """Console-script entry point."""
+    from analyser import quiet
+
+    quiet.install()  # third-party warnings and log lines may quote record text: their text is dropped
     app()
 
 

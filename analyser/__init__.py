@@ -52,6 +52,7 @@ def analyse_document(
         child_age=child_age,
         next_review=date_fields.given_date(next_review, "next_review"),
     )
+    record_facts = facts.with_discourse(record_facts, document, doc_type_given=doc_type is not None)
     analysis = nlp.build_analysis(document, accurate=accurate)
     registry.discover()  # the check modules register themselves (and their tag hints) on import
     if not accurate:
@@ -73,6 +74,7 @@ def analyse_document(
             next_review=record_facts.next_review.isoformat() if record_facts.next_review else None,
             words=analysis.words,
             sentences=analysis.sentences,
+            **(record_facts.discourse.meta() if record_facts.discourse else {}),
         ),
         overall=scoring.overall(results, loaded),
         dimensions=scoring.dimension_results(results),

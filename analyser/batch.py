@@ -137,6 +137,9 @@ def _init_worker(options: BatchOptions, parent: int) -> None:
     """Worker initializer: load the pipeline and rubric once for all the records this process scores."""
     global _WORKER_OPTIONS
     _WORKER_OPTIONS = options
+    from analyser import quiet
+
+    quiet.install()  # a worker's stderr reaches the terminal too
     threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
     from analyser import warm_up
 

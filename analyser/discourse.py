@@ -94,13 +94,14 @@ _SIGN_OFF = re.compile(
 )
 
 # ---- addressee ---------------------------------------------------------------------------------------
-_DEAR = re.compile(r"^[ \t*_]*(?:dear|hello|hi|to)\s+(?P<who>[^,\n:]{1,80})[,:!]?[ \t]*$", re.IGNORECASE | re.MULTILINE)
+# "Dear Ms Patel," / "Hi Poppy." : the salutation's words up to its punctuation, a few words at most.
+_DEAR = re.compile(r"^[ \t*_]*(?:dear|hello|hi|to)[ \t]+(?P<who>[^,.;:!?\n]{1,60}?)[ \t]*(?:[,.:!;]|$)", re.IGNORECASE | re.MULTILINE)
 _TO_FIELD = re.compile(r"^[ \t*_]*(?:to|addressed to|for the attention of)\s*:\s*(?P<who>[^\n]{1,80})$",
                        re.IGNORECASE | re.MULTILINE)
 _FOR_CHILD = re.compile(r"\b(?:this|the)\s+(?:letter|plan|record|review|report)\s+is\s+(?:for|to)\s+you\b", re.IGNORECASE)
 _CARER_CUES = re.compile(
-    r"\b(?:you as (?:\w+'s |his |her |their )?(?:foster )?carers?|in your care|living with you|lives with you|"
-    r"your (?:care of|fostering|supervising social worker|household|placement)|as (?:his|her|their|\w+'s) (?:foster )?carers?)\b",
+    r"\b(?:you as (?:\w+'s |his |her |their )?(?:foster )?carers?|(?:is|are) living with you|lives with you|"
+    r"your (?:care of|fostering|supervising social worker)|as (?:his|her|their|\w+'s) (?:foster )?carers?)\b",
     re.IGNORECASE,
 )
 _PARENT_CUES = re.compile(
@@ -130,7 +131,8 @@ _NAME_THEN_REL = re.compile(
 _NAME_THEN_ROLE = re.compile(
     rf"(?P<name>{_NAME})[ \t]*(?:\([ \t]*(?:your\s+|the\s+)?(?P<role1>{_ROLE_ALT})[ \t]*\)|,[ \t]*(?:your\s+|the\s+|our\s+)?(?P<role2>{_ROLE_ALT}))",
 )
-_ROLE_THEN_NAME = re.compile(rf"\b(?i:your|the|our)[ \t]+(?P<role>{_ROLE_ALT})[ \t]*,?[ \t]+(?P<name>{_NAME})\b")
+_ROLE_THEN_NAME = re.compile(rf"\b(?i:your|the|our)[ \t]+(?P<role>{_ROLE_ALT})[ \t]*(?:,|[ \t]is|[ \t]will be)?[ \t]+(?P<name>{_NAME})\b")
+_JOINT = re.compile(rf"\b(?:{_NAME})[ \t]+and[ \t]+(?:{_NAME})\b")
 _TITLED = re.compile(r"\b(?P<title>Mr|Mrs|Ms|Miss|Mx|Dr)\.?[ \t]+(?P<surname>[A-Z][a-zA-Z'’-]+(?:[ \t]+[A-Z][a-zA-Z'’-]+)?)")
 _PRONOUN_GENDER = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f", "hers": "f"}
 # Words that start a sentence in capitals and are never a person's name.
@@ -219,9 +221,9 @@ class Discourse:
             return self._last_plural(at, scope_start)
         joint = re.split(r"\s*(?:,|&|\band\b)\s*", words)
         if len(joint) > 1:
-            parts = [self.resolve(p, at, scope_start) or self._relation(p) or p for p in joint if p.strip()]
+            parts = [self.resolve(p, at, scope_start) or self.relation(p) or p for p in joint if p.strip()]
             return " and ".join(parts) if any(p != q for p, q in zip(parts, joint)) else None
-        rel = self._relation(words)
+        rel = self.relation(words)
         return rel
 
     def _addressee_label(self) -> str | None:
@@ -232,7 +234,7 @@ class Discourse:
             return a.name
         return None
 
-    def _relation(self, words: str) -> str | None:
+    def relation(self, words: str) -> str | None:
         """'your mum' -> 'Dawn (mum)' when the record names her; None otherwise."""
         w = re.sub(r"^(?:your|my|the|his|her|their|\w+'s)\s+", "", words.strip().lower())
         if w not in _RELATIONS:
@@ -243,14 +245,17 @@ class Discourse:
         return None
 
     def _last_fitting(self, gender: str, at: int, scope_start: int) -> str | None:
+        """The person named last before ``at`` (inside the scope) whom the pronoun can mean.
+
+        A mention of the other gender is passed over; one whose gender the record does not show fits
+        ("Your social worker is Amira Haddad. She will visit ...").
+        """
         for m in reversed(self.mentions):
-            if m.start >= at or m.end <= scope_start:
-                if m.end <= scope_start:
-                    break
+            if m.end <= scope_start:
+                break
+            if m.start >= at or m.plural:
                 continue
-            if m.plural:
-                continue
-            if m.person.gender == gender:
+            if m.person.gender == gender or m.person.gender is None:
                 return m.person.label()
         return None
 
@@ -359,9 +364,11 @@ def _title_gender(name: str) -> Gender | None:
 def _service(text: str) -> str | None:
     m = _WE_AT.search(text)
     if m:
-        svc = _SERVICE.search(m.group("service") + " ")
-        if svc:
-            return svc.group("service").strip()
+        # "We at Lindford Children's Social Care will ...": the service is the words the record gives.
+        words = re.split(r"\s+(?=[a-z])", m.group("service").strip(), maxsplit=1)[0].strip()
+        words = re.sub(r"^the\s+", "", words, flags=re.IGNORECASE)
+        if len(words.split()) >= 2:
+            return words
     m2 = _SERVICE.search(text[:3000])
     return m2.group("service").strip() if m2 else None
 
@@ -409,7 +416,7 @@ def _addressee(text: str, child_name: str | None, people: list[Person]) -> Addre
     salutation = _DEAR.search(head) or _TO_FIELD.search(head)
     if salutation:
         who = salutation.group("who").strip().strip("*_ ")
-        role = _classify_addressee(who, text, child_name, people)
+        role = _classify_addressee(who, text, child_name, people) if len(who.split()) <= 6 else None
         if role:
             return Addressee(role, who, salutation.start("who"))
     if _FOR_CHILD.search(text):
@@ -483,9 +490,14 @@ def _mentions(text: str, d: Discourse, child_name: str | None) -> list[Mention]:
         for m in re.finditer(rf"\b{re.escape(name)}\b", text, flags):
             if any(s <= m.start() < e for s, e in taken):
                 continue
+            if text.startswith(("'s", "’s"), m.end()):
+                continue  # "the school near Mum's": a possessive names a place, not who "she" is
             taken.append((m.start(), m.end()))
             plural = name.endswith("s") and name in ("parents", "carers", "foster carers")
             found.append(Mention(m.start(), m.end(), person, plural))
+    # "Grace and Samuel", "Mr and Mrs Evans": a pair named together is what "they" points back to.
+    for m in _JOINT.finditer(text):
+        found.append(Mention(m.start(), m.end(), Person(m.group(0), None, None, "other"), True))
     found.sort(key=lambda m: m.start)
     return found
 

@@ -253,6 +253,20 @@ class TimelineRecord:
         )
 
 
+_DMY = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+
+
+def _date_of_birth(value: str) -> date | None:
+    """YYYY-MM-DD or DD/MM/YYYY (the UK order every other date option accepts); None for anything else."""
+    value = value.strip()
+    if m := _DMY.fullmatch(value):
+        try:
+            return date(int(m[3]), int(m[2]), int(m[1]))
+        except ValueError:
+            return None
+    return date_fields.iso_date(value)
+
+
 def order_timeline(records: Iterable[TimelineRecord]) -> list[TimelineRecord]:
     """By document date (undated records last), then record id so ties are stable."""
     return sorted(records, key=lambda r: (r.date is None, r.date or date.min, r.record_id))
@@ -584,9 +598,9 @@ def timeline_for(store: Store, child: str, *, dob: str | None = None, team: str 
     the record it was found in (the later one).
     """
     if dob:
-        dob_iso = date_fields.iso_date(dob)
+        dob_iso = _date_of_birth(dob)
         if dob_iso is None:
-            raise ValueError(f"date of birth '{dob}' is not a YYYY-MM-DD date")
+            raise ValueError(f"date of birth '{dob}' is not a date (use YYYY-MM-DD or DD/MM/YYYY)")
         key = f"{_name_key(child)}|{dob_iso.isoformat()}|{team if team is not None else '*'}"
         linked_by = "name+dob"
     else:

@@ -6,11 +6,16 @@ Callers may pass any of these; a given value always wins over what is read here.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
+from typing import TYPE_CHECKING
 
 from analyser import dates
 from analyser.rules import word_list
+
+if TYPE_CHECKING:
+    from analyser.discourse import Discourse
+    from analyser.document import Document
 
 # Labelled header fields, e.g. "Date of review: 02/11/2024", "Name: Amira Khan".
 _FIELD = re.compile(r"^[ \t]*(?:[-*•][ \t]+)?(?:\d+(?:\.\d+)*\.?[ \t]+)?(?P<label>[A-Za-z][A-Za-z '’/()-]{1,40}?)[ \t]*[:\-–][ \t]*(?P<value>\S.*)$", re.MULTILINE)
@@ -141,6 +146,24 @@ class Facts:
     child_age: int | None
     next_review: date | None
     birth_date: date | None = None  # read from the record to resolve "before his 18th birthday"; never reported
+    # Who writes, to whom, and the people named (analyser/discourse.py): read once, for every check.
+    discourse: Discourse | None = None
+
+
+# A letter about a review ("following your daughter's review on ...") is review minutes, whoever it is to.
+_REVIEW_LETTER = re.compile(r"\breview\b", re.IGNORECASE)
+
+
+def with_discourse(facts: Facts, document: Document, *, doc_type_given: bool) -> Facts:
+    """The facts with the record's discourse read; a review letter to a parent or carer is review minutes."""
+    from analyser.discourse import read_discourse
+
+    found = read_discourse(document, child_name=facts.child_name, doc_type=facts.doc_type)
+    doc_type = facts.doc_type
+    if (not doc_type_given and doc_type == "care_plan" and found.addressee.role in ("parent", "carer")
+            and found.addressee.start >= 0 and _REVIEW_LETTER.search(document.text[:800])):
+        doc_type = "review_minutes"
+    return replace(facts, doc_type=doc_type, discourse=found)
 
 
 def _fields(text: str, limit: int = 4000) -> list[tuple[str, str, int]]:

@@ -124,9 +124,31 @@ def expand_paths(paths: list[str]) -> tuple[list[Path], list[InputFailure]]:
     return unique, failures
 
 
-def _rows(path: Path) -> Iterator[tuple[int, dict | None, str | None]]:
+class MissingColumns(ValueError):
+    """An export lacks a column the mapping names: said once for the file, not once a row."""
+
+
+def missing_columns(columns: list[str], mapping: Mapping[str, str], *, required_only: bool = False) -> str | None:
+    """Why these columns cannot be read with this mapping, or None when they can.
+
+    The text and id columns must exist; so must any column named in --map (a renamed field), since a
+    misspelt one would otherwise silently drop that field from every record.
+    """
+    wanted = [mapping["text"], mapping["id"]]
+    if not required_only:
+        wanted += [c for k, c in mapping.items() if k not in ("text", "id") and c != k]
+    absent = [c for c in dict.fromkeys(wanted) if c not in columns]
+    if not absent:
+        return None
+    names = ", ".join(f"'{c}'" for c in absent)
+    return (f"no column {names}; the columns are: {', '.join(columns) or '(none)'}"
+            " (--map names them, e.g. --map text=Body,id=RecordID)")
+
+
+def _rows(path: Path, mapping: Mapping[str, str]) -> Iterator[tuple[int, dict | None, str | None]]:
     if path.suffix.lower() == ".jsonl":
         with path.open(encoding="utf-8-sig", errors="replace") as fh:
+            first = True
             for n, line in enumerate(fh, 1):
                 if not line.strip():
                     continue
@@ -135,10 +157,20 @@ def _rows(path: Path) -> Iterator[tuple[int, dict | None, str | None]]:
                 except json.JSONDecodeError as exc:
                     yield n, None, f"line {n} is not valid JSON ({exc.msg})"
                     continue
-                yield (n, row, None) if isinstance(row, dict) else (n, None, f"line {n} is not a JSON object")
+                if not isinstance(row, dict):
+                    yield n, None, f"line {n} is not a JSON object"
+                    continue
+                # JSON lines may leave optional keys out: only the text and id keys are checked, on the first line.
+                if first and (problem := missing_columns(list(row), mapping, required_only=True)):
+                    raise MissingColumns(problem)
+                first = False
+                yield n, row, None
     else:
         with path.open(encoding="utf-8-sig", errors="replace", newline="") as fh:
-            for n, row in enumerate(csv.DictReader(fh), 2):
+            reader = csv.DictReader(fh)
+            if reader.fieldnames is not None and (problem := missing_columns(list(reader.fieldnames), mapping)):
+                raise MissingColumns(problem)
+            for n, row in enumerate(reader, 2):
                 yield n, row, None
 
 
@@ -152,11 +184,13 @@ def iter_records(paths: list[str], mapping: dict[str, str] | None = None) -> Ite
             yield RecordInput(id=path.stem, source=str(path), path=path)
             continue
         try:
-            for n, row, problem in _rows(path):
+            for n, row, problem in _rows(path, mapping):
                 where = f"{path}:{n}"
                 if row is None:
                     yield InputFailure(where, problem or "unreadable row")
                     continue
                 yield record_from_row(row, mapping, where)
+        except MissingColumns as exc:
+            yield InputFailure(str(path), str(exc))
         except (OSError, UnicodeError, csv.Error) as exc:
             yield InputFailure(str(path), f"could not read the export: {exc}")

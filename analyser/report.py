@@ -1,6 +1,6 @@
 """The report contract: the one result type the CLI, the service, the batch runner and the store emit.
 
-``caseqa.report/2`` (``/1`` plus each finding's ``rule``, ``term`` and ``data``) is documented in ``analyser/schema/report.schema.json`` (generated from these
+``caseqa.report/2`` (``/1`` plus each finding's ``rule``, ``term`` and ``data``, each action's ``owner_text``, and the meta's ``author``, ``addressee`` and ``service``) is documented in ``analyser/schema/report.schema.json`` (generated from these
 models by ``python -m analyser.report``) and tested against it.
 """
 
@@ -67,7 +67,8 @@ class Action(_Model):
     text: str
     start: int
     end: int
-    owner: str | None = None
+    owner: str | None = None  # who will do it, resolved: "I" -> the author ("Jo Reed (social worker)")
+    owner_text: str | None = None  # the owner's words as written ("I", "we", "she", "SW")
     deadline_text: str | None = None
     deadline: str | None = None  # YYYY-MM-DD
     timebound: bool = False
@@ -80,6 +81,13 @@ class DimensionResult(_Model):
     metrics: dict[str, float | int] = Field(default_factory=dict)
 
 
+class Person(_Model):
+    """Someone the record names, as it names them: the author or the addressee."""
+
+    name: str | None = None
+    role: str | None = None
+
+
 class Meta(_Model):
     child_name: str | None = None
     child_age: int | None = None
@@ -87,6 +95,11 @@ class Meta(_Model):
     next_review: str | None = None
     words: int = 0
     sentences: int = 0
+    # Who wrote the record and to whom (child, parent, carer, professional; None: addressed to nobody),
+    # and the council or service "we" stands for, as the record says them (analyser/discourse.py).
+    author: Person | None = None
+    addressee: Person | None = None
+    service: str | None = None
 
 
 class Overall(_Model):

@@ -3,8 +3,11 @@
     PYTHONPATH=. python scripts/screenshots.py [--out docs/img]
 
 Starts the service on a free loopback port with a throwaway store holding two workers' scored records
-(synthetic, from corpus/synthetic/dev), signs in with Debian's Chromium through Playwright, and saves
-docs/img/draft-checker.png and docs/img/dashboard.png.
+(synthetic, from corpus/synthetic/dev) and a supervision of each (so the dashboard's supervision columns
+have numbers), signs in with Debian's Chromium through Playwright, and saves docs/img/draft-checker.png
+and docs/img/dashboard.png; then writes the HTML audit report of the same records (the code `caseqa score
+--html` runs) and saves docs/img/audit-report.png and docs/img/audit-record.png. Run it after changing a
+page: the README's pictures are then the app as it is.
 """
 
 from __future__ import annotations
@@ -19,8 +22,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from analyser import analyse
+from analyser.audit_report import AuditReport
 from analyser.batch import content_hash
 from analyser.store import Store
+from analyser.supervision import build_supervision, save_supervision
 from service.background import BackgroundServer
 from service.config import Settings
 
@@ -51,7 +56,20 @@ def demo_store(db: str) -> dict[str, str]:
                 store.save_result(run, report, content_hash=content_hash(text, {"date": day.isoformat()}),
                                   fields={"worker": worker, "team": "North"}, text=text, submitted_by=worker)
         store.finish_run(run, scored=len(scored), skipped=0, failed=0)
+        # One supervision a worker in mid-April: the loop columns (raised, closed, overdue) get numbers.
+        for worker in WORKERS:
+            save_supervision(store, build_supervision(store, worker, on=date(2025, 4, 14)))
     return keys
+
+
+def audit_report(db: str, out: Path) -> Path:
+    """The HTML audit report of the demo store's records, as `caseqa report --html` writes it."""
+    with Store(db) as store:
+        audit = AuditReport(out)
+        run = store.list_runs(1)[0]
+        for row, report in store.run_reports(run.id):
+            audit.add(report, row.fields, store.get_text(row.record_id, row.version))
+        return audit.finish(title="caseqa audit report: North team (synthetic records)", run=vars(run))
 
 
 def main() -> None:
@@ -82,6 +100,16 @@ def main() -> None:
                     page.locator("#feedback mark").first.wait_for()
                     page.wait_for_timeout(300)
                 page.screenshot(path=str(args.out / shot), full_page=path != "/")
+                print(args.out / shot)
+                context.close()
+            audit = audit_report(db, Path(tmp) / "audit")
+            worst = sorted((Path(tmp) / "audit" / "records").glob("*.html"))[0]
+            for url, shot, size in ((audit.as_uri(), "audit-report.png", (1280, 1400)),
+                                    (worst.as_uri(), "audit-record.png", (1280, 1400))):
+                context = browser.new_context(viewport={"width": size[0], "height": size[1]}, device_scale_factor=1, locale="en-GB")
+                page = context.new_page()
+                page.goto(url)
+                page.screenshot(path=str(args.out / shot))
                 print(args.out / shot)
                 context.close()
             browser.close()

@@ -13,7 +13,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 import anyio.to_thread
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
@@ -23,7 +23,7 @@ from service import problems
 from service.analysis import Analyses, DraftSaver
 from service.batches import BatchRunner
 from service.config import Settings
-from service.deps import KeyCache
+from service.deps import AuthFailures, KeyCache, UserDep
 from service.metrics import Metrics
 from service.middleware import BodyLimitMiddleware, CatchAllMiddleware, MetricsMiddleware
 from service.web.render import WEB
@@ -33,7 +33,8 @@ log = logging.getLogger("caseqa.service")
 DESCRIPTION = """Check children's social-care records (care plans, review minutes, pathway plans) on four
 dimensions — timebound actions, child-directed language, readability, plan detail — with an overall grade.
 
-Every endpoint except `/healthz` and `/readyz` needs `Authorization: Bearer <API key>`; keys come from
+Every endpoint except `/healthz` and `/readyz` (this schema and `/docs` too) needs `Authorization: Bearer <API key>`
+or a signed-in page session; keys come from
 `caseqa users add NAME --role ROLE --team TEAM`. Errors are `application/problem+json` with a `detail`.
 """
 
@@ -42,13 +43,20 @@ def _docs(app: FastAPI) -> None:
     """Swagger UI at /docs with its script and styles served by the app (fastapi-offline ships them)."""
     import fastapi_offline
     from fastapi.openapi.docs import get_swagger_ui_html
-    from starlette.responses import HTMLResponse
+    from starlette.responses import HTMLResponse, JSONResponse
 
     assets = Path(fastapi_offline.__file__).parent / "static"
     app.mount("/static/docs", StaticFiles(directory=str(assets)), name="docs-assets")
 
+    @app.get("/openapi.json", include_in_schema=False)
+    async def openapi(user: UserDep) -> JSONResponse:
+        return JSONResponse(app.openapi())
+
     @app.get("/docs", include_in_schema=False)
-    async def docs() -> HTMLResponse:
+    async def docs(request: Request) -> HTMLResponse:
+        from service.web.routes import signed_in
+
+        await signed_in(request, request.app.state.store)  # the page's fetch of /openapi.json sends the cookie
         return get_swagger_ui_html(
             openapi_url="/openapi.json", title="caseqa API", swagger_js_url="/static/docs/swagger-ui-bundle.js",
             swagger_css_url="/static/docs/swagger-ui.css", swagger_favicon_url="/static/docs/favicon.png",
@@ -60,6 +68,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the service. ``settings`` default to the environment (``CASEQA_*``)."""
     settings = settings or Settings()
     metrics = Metrics()
+    from analyser import quiet
+
+    quiet.install()  # third-party warnings and log lines may quote record text: the service log gets none
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -80,12 +91,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app = FastAPI(
         title="caseqa", version=__version__, description=DESCRIPTION, lifespan=lifespan,
-        docs_url=None, redoc_url=None, openapi_url="/openapi.json",  # /docs below: served from here, no CDN
+        # /docs and /openapi.json below: served from here (no CDN), and only to signed-in callers.
+        docs_url=None, redoc_url=None, openapi_url=None,
     )
     app.state.settings = settings
     app.state.metrics = metrics
     app.state.analyses = Analyses(settings, metrics)
     app.state.keys = KeyCache()
+    app.state.auth_failures = AuthFailures(settings.auth_failure_limit)
     problems.install(app)
 
     from service.api import router as api_router

@@ -27,6 +27,9 @@ class Settings(BaseSettings):
         True, description="Mark the session cookie Secure. Browsers accept it on http://localhost; off only for tests."
     )
     session_max_age: int = Field(8 * 3600, ge=60, description="Seconds a page sign-in lasts.")
+    auth_failure_limit: int = Field(
+        20, ge=1, description="Failed keys one client address may send per minute before it gets 429 for a while."
+    )
     max_body_bytes: int = Field(10 * MB, ge=1024, description="Largest request body accepted (413 above).")
     max_words: int = Field(200_000, ge=1, description="Most words in one document (413 above).")
     analysis_timeout: float = Field(20.0, gt=0, description="Seconds one analysis may take (504 after).")

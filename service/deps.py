@@ -12,14 +12,15 @@ import hashlib
 import hmac
 import secrets
 import threading
-from collections import OrderedDict
+import time
+from collections import OrderedDict, deque
 from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from analyser.store import RecordRow, Store, UserRow
+from analyser.store import RecordRow, Store, UserRow, key_format_ok
 from service.analysis import Analyses, DraftSaver
 from service.config import Settings
 
@@ -33,33 +34,83 @@ bearer = HTTPBearer(auto_error=False, description="An API key from `caseqa users
 class KeyCache:
     """Keys already verified, by sha256, so argon2 (deliberately slow) runs once per key, not per request.
 
-    Entries hold only the user id; every request re-reads the user, so a removed user's key stops
-    working at once. Bounded LRU.
+    Entries hold the user id and a fingerprint of the key hash; every request re-reads the user, so a
+    removed user's key, or a key replaced by ``rotate``, stops working at once. Bounded LRU. At most
+    ``verifiers`` argon2 checks (64 MiB each) run at once, however many bad keys arrive.
     """
 
-    def __init__(self, size: int = 1024) -> None:
-        self._ids: OrderedDict[bytes, int] = OrderedDict()
+    def __init__(self, size: int = 1024, verifiers: int = 2) -> None:
+        self._ids: OrderedDict[bytes, tuple[int, str]] = OrderedDict()
         self._size = size
         self._lock = threading.Lock()
+        self._verifying = threading.BoundedSemaphore(verifiers)
 
     def user(self, store: Store, key: str) -> UserRow | None:
+        if not key_format_ok(key):
+            return None  # no database, no argon2: the cheap pre-check
         digest = hashlib.sha256(key.encode("utf-8", "surrogatepass")).digest()
         with self._lock:
-            user_id = self._ids.get(digest)
-        if user_id is not None:
-            user = store.get_user(user_id)
-            if user is not None:
+            cached = self._ids.get(digest)
+        if cached is not None:
+            user = store.get_user(cached[0])
+            if user is not None and user.key_id == cached[1]:
                 return user
-        user = store.authenticate(key)
+        with self._verifying:
+            user = store.authenticate(key)
         with self._lock:
             if user is None:
                 self._ids.pop(digest, None)
             else:
-                self._ids[digest] = user.id
+                self._ids[digest] = (user.id, user.key_id)
                 self._ids.move_to_end(digest)
                 while len(self._ids) > self._size:
                     self._ids.popitem(last=False)
         return user
+
+
+class AuthFailures:
+    """Failed keys per client: after ``limit`` failures within ``window`` seconds the client gets 429
+    (before any key is checked) until the oldest failure leaves the window."""
+
+    def __init__(self, limit: int, window: float = 60.0, clients: int = 10_000) -> None:
+        self.limit, self.window, self._clients = limit, window, clients
+        self._seen: OrderedDict[str, deque[float]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def _recent(self, client: str, now: float) -> deque[float]:
+        times = self._seen.setdefault(client, deque())
+        while times and times[0] <= now - self.window:
+            times.popleft()
+        return times
+
+    def retry_after(self, client: str) -> int | None:
+        """Seconds until ``client`` may try again, or None when it may try now."""
+        now = time.monotonic()
+        with self._lock:
+            times = self._recent(client, now)
+            if len(times) < self.limit:
+                return None
+            return max(1, int(times[0] + self.window - now) + 1)
+
+    def failed(self, client: str) -> None:
+        now = time.monotonic()
+        with self._lock:
+            self._recent(client, now).append(now)
+            self._seen.move_to_end(client)
+            while len(self._seen) > self._clients:  # bounded: a flood of addresses cannot grow memory
+                self._seen.popitem(last=False)
+
+
+def client_address(request: Request) -> str:
+    return request.client.host if request.client else "?"
+
+
+def check_not_throttled(request: Request) -> None:
+    """429 when this client has failed to sign in too often lately."""
+    wait = request.app.state.auth_failures.retry_after(client_address(request))
+    if wait is not None:
+        raise HTTPException(429, f"too many failed keys from this address: try again in {wait} s",
+                            headers={"Retry-After": str(wait)})
 
 
 def get_settings(request: Request) -> Settings:
@@ -85,16 +136,13 @@ DraftsDep = Annotated[DraftSaver, Depends(get_drafts)]
 
 
 def session_user(request: Request, store: Store) -> UserRow | None:
-    """The user signed in to this browser session, if any (and still existing, with the same account)."""
+    """The user signed in to this browser session, if any: the session must still be live in the store
+    (signing out, a new key or removing the user ends it there, whatever the cookie says)."""
     session = request.scope.get("session") or {}
-    uid, created = session.get("uid"), session.get("created")
-    if not isinstance(uid, int):
+    sid = session.get("sid")
+    if not isinstance(sid, str) or len(sid) > 100:
         return None
-    user = store.get_user(uid)
-    # A removed user whose id was reused by a new account must not inherit the session.
-    if user is None or user.created_at.isoformat() != created:
-        return None
-    return user
+    return store.session_user(sid)
 
 
 def csrf_token(request: Request) -> str:
@@ -120,8 +168,10 @@ async def current_user(
     """The caller: bearer API key, else the page session (with CSRF for changes). 401 otherwise."""
     cache: KeyCache = request.app.state.keys
     if credentials is not None:
+        check_not_throttled(request)
         user = await _in_thread(cache.user, store, credentials.credentials)
         if user is None:
+            request.app.state.auth_failures.failed(client_address(request))
             raise HTTPException(401, "the API key is not valid (or its user was removed)", headers={"WWW-Authenticate": "Bearer"})
         return user
     user = await _in_thread(session_user, request, store)

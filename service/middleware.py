@@ -18,6 +18,7 @@ from service.metrics import Metrics
 from service.problems import problem
 
 log = logging.getLogger("caseqa.service")
+access = logging.getLogger("caseqa.access")
 
 
 class BodyTooLarge(HTTPException):
@@ -135,4 +136,8 @@ class MetricsMiddleware:
             if route is None:
                 # Static files and unknown paths: one label each, so the metric's cardinality stays bounded.
                 route = "/static" if scope.get("path", "").startswith("/static/") else "unmatched"
-            self.metrics.observe_request(scope.get("method", "?"), route, status, time.perf_counter() - began)
+            took = time.perf_counter() - began
+            self.metrics.observe_request(scope.get("method", "?"), route, status, took)
+            # The access log names the route template, never the path or query: paths and queries can
+            # hold a child's name or date of birth (uvicorn's own access log is turned off).
+            access.info("%s %s %d %.0f ms", scope.get("method", "?"), route, status, took * 1000)

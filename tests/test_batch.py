@@ -145,6 +145,34 @@ def test_export_with_column_map_carries_worker_and_team(tmp_path):
         assert [x.record_id for x in s.list_records(team="North")] == ["R0", "R1"]
 
 
+def test_without_out_reports_go_to_a_pipe_but_not_to_a_terminal(tmp_path, monkeypatch):
+    import cli
+
+    folder = tmp_path / "in"
+    write_records(folder, 2)
+    piped = run_cli("score", str(folder), "--db", str(tmp_path / "a.db"), "--workers", "1")
+    assert piped.exit_code == 0 and len([x for x in piped.stdout.splitlines() if x.startswith('{"schema"')]) == 2
+    monkeypatch.setattr(cli, "_stdout_is_terminal", lambda: True)
+    shown = run_cli("score", str(folder), "--db", str(tmp_path / "b.db"), "--workers", "1")
+    assert shown.exit_code == 0 and '{"schema"' not in shown.output
+    assert "caseqa report --run 1 --out FILE.jsonl" in shown.output
+
+
+def test_a_misspelt_map_column_is_said_once_with_the_columns_there_are(tmp_path):
+    export = tmp_path / "export.csv"
+    with export.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["RecordID", "Body", "Author"])
+        for i in range(200):
+            w.writerow([f"R{i}", record_text(i % 5), "Jo"])
+    r = run_cli("score", str(export), "--db", str(tmp_path / "c.db"), "--workers", "1", "--map", "text=Nope,id=RecordID")
+    assert r.exit_code == 2
+    lines = [line for line in r.output.splitlines() if "Nope" in line]
+    assert len(lines) == 1, r.output[:2000]
+    assert "no column 'Nope'; the columns are: RecordID, Body, Author" in lines[0]
+    assert len(r.output.splitlines()) < 6, r.output[:2000]
+
+
 @pytest.mark.parametrize(
     "args, message",
     [

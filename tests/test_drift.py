@@ -290,6 +290,11 @@ def test_timeline_of_a_clean_child_has_no_findings(tmp_path):
     data = json.loads(run_cli("drift", "--child", "Amira Khan", "--dob", "2015-03-12", "--db", db, "--format", "json").stdout)
     assert data["linked_by"] == "name+dob" and data["child_id"] is None
     assert [r["id"] for r in data["records"]] == ["a", "b"] and data["findings"] == []
+    # the UK order, as every other date option takes it, links the same records
+    uk = json.loads(run_cli("drift", "--child", "Amira Khan", "--dob", "12/03/2015", "--db", db, "--format", "json").stdout)
+    assert [r["id"] for r in uk["records"]] == ["a", "b"]
+    bad = run_cli("drift", "--child", "Amira Khan", "--dob", "12/13/2015", "--db", db)
+    assert bad.exit_code == 2 and "DD/MM/YYYY" in bad.output
 
 
 def test_evaluate_reports_drift_precision_and_recall_on_the_committed_sequences():
@@ -301,3 +306,18 @@ def test_evaluate_reports_drift_precision_and_recall_on_the_committed_sequences(
     assert drift["any_type"]["precision"] >= 0.85 and drift["any_type"]["recall"] >= 0.8
     for code in ("carried_over", "slipped", "deadline_passed", "not_followed_up", "review_late"):
         assert drift["types"][code]["gold"] > 0 and drift["types"][code]["recall"] >= 0.6, code
+
+
+def test_the_drift_example_in_the_readme_and_drift_md_is_what_the_commands_print(tmp_path):
+    import re
+
+    db = str(tmp_path / "seq.db")
+    files = sorted(str(p) for p in (ROOT / "corpus" / "synthetic" / "sequences").glob("*_s004_*"))
+    assert run_cli("score", *files, "--db", db, "--workers", "1", "--out", str(tmp_path / "o.jsonl")).exit_code == 0
+    printed = run_cli("drift", "--child", "Shanice Edwards", "--dob", "2011-02-11", "--db", db).stdout
+    rows = {" ".join(line.split()) for line in printed.splitlines() if re.match(r"\s*20\d\d-", line)}
+    assert len(rows) == 4
+    for doc in ("README.md", "docs/DRIFT.md"):
+        shown = {" ".join(line.split()) for line in (ROOT / doc).read_text(encoding="utf-8").splitlines()
+                 if re.match(r"\s*20\d\d-\d\d-\d\d\s+(care plan|review minutes)", line)}
+        assert shown == rows, doc

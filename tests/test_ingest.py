@@ -688,3 +688,24 @@ def test_from_text_is_fast_enough_for_batches():
     for _ in range(20):
         from_text(record)
     assert time.perf_counter() - t < 2.0  # ~30 KB records; generous bound for slow CI
+
+
+@pytest.mark.parametrize("part", ["word/styles.xml", "word/main.xml"])
+def test_docx_any_part_that_unpacks_far_more_than_it_packs_is_refused(part):
+    """Issue 13 item 7: the ratio check covers every part, not only one named word/document.xml."""
+    import io
+    import zipfile
+
+    data = make_docx(_plan)
+    zin = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            body = zin.read(item.filename)
+            if item.filename == part:
+                body = body.replace(b"</w:styles>", b" " * (12 * 1024 * 1024) + b"</w:styles>")
+            zout.writestr(item, body)
+        if part not in zin.namelist():
+            zout.writestr(part, b"<x>" + b" " * (12 * 1024 * 1024) + b"</x>")
+    with pytest.raises(IngestError, match="suspicious compression"):
+        load_bytes(out.getvalue(), "bomb.docx")

@@ -470,9 +470,13 @@ def test_no_page_or_asset_loads_anything_from_another_site():
         assert not re.search(r"(https?:)?//[a-z0-9.-]+\.[a-z]{2,}", path.read_text()), path
 
 
-def test_api_docs_are_served_without_a_cdn(client):
-    page = client.get("/docs")
-    assert page.status_code == 200 and "http" not in page.text
-    assert client.get("/static/docs/swagger-ui-bundle.js").status_code == 200
-    assert client.get("/openapi.json").json()["paths"]["/v1/analyse"]["post"]["requestBody"]["content"].keys() == {
+def test_api_docs_are_served_without_a_cdn(seeded):
+    settings = Settings(db=seeded.db, session_secret="s" * 32)
+    with TestClient(create_app(settings), base_url="https://testserver") as client:
+        sign_in(client, seeded.keys["sw_north"])
+        page = client.get("/docs")
+        assert page.status_code == 200 and "http" not in page.text
+        assert client.get("/static/docs/swagger-ui-bundle.js").status_code == 200
+        schema = client.get("/openapi.json").json()
+    assert schema["paths"]["/v1/analyse"]["post"]["requestBody"]["content"].keys() == {
         "application/json", "multipart/form-data"}

@@ -118,8 +118,12 @@ def test_a_supervisor_signs_in_sees_the_team_and_drills_into_highlighted_feedbac
     page.get_by_role("link", name="sw_north").first.click()
     assert "supervision" in page.locator("#supervision").inner_text().lower()
     page.get_by_role("link", name="Preview the supervision record for sw_north").click()
-    page.wait_for_url(f"{server.url}/v1/workers/sw_north/supervision?format=html")
-    assert "sw_north" in page.content()
+    # the preview stays inside the site: the menu, breadcrumbs back, and the record framed in the page
+    page.wait_for_url(f"{server.url}/workers/sw_north/supervision")
+    assert page.get_by_role("navigation", name="Main").get_by_role("link", name="Team dashboard").count() == 1
+    assert page.locator(".crumbs").get_by_role("link", name="sw_north").count() == 1
+    preview = page.frame_locator("iframe.preview")
+    assert "sw_north" in preview.locator("h1").inner_text()
     page.go_back()
     with page.expect_download() as download:
         page.get_by_role("link", name="Supervision record (Word) for sw_north").click()

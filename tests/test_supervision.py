@@ -97,7 +97,7 @@ def test_migration_adds_the_supervision_tables(store):
     tables = set(inspect(store.engine).get_table_names())
     assert {"supervisions", "supervision_actions", "records"} <= tables
     with store.engine.connect() as conn:
-        assert conn.execute(text("select version_num from alembic_version")).scalar() == "0002"
+        assert conn.execute(text("select version_num from alembic_version")).scalar() == "0003"  # 0003: web sessions
 
 
 # ---- building ----------------------------------------------------------------------------------------
@@ -121,7 +121,7 @@ def test_unknown_worker_is_a_clear_error(store, reps):
 
 def test_actions_name_the_childs_record_the_exact_problem_and_the_fix(store, reps):
     fill(store, reps)
-    record = build_supervision(store, JO, on=dt.date(2025, 3, 17))
+    record = build_supervision(store, JO, on=dt.date(2025, 3, 17), max_per_record=50, max_actions=500)
     whats = [a.what for a in record.actions]
     assert "Add a date to action 3 in Amira's care plan of 12 March 2025" in whats
     assert any(w.startswith("Rewrite Josh's review minutes of 10 June 2024 to Josh in the second person") for w in whats)
@@ -174,7 +174,7 @@ def test_due_date_is_working_days_after_the_supervision_skipping_bank_holidays(s
 
 def test_a_rescored_fixed_record_closes_its_action_and_the_rest_stay_open(store, reps):
     fill(store, reps)
-    first = save_supervision(store, build_supervision(store, JO, on=dt.date(2025, 3, 17)))
+    first = save_supervision(store, build_supervision(store, JO, on=dt.date(2025, 3, 17), max_per_record=50, max_actions=500))
     who_when = next(a for a in first.actions if a.record_id == "R1" and a.key == "timebound_actions:who_when")
     run = store.start_run(rubric_version="r", model_version="m", caseqa_version="0", params={})
     store.save_result(run, reps["R1v2"], content_hash="r1v2", fields={"worker": JO, "team": "North"})
@@ -186,7 +186,7 @@ def test_a_rescored_fixed_record_closes_its_action_and_the_rest_stay_open(store,
     assert still and all(a.raised_on == "2025-03-17" for a in still)
     assert sync_actions(store, today=dt.date(2025, 3, 25)).closed == 0  # idempotent
 
-    second = build_supervision(store, JO, on=dt.date(2025, 4, 14))
+    second = build_supervision(store, JO, on=dt.date(2025, 4, 14), max_per_record=50, max_actions=500)
     assert second.previous_date == dt.date(2025, 3, 17) and second.since == dt.date(2025, 3, 17)
     statuses = {a.id: a.status_text for a in second.previous_actions}
     assert statuses[who_when.id] == "Done 24 March 2025"
@@ -367,3 +367,54 @@ def test_cli_refuses_a_template_with_unknown_tags(tmp_path):
     assert r.exit_code == 2 and "unknown fields: child_surname" in " ".join(r.output.split())
     with Store(str(tmp_path / "c.db")) as s:
         assert not s.list_supervisions(JO)  # nothing stored when nothing was written
+
+
+def test_a_supervision_raises_a_handful_of_actions_and_folds_the_rest(store, reps):
+    fill(store, reps)
+    full = build_supervision(store, JO, on=dt.date(2025, 3, 17), max_per_record=50, max_actions=500)
+    capped = build_supervision(store, JO, on=dt.date(2025, 3, 17), max_per_record=2, max_actions=3)
+    assert len(full.actions) > 3 and len(capped.actions) == 3
+    assert all(len(r.actions) <= 2 for r in capped.records)
+    assert any(r.also for r in capped.records)  # the rest: one line per record, not lost
+    # the most important first: a missing date or owner on a care action before jargon or passives
+    from analyser.supervision.shortfalls import GROUP_ORDER
+    ranks = [GROUP_ORDER.index(a.key) if a.key in GROUP_ORDER else len(GROUP_ORDER) for a in capped.actions]
+    assert max(ranks) <= min(GROUP_ORDER.index(a.key) for a in full.actions if a.key not in {c.key for c in capped.actions}
+                             and a.key in GROUP_ORDER)
+    assert len(capped.care_actions) <= 3
+
+
+def test_a_first_supervision_over_36_records_fits_on_two_pages(tmp_path):
+    """The Word record a supervisor takes into the meeting: 36 audited records, a handful of actions,
+    two A4 pages (rendered by LibreOffice when installed; else counted by its rows)."""
+    import shutil
+    import subprocess
+
+    from pypdf import PdfReader
+
+    from analyser import analyse
+    from analyser.store import Store
+    from analyser.supervision import render_bytes
+
+    root = Path(__file__).resolve().parent.parent
+    with Store(str(tmp_path / "s.db")) as store:
+        run = store.start_run(rubric_version="r", model_version="m", caseqa_version="0", params={})
+        for p in sorted((root / "corpus" / "synthetic" / "dev").glob("*.txt"))[:36]:
+            text = p.read_text(encoding="utf-8")
+            store.save_result(run, analyse(text, id=p.stem), content_hash=p.stem, fields={"worker": "Jo", "team": "North"})
+        record = build_supervision(store, "Jo", on=dt.date(2025, 9, 1))
+    assert len(record.records) == 36
+    assert len(record.actions) == 10 and all(len(r.actions) <= 3 for r in record.records)
+    assert len(record.care_actions) <= 5 and record.also_text
+    docx_path = tmp_path / "sup.docx"
+    docx_path.write_bytes(render_bytes(record, "docx"))
+    soffice = shutil.which("soffice")
+    if soffice:
+        subprocess.run([soffice, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(docx_path)],
+                       capture_output=True, timeout=240, check=True)
+        assert len(PdfReader(str(tmp_path / "sup.pdf")).pages) <= 2
+    else:  # proxy: rows in the record's tables (36 records + 5 care actions + 10 actions + headers)
+        docx_doc = docx.Document(str(docx_path))
+
+        rows = sum(len(t.rows) for t in docx_doc.tables)
+        assert rows <= 70, rows

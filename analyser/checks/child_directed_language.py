@@ -112,7 +112,23 @@ def check(ctx: CheckContext[ChildLanguageSettings]) -> CheckResult:
         if word.lower() in _CASE_SENSITIVE_ABOUT and not word.isupper() and word != "CiC":
             continue
         about.append(m)
+    # "You" addresses the child only in a record written to the child: in a letter to a parent or the
+    # carers it is them, and the child is written about in the third person however warm the letter is.
+    addressee = facts.discourse.addressee if facts.discourse else None
+    written_to_other = addressee is not None and addressee.role in ("parent", "carer", "professional")
+    if written_to_other:
+        second = 0
+        third += name_mentions
     direct_share = second / (second + len(about) + 0.5 * third) if (second + len(about) + third) else 0.0
+    if written_to_other and addressee is not None:
+        who = facts.child_name or "the child"
+        to = addressee.name or {"parent": "a parent", "carer": "the carers", "professional": "a professional"}[addressee.role]
+        at = max(0, addressee.start)
+        end = at + len(addressee.name) if addressee.start >= 0 and addressee.name else at
+        findings.append(finding(analysis, DIMENSION, "written_to_other", "warning",
+            f"This letter is written to {to}; {who}'s own record should be written to {who}.", at, end,
+            f"Write {who}'s record to {who} ('you', 'your'), and send {to} a copy or a separate letter.",
+            term=addressee.name, data={"addressee": addressee.role}))
     if direct_share < 0.5:
         for m in about[:MAX_FINDINGS_PER_CODE]:
             who = facts.child_name or "the child"
@@ -171,7 +187,9 @@ def check(ctx: CheckContext[ChildLanguageSettings]) -> CheckResult:
     credit = min(2, voice) * s.credit_child_voice + min(2, because) * s.credit_because + (4 if strengths else 0)
     base = 20 + 60 * min(1.0, direct_share / s.target_direct_share)
     score = clamp(base + credit - penalty)
-    if direct_share >= 0.5:
+    if written_to_other and addressee is not None:
+        summary = f"Written to {addressee.name or 'someone else'} ({addressee.role}), about the child in the third person"
+    elif direct_share >= 0.5:
         summary = f"Written to the child ({round(100 * direct_share)}% of references are 'you')"
     elif about:
         summary = f"Written about the child ({len(about)} references like 'the child' or 'the young person', {second} uses of 'you')"

@@ -11,7 +11,7 @@ joined with " " (line breaks inside a cell become spaces, nested tables are flat
 cell the same way). A merged cell appears once: a horizontally merged cell is one cell, the
 continuation of a vertical merge is an empty cell. Rows whose cells are all empty are skipped.
 
-Safety: the zip is checked (total unpacked size, compression ratio of word/document.xml) before
+Safety: the zip is checked (total unpacked size, compression ratio of every part and of the whole) before
 python-docx parses it. python-docx parses XML with ``resolve_entities=False`` (docx/oxml/parser.py
 and docx/opc/oxml.py in python-docx 1.2.0), so entity expansion ("billion laughs") and external
 entities (XXE) are not resolved; libxml2's default depth/size limits apply (no ``huge_tree``).
@@ -32,9 +32,9 @@ from .text import BULLET, HEAD, NUM, SENTC, TEXT, TITLEC, Line, classify_line, r
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024
-# word/document.xml above this size must not be compressed more than MAX_RATIO:1 (real documents
+# No part above this size may be compressed more than MAX_RATIO:1 (real documents
 # compress roughly 5-20:1; zip bombs compress 1000:1).
-RATIO_CHECK_MIN_BYTES = 10 * 1024 * 1024
+RATIO_CHECK_MIN_BYTES = 1024 * 1024
 MAX_RATIO = 100
 MAX_ZIP_ENTRIES = 5000
 
@@ -74,10 +74,16 @@ def _check_zip(data: bytes, source: str) -> None:
         raise IngestError(
             source, f"Word document is too large when unpacked ({total // (1024 * 1024)} MB; limit 200 MB)"
         )
+    # Every part, whatever its name (the main part need not be word/document.xml, and python-docx also
+    # unpacks styles, numbering, headers...): none may unpack more than MAX_RATIO times its packed size,
+    # nor may the whole file.
     for info in infos:
-        if info.filename == "word/document.xml" and info.file_size > RATIO_CHECK_MIN_BYTES:
-            if info.file_size > MAX_RATIO * max(info.compress_size, 1):
-                raise IngestError(source, "Word document looks malformed (suspicious compression)")
+        if info.file_size > RATIO_CHECK_MIN_BYTES and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+            raise IngestError(source, "Word document looks malformed (suspicious compression: a part unpacks to "
+                                      f"{info.file_size // (1024 * 1024)} MB)")
+    if total > RATIO_CHECK_MIN_BYTES and total > MAX_RATIO * max(len(data), 1):
+        raise IngestError(source, "Word document looks malformed (suspicious compression: it unpacks to "
+                                  f"{total // (1024 * 1024)} MB)")
 
 
 def _is_placeholder(sdt) -> bool:

@@ -10,13 +10,14 @@ Children's data: record text is stored only when given (``--store-text``); nothi
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import secrets
 import statistics
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Self
 
@@ -38,17 +39,36 @@ from analyser.store.models import (
     Supervision,
     SupervisionAction,
     User,
+    WebSession,
 )
 
 __all__ = [
     "ROLES", "ActionStats", "FailureRow", "RecordRow", "RunRow", "Store", "StoreError", "SupervisionActionRow",
-    "SupervisionRow", "UserRow", "resolve_url",
+    "SupervisionRow", "UserRow", "key_format_ok", "resolve_url",
 ]
 
 DEFAULT_DB = "caseqa.db"
 ROLES = ("social_worker", "supervisor", "auditor", "admin")
 _MIGRATIONS = Path(__file__).parent / "migrations"
-_KEY_RE = re.compile(r"^cqa_(\d+)_(.+)$")
+# The shape of every key `add_user` makes (the secret is token_urlsafe(32): 43 characters). Checked
+# before any database or argon2 work, and the id's 18 digits always fit a 64-bit integer column.
+_KEY_RE = re.compile(r"^cqa_([1-9][0-9]{0,17})_([A-Za-z0-9_-]{20,100})$")
+_DUMMY_HASH: str | None = None
+
+
+def key_format_ok(key: str) -> bool:
+    """Whether ``key`` has the shape of an API key (cheap: no database, no argon2)."""
+    return bool(_KEY_RE.match(key or ""))
+
+
+def _dummy_hash() -> str:
+    # Verified against for an unknown user id, so it costs the same time as a known id's wrong secret.
+    global _DUMMY_HASH
+    if _DUMMY_HASH is None:
+        from argon2 import PasswordHasher
+
+        _DUMMY_HASH = PasswordHasher().hash(secrets.token_urlsafe(32))
+    return _DUMMY_HASH
 
 
 class StoreError(ValueError):
@@ -110,6 +130,7 @@ class UserRow:
     role: str
     team: str | None
     created_at: datetime
+    key_id: str = ""  # a fingerprint of the current key's hash: a cached key is good only while it matches
 
 
 @dataclass(frozen=True)
@@ -187,6 +208,10 @@ def resolve_url(url: str | None = None) -> str:
     return f"{scheme}://{rest}"
 
 
+def _token_id(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
+
+
 def _utc(value: datetime) -> datetime:
     # SQLite hands back naive datetimes: they are UTC (we only ever write UTC).
     return value if value.tzinfo else value.replace(tzinfo=UTC)
@@ -247,7 +272,8 @@ def _run_row(run: Run) -> RunRow:
 
 
 def _user_row(user: User) -> UserRow:
-    return UserRow(id=user.id, name=user.name, role=user.role, team=user.team, created_at=_utc(user.created_at))
+    return UserRow(id=user.id, name=user.name, role=user.role, team=user.team, created_at=_utc(user.created_at),
+                   key_id=hashlib.sha256(user.key_hash.encode()).hexdigest()[:16])
 
 
 def _supervision_row(sup: Supervision) -> SupervisionRow:
@@ -710,13 +736,12 @@ class Store:
             return None
         with self._session() as s:
             user = s.get(User, int(m.group(1)))
-            if user is None:
-                return None
             try:
-                PasswordHasher().verify(user.key_hash, m.group(2))
+                # An unknown id verifies against a dummy hash: the answer takes as long as for a known id.
+                PasswordHasher().verify(user.key_hash if user is not None else _dummy_hash(), m.group(2))
             except (VerificationError, InvalidHashError):
                 return None
-            return _user_row(user)
+            return _user_row(user) if user is not None else None
 
     def get_user(self, user_id: int) -> UserRow | None:
         """A user by id (no key check): what a signed-in web session is re-read from on each request."""
@@ -734,13 +759,59 @@ class Store:
             return [_user_row(u) for u in s.scalars(select(User).order_by(User.name))]
 
     def remove_user(self, name: str) -> bool:
-        """Delete a user (and so its key); False when there was no such user."""
+        """Delete a user (and so its key and web sessions); False when there was no such user."""
         with self._session() as s, s.begin():
             user = s.scalar(select(User).where(User.name == name))
             if user is None:
                 return False
+            s.execute(WebSession.__table__.delete().where(WebSession.user_id == user.id))
             s.delete(user)
             return True
+
+    def rotate_key(self, name: str) -> tuple[UserRow, str]:
+        """Give a user a new API key (the old one stops working) and end their web sessions."""
+        from argon2 import PasswordHasher
+
+        secret = secrets.token_urlsafe(32)
+        with self._session() as s, s.begin():
+            user = s.scalar(select(User).where(User.name == name))
+            if user is None:
+                raise KeyError(f"no user '{name}'")
+            user.key_hash = PasswordHasher().hash(secret)
+            s.execute(WebSession.__table__.delete().where(WebSession.user_id == user.id))
+            return _user_row(user), f"cqa_{user.id}_{secret}"
+
+    # ---- web sessions ---------------------------------------------------------------------------
+
+    def start_session(self, user_id: int, max_age: int) -> str:
+        """A new web session for the user, valid ``max_age`` seconds; returns its token (the cookie's)."""
+        token = secrets.token_urlsafe(32)
+        now = datetime.now(UTC)
+        with self._session() as s, s.begin():
+            # Expired sessions are swept here, so the table holds only live ones (and stays small).
+            s.execute(WebSession.__table__.delete().where(WebSession.expires_at < now))
+            s.add(WebSession(id=_token_id(token), user_id=user_id, created_at=now,
+                             expires_at=now + timedelta(seconds=max_age)))
+        return token
+
+    def session_user(self, token: str) -> UserRow | None:
+        """The user of a live web session, or None (ended, expired, or its user removed)."""
+        with self._session() as s:
+            row = s.get(WebSession, _token_id(token))
+            if row is None or _utc(row.expires_at) < datetime.now(UTC):
+                return None
+            user = s.get(User, row.user_id)
+            return _user_row(user) if user else None
+
+    def end_session(self, token: str) -> None:
+        """Sign a web session out (nothing happens for an unknown token)."""
+        with self._session() as s, s.begin():
+            s.execute(WebSession.__table__.delete().where(WebSession.id == _token_id(token)))
+
+    def end_sessions(self, user_id: int) -> int:
+        """End every web session of a user; returns how many there were."""
+        with self._session() as s, s.begin():
+            return s.execute(WebSession.__table__.delete().where(WebSession.user_id == user_id)).rowcount or 0
 
     # ---- supervision and the audit loop -----------------------------------------------------------
 

@@ -173,6 +173,19 @@ class User(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
+class WebSession(Base):
+    """A signed-in browser session, so signing out, a new key or removing the user ends it at once.
+
+    ``id`` is the sha256 of the random token the (signed) cookie carries: the table alone cannot be
+    used to sign in."""
+
+    __tablename__ = "sessions"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
 class Supervision(Base):
     """One case-supervision record written by ``caseqa supervision`` for a worker on a date."""
 

@@ -36,7 +36,9 @@ from analyser.supervision.model import (
 )
 from analyser.supervision.render import TemplateError, render, render_bytes
 from analyser.supervision.shortfalls import (
+    GROUP_ORDER,
     Group,
+    Item,
     current_keys,
     describe,
     ordered,
@@ -52,6 +54,8 @@ __all__ = [
 ]
 
 DEFAULT_DUE_WORKING_DAYS = 10
+DEFAULT_MAX_PER_RECORD = 3  # actions raised on one record at one supervision
+DEFAULT_MAX_ACTIONS = 10  # new actions raised at one supervision
 _MAX_RECORDS = 100_000
 
 
@@ -173,6 +177,43 @@ def _care_actions(report: Report, record: str, on: dt.date) -> list[CareAction]:
     return out
 
 
+def _also(groups: list[Group]) -> str:
+    """Folded shortfalls as one line: "jargon (5), passive voice (3)"."""
+    parts = []
+    for g in groups:
+        name = g.key.split(":", 1)[1].replace("who_when", "actions without a person or a date").replace("_", " ")
+        parts.append(f"{name} ({len(g.items)})" if len(g.items) > 1 else name)
+    return ", ".join(parts)
+
+
+def _cap_actions(summaries: list[RecordSummary], folded: dict[str, list[Group]], limit: int) -> None:
+    """Keep the ``limit`` most important new actions across the records (group rank, then record order);
+    the others fold into their record's ``also`` line."""
+    rank = {k: i for i, k in enumerate(GROUP_ORDER)}
+    ranked = sorted(((rank.get(a.key, len(rank)), n, k) for n, s in enumerate(summaries) for k, a in enumerate(s.actions)))
+    keep = {(n, k) for _, n, k in ranked[:limit]}
+    for n, s in enumerate(summaries):
+        dropped = [a for k, a in enumerate(s.actions) if (n, k) not in keep]
+        if not dropped:
+            continue
+        s.actions = [a for k, a in enumerate(s.actions) if (n, k) in keep]
+        by_key = {g.key: g for g in folded.get(s.record_id, [])}
+        extra = [Group(a.key, a.dimension, [Item(key) for key in a.finding_keys]) for a in dropped if a.key not in by_key]
+        s.also = _also(extra + folded.get(s.record_id, [])) or None
+
+
+def _latest_care_actions(summaries: list[RecordSummary], rows: list, limit: int) -> tuple[list[CareAction], int]:
+    """Care actions of each child's latest audited record only (a later record supersedes an earlier one's
+    plan, so an old plan's past dates are not "overdue"), overdue before vague, at most ``limit``."""
+    child_of = {r.record_id: (r.child_id or r.child_name or r.record_id) for r in rows}
+    latest: dict[str, RecordSummary] = {}
+    for s in summaries:  # in date order: the last one per child wins
+        latest[child_of.get(s.record_id, s.record_id)] = s
+    care = [c for s in latest.values() for c in s.care_actions]
+    care.sort(key=lambda c: (c.deadline is None, c.deadline or dt.date.max, c.record, c.number))
+    return care[:limit], max(0, len(care) - limit)
+
+
 def _most_common(values: list[str | None]) -> str | None:
     counts = Counter(v for v in values if v)
     return counts.most_common(1)[0][0] if counts else None
@@ -186,13 +227,23 @@ def build_supervision(
     on: dt.date | str | None = None,
     due_working_days: int = DEFAULT_DUE_WORKING_DAYS,
     rubric: Rubric | None = None,
+    max_per_record: int = DEFAULT_MAX_PER_RECORD,
+    max_actions: int = DEFAULT_MAX_ACTIONS,
 ) -> SupervisionRecord:
     """Build (without storing) the audit part of ``worker``'s supervision on ``on`` (default today).
 
     Covers the worker's records audited (scored) on or after ``since`` (default: the previous
     supervision's date; all records at the first one). Shortfalls already covered by an open action
     are not raised again: that action is carried forward instead.
+
+    A supervision agrees a handful of actions: at most ``max_per_record`` on one record and
+    ``max_actions`` in all, the shortfalls with most effect on the child's plan first (their group's
+    place in ``GROUP_ORDER``, read from rule ids); the rest of a record's shortfalls fold into its
+    ``also`` line and stay in the audit report. They are not stored as actions, so a later supervision
+    can raise them once these are done.
     """
+    if max_per_record < 1 or max_actions < 1:
+        raise SupervisionError("the action limits must be at least 1")
     on_day = _day(on) or dt.date.today()
     since_day = _day(since)
     if due_working_days < 0:
@@ -218,6 +269,7 @@ def build_supervision(
 
     labels: dict[str, str] = {}
     summaries: list[RecordSummary] = []
+    pending_folds: dict[str, list[Group]] = {}
     audited = [r for r in rows if since_day is None or r.scored_at.date() >= since_day]
     audited.sort(key=lambda r: (r.date or "", r.record_id))
     for row in audited:
@@ -228,11 +280,15 @@ def build_supervision(
                              row.record_id)
         labels[row.record_id] = label
         new: list[SmartAction] = []
+        folded: list[Group] = []
         for group in ordered(shortfalls(report)):
             items = [i for i in group.items if i.key not in covered.get(row.record_id, set())]
             if not items:
                 continue
             g = Group(group.key, group.dimension, items)
+            if len(new) >= max_per_record:
+                folded.append(g)
+                continue
             what = describe(g, label, report.meta.child_name or row.child_name, rubric)
             new.append(SmartAction(
                 record_id=row.record_id, record_version=row.version, record=label, dimension=g.dimension, key=g.key,
@@ -243,8 +299,12 @@ def build_supervision(
             record_id=row.record_id, record=label, child_name=report.meta.child_name or row.child_name,
             doc_type=report.doc_type, date=_day(report.meta.date or row.date), version=row.version,
             score=report.overall.score, grade=report.overall.grade, strengths=strengths(report), actions=new,
-            care_actions=_care_actions(report, label, on_day),
+            care_actions=_care_actions(report, label, on_day), also=_also(folded) or None,
         ))
+        pending_folds[row.record_id] = folded
+    _cap_actions(summaries, pending_folds, max_actions)
+    # Section 3 is a handful too: half the action limit, the most overdue first.
+    care, care_more = _latest_care_actions(summaries, audited, max(1, max_actions // 2))
 
     def name(record_id: str) -> str:
         if record_id not in labels:
@@ -272,7 +332,8 @@ def build_supervision(
         worker=worker, team=_most_common([r.team for r in rows]), supervisor=_most_common([r.supervisor for r in rows]),
         date=on_day, since=since_day, previous_date=previous_day, due_working_days=due_working_days,
         records=summaries, actions=new_actions, carried_forward=carried, previous_actions=previous_actions,
-        care_actions=[c for s in summaries for c in s.care_actions], stats=stats,
+        care_actions=care, care_actions_more=care_more, max_per_record=max_per_record, max_actions=max_actions,
+        stats=stats,
         generated_at=dt.datetime.now(dt.UTC).replace(microsecond=0), caseqa_version=__version__,
     )
 

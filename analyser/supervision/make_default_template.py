@@ -84,7 +84,7 @@ def _table(doc: Document, headers: list[str], widths: list[float], row: list[str
         if value == STATUS:
             _status(table.rows[2].cells[i], loop.split()[0])
         else:
-            _set(table.rows[2].cells[i], value)
+            _set(table.rows[2].cells[i], value, size=8.5)  # repeated rows small: the record must fit two pages
     _set(table.rows[3].cells[0], "{%tr endfor %}")
     # Repeat the header row on each page of a long table.
     tr_pr = table.rows[0]._tr.get_or_add_trPr()
@@ -145,18 +145,26 @@ def build(out: Path = OUT) -> Path:
 
     doc.add_heading("2. Records audited since the last supervision", level=1)
     doc.add_paragraph("{%p if records %}")
-    _table(doc, ["Record", "Grade", "Score", "Strengths"], [5.6, 2.8, 1.4, 7.6],
-           ["{{ r.record }} ({{ r.record_id }})", "{{ r.grade_text }}", "{{ '%.0f'|format(r.score) }}", "{{ r.strengths }}"],
-           "r in records")
+    # One short row a record (a worker may have 36): the record, its grade and score, what it does well.
+    records = _table(doc, ["Record", "Grade, score", "Strengths"], [6.8, 3.8, 6.8],
+                     ["{{ r.record }} ({{ r.record_id }})", "{{ r.grade_text }}, {{ '%.0f'|format(r.score) }}",
+                      "{{ r.strengths.rstrip('.').split('; ')[:2]|join('; ') }}."], "r in records")
+    for cell in records.rows[2].cells:
+        for run in cell.paragraphs[0].runs:
+            run.font.size = Pt(8)
     doc.add_paragraph("{%p else %}")
     doc.add_paragraph("No records audited since the last supervision.")
     doc.add_paragraph("{%p endif %}")
 
     doc.add_heading("3. Case actions in the records that are overdue or vague", level=1)
     doc.add_paragraph("{%p if care_actions %}")
-    _table(doc, ["Record", "#", "Action in the record", "Who", "When", "Why it is listed"], [3.4, 0.8, 6.4, 2.2, 2.2, 2.4],
-           ["{{ c.record }}", "{{ c.number }}", "{{ c.text }}", "{{ c.owner or 'nobody named' }}",
-            "{{ c.deadline_text or '-' }}", "{{ c.problem }}"], "c in care_actions")
+    # The problem says the date ("overdue since 2 April 2025"): no separate When column.
+    _table(doc, ["Record, action", "Action in the record", "Who", "Why it is listed"], [4.4, 7.4, 2.4, 3.2],
+           ["{{ c.record }}, action {{ c.number }}", "{{ c.text }}", "{{ c.owner or 'nobody named' }}",
+            "{{ c.problem }}"], "c in care_actions")
+    doc.add_paragraph("{%p if care_actions_more %}")
+    doc.add_paragraph("And {{ care_actions_more }} more overdue or vague case actions: the audit report lists them.")
+    doc.add_paragraph("{%p endif %}")
     doc.add_paragraph("{%p else %}")
     doc.add_paragraph("None: every case action in these records has a date that has not passed.")
     doc.add_paragraph("{%p endif %}")
@@ -164,6 +172,10 @@ def build(out: Path = OUT) -> Path:
     doc.add_heading("4. Actions agreed", level=1)
     doc.add_paragraph("{%p if all_actions %}")
     _table(doc, *action_cols, action_row, "a in all_actions")
+    doc.add_paragraph("{%p if also_text %}")
+    also = doc.add_paragraph()
+    also.add_run("Also found, not raised today (the audit report lists each): {{ also_text }}.").font.size = Pt(8.5)
+    doc.add_paragraph("{%p endif %}")
     doc.add_paragraph("{%p else %}")
     doc.add_paragraph("No new actions: the records audited have no shortfalls.")
     doc.add_paragraph("{%p endif %}")
@@ -182,7 +194,7 @@ def build(out: Path = OUT) -> Path:
     for i, label in enumerate(("Reflection and wellbeing", "Workload", "Development")):
         _set(notes.rows[i].cells[0], label, bold=True)
         _shade(notes.rows[i].cells[0], HEADER_FILL)
-        notes.rows[i].height = Cm(1.6)
+        notes.rows[i].height = Cm(1.3)
     doc.add_paragraph()
     sign = doc.add_table(rows=2, cols=3)
     sign.style = "Table Grid"

@@ -98,6 +98,8 @@ class RecordSummary(_Model):
     strengths: str = Field(description="One line on what the record does well.")
     actions: list[SmartAction] = Field(default_factory=list, description="The new actions raised on this record.")
     care_actions: list[CareAction] = Field(default_factory=list, description="Its overdue or vague care actions.")
+    also: str | None = Field(None, description="Shortfalls found but not raised as actions today (the audit report "
+                             "lists them): \"jargon (5), passive voice (3)\".")
 
     @computed_field  # type: ignore[prop-decorator]
     @property
@@ -140,7 +142,12 @@ class SupervisionRecord(_Model):
         default_factory=list,
         description="Actions from earlier supervisions to review: still open, or closed since the previous one.",
     )
-    care_actions: list[CareAction] = Field(default_factory=list, description="All records' overdue or vague care actions.")
+    care_actions: list[CareAction] = Field(default_factory=list, description=(
+        "Care actions overdue and not reported done, or vague, in the latest record of each child, most urgent first "
+        "(at most the supervision's action limit)."))
+    care_actions_more: int = Field(0, description="Further overdue or vague care actions not listed (the audit report has them).")
+    max_per_record: int = Field(3, description="At most this many actions were raised on one record.")
+    max_actions: int = Field(10, description="At most this many new actions were raised in the supervision.")
     stats: LoopStats = Field(default_factory=LoopStats)
     generated_at: dt.datetime
     caseqa_version: str
@@ -159,6 +166,18 @@ class SupervisionRecord(_Model):
     @property
     def previous_date_text(self) -> str:
         return long_date(self.previous_date)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def also_text(self) -> str:
+        """Every record's folded shortfalls in one line: "jargon (in 20 records), passive voice (in 30 records)"."""
+        counts: dict[str, int] = {}
+        for r in self.records:
+            for part in (r.also or "").split(", "):
+                name = part.split(" (")[0].strip()
+                if name:
+                    counts[name] = counts.get(name, 0) + 1
+        return ", ".join(f"{n} (in {k} record{'s' if k != 1 else ''})" for n, k in counts.items())
 
     @computed_field  # type: ignore[prop-decorator]
     @property

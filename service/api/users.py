@@ -41,3 +41,13 @@ async def remove_user(name: Annotated[str, Path(max_length=200)], admin: Admin, 
     if not await anyio.to_thread.run_sync(store.remove_user, name):
         raise HTTPException(404, f"no user '{name}'")
     return Response(status_code=204)
+
+
+@router.post("/v1/users/{name}/key", response_model=NewUserKey, summary="Give a user a new key (admins); the old key "
+             "and the user's page sign-ins stop working at once", responses={401: _PROBLEM, 403: _PROBLEM, 404: _PROBLEM})
+async def rotate_key(name: Annotated[str, Path(max_length=200)], admin: Admin, store: StoreDep) -> NewUserKey:
+    try:
+        user, key = await anyio.to_thread.run_sync(store.rotate_key, name)
+    except KeyError:
+        raise HTTPException(404, f"no user '{name}'") from None
+    return NewUserKey(**UserOut.model_validate(user, from_attributes=True).model_dump(), key=key)

@@ -22,7 +22,7 @@ from analyser.store import ActionStats, RecordRow, Store, SupervisionActionRow, 
 from service.api.children import child_timeline
 from service.api.records import record_detail, visible_records
 from service.api.supervision import may_supervise
-from service.deps import KeyCache, StoreDep, check_csrf, session_user
+from service.deps import KeyCache, StoreDep, check_csrf, check_not_throttled, client_address, session_user
 from service.web.charts import legend_items, monthly_means, scores_over_time
 from service.web.render import DASHBOARD_ROLES, feedback_context, page
 
@@ -71,20 +71,28 @@ async def login(
     csrf: Annotated[str, Form(max_length=200)] = "", next: Annotated[str, Form(max_length=2000)] = "/",
 ) -> Response:
     check_csrf(request, csrf)
+    check_not_throttled(request)
     cache: KeyCache = request.app.state.keys
     user = await anyio.to_thread.run_sync(cache.user, store, key.strip())
     if user is None:
+        request.app.state.auth_failures.failed(client_address(request))
         return page(request, "login.html", None, status_code=401, next=_local(next),
                     error="That key was not recognised. Check it, or ask an admin for a new one.")
     # A fresh session (new CSRF token) on sign-in: a token planted before sign-in is useless after.
+    # The cookie carries only a random token; the session itself lives in the store, so it can be ended.
+    max_age = request.app.state.settings.session_max_age
+    sid = await anyio.to_thread.run_sync(store.start_session, user.id, max_age)
     request.session.clear()
-    request.session.update(uid=user.id, created=user.created_at.isoformat(), csrf=secrets.token_urlsafe(32))
+    request.session.update(sid=sid, csrf=secrets.token_urlsafe(32))
     return RedirectResponse(_local(next), status_code=303)
 
 
 @router.post("/logout")
-async def logout(request: Request, csrf: Annotated[str, Form(max_length=200)] = "") -> Response:
+async def logout(request: Request, store: StoreDep, csrf: Annotated[str, Form(max_length=200)] = "") -> Response:
     check_csrf(request, csrf)
+    sid = request.session.get("sid")
+    if isinstance(sid, str):
+        await anyio.to_thread.run_sync(store.end_session, sid)  # the old cookie is worthless from now on
     request.session.clear()
     return RedirectResponse("/login", status_code=303)
 
@@ -218,9 +226,30 @@ async def worker_page(request: Request, name: str, store: StoreDep) -> Response:
         return rows, store.actions_stats(worker=name), store.open_actions(worker=name)
 
     rows, stats, open_actions = await anyio.to_thread.run_sync(load)
+    if not rows and stats is None:
+        # Nothing of theirs the viewer may see: the same answer whether or not the worker exists.
+        return page(request, "message.html", user, status_code=404, title="No such worker",
+                    message="There is no worker with records that you may see.")
     rows = sorted(rows, key=lambda r: (_when(r), r.record_id), reverse=True)
     return page(request, "worker.html", user, worker=name, rows=rows, workers=_worker_rows(rows), when=_when,
                 stats=stats, open_actions=open_actions, today=date.today().isoformat())
+
+
+@router.get("/workers/{name}/supervision", response_class=HTMLResponse)
+async def supervision_preview(request: Request, name: str, store: StoreDep) -> Response:
+    """The supervision record as it would be written today, inside the site's layout (menu, breadcrumbs,
+    the Word download), not as a bare API document. Nothing is stored."""
+    from analyser.supervision import DEFAULT_DUE_WORKING_DAYS, render_bytes
+    from service.api.supervision import _build
+
+    user = await signed_in(request, store)
+    try:
+        record = await anyio.to_thread.run_sync(lambda: _build(store, user, name, None, None, DEFAULT_DUE_WORKING_DAYS))
+    except HTTPException as exc:
+        return page(request, "message.html", user, status_code=exc.status_code, title="No supervision record to show",
+                    message=str(exc.detail))
+    html = await anyio.to_thread.run_sync(lambda: render_bytes(record, "html").decode("utf-8"))
+    return page(request, "supervision_preview.html", user, worker=name, preview=html)
 
 
 # ---- a child's timeline -----------------------------------------------------------------------------

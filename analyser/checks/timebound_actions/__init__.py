@@ -19,6 +19,7 @@ from analyser.nlp import Analysis
 from analyser.registry import Appearance, register
 from analyser.rubric import Rubric
 from analyser.checks.timebound_actions.cues import reads_tags
+from analyser.checks.timebound_actions.links import link_drafts
 from analyser.checks.timebound_actions.exclusions import ACTION_SECTION, PROGRESS_SECTION, STATUS_ONLY
 from analyser.checks.timebound_actions.scoring import DIMENSION, TimeboundSettings, score_drafts
 from analyser.checks.timebound_actions.sentences import Draft, unit_action
@@ -44,6 +45,9 @@ def find_drafts(analysis: Analysis, facts: Facts, rubric: Rubric) -> list[Draft]
             if table is not None and is_action_table(table):
                 if unit.block <= table.header:
                     continue  # the header row, or a title row above it
+                # "Progress since the last review (14/01/2025)": the last review's actions, reviewed.
+                if unit.section >= 0 and PROGRESS_SECTION.search(text[blocks[unit.section].start : blocks[unit.section].end]):
+                    continue
                 draft = table_action(analysis, unit, table, facts, rubric)
                 if draft is not None:
                     drafts.append(draft)
@@ -57,7 +61,7 @@ def find_drafts(analysis: Analysis, facts: Facts, rubric: Rubric) -> list[Draft]
         draft = unit_action(unit, facts, rubric, in_action_section, heading)
         if draft is not None:
             drafts.append(draft)
-    return drafts
+    return link_drafts(analysis, facts.discourse, drafts)
 
 
 @register(

@@ -276,9 +276,11 @@ def find_cue(unit: Unit, in_action_section: bool) -> Cue | None:
                 if doc[aux].lower_ in ("was", "were") or (aux >= 1 and doc[aux - 1].lower_ in ("not", "n't", "never")):
                     continue
                 # "You agreed to meet ..." is a past agreement; "Mum has agreed to ..." is a commitment.
+                # "Rob agreed to register Deshawn by the end of the month": an agreement made at the meeting
+                # about something still to do (it says when), unlike "You agreed to meet me", a past event.
                 if prev in ("agreed", "asked", "expected", "requested", "required", "offered", "promised", "volunteered") and not (
                     aux >= 1 and doc[aux - 1].lower_ in ("has", "have", "is", "are", "been", "'s", "am")
-                ):
+                ) and not (prev in ("agreed", "promised", "offered") and _AGREED_WHEN.search(unit.text, doc[i].idx)):
                     continue
                 v = _next_verb(doc, i + 1, 2)
                 if v != -1 and tag_of(doc[v]) == "VB":
@@ -365,6 +367,12 @@ _TIME_LEAD = re.compile(r"^(by|within|on|before|from|in|after|during|no|over|unt
 _WITH_VERBS = {"liaise", "work", "engage", "meet", "speak", "talk", "agree", "check", "follow", "keep", "deal", "help", "share", "discuss", "link", "consult"}
 
 
+# When an agreement is for: "by the end of the month", "every Friday", "twice a week", "on 27/03/25".
+_AGREED_WHEN = re.compile(
+    r"\b(?:by|within|before|until|from|starting|every|each|weekly|fortnightly|monthly|daily|termly|"
+    r"(?:once|twice|\w+ times) (?:a|an|each|every|per) \w+)\b|\d",
+    re.IGNORECASE,
+)
 _TIME_HINT = re.compile(r"\b(every|each|weekly|fortnightly|monthly|daily|termly|once|twice|by|until|from|on)\b|\d", re.IGNORECASE)
 
 

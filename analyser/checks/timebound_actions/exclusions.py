@@ -86,9 +86,22 @@ RECEIVE_VERBS = {"get", "have", "receive"}
 _REVIEW_DATE_STATEMENT = re.compile(r"\b(review|meeting|conference)\b", re.IGNORECASE)
 
 
+# "This plan explains what everyone will do", "This plan will be reviewed on ...", "What I will do":
+# what the record is, when it is looked at again, and headings written as sentences are not actions.
+_INTRODUCTION = re.compile(
+    r"^\s*(?:this|the|your) (?:plan|letter|record|document|review)\b[^.]{0,20}?\b(?:explains|covers|sets out|tells you|"
+    r"is about|describes|says|will be reviewed|will be looked at)\b|\blook at this plan again\b",
+    re.IGNORECASE,
+)
+_HEADING_SENTENCE = re.compile(r"^\s*(?:what|how|who|when)\s+(?:\w+\s+){0,2}(?:will|is going to|are going to)\s+\w+(?:\s+\w+)?\s*$",
+                               re.IGNORECASE)
+
+
 def excluded(unit: Unit, cue: Cue, heading: str, owner_found: bool, has_deadline: bool) -> bool:
     """Units that look like actions but are not commitments in the plan."""
     if _STATUS.search(unit.text) or _CHAIR_REMARK.match(unit.text) or _BOILERPLATE.match(unit.text):
+        return True
+    if _INTRODUCTION.search(unit.text) or _HEADING_SENTENCE.match(unit.text):
         return True
     if not owner_found and not has_deadline and _REPORTED_PERFECT.search(unit.text):
         return True  # "return home to mum has been assessed as not safe": a finding, not an instruction

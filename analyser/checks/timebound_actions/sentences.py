@@ -36,6 +36,9 @@ if TYPE_CHECKING:  # pragma: no cover
 NUMBER = re.compile(r"\d|%|\b(one|two|three|four|five|six|seven|eight|nine|ten|twice|once)\b", re.IGNORECASE)
 
 
+_CLAUSE_AUXILIARIES = {"would", "should", "will", "shall", "could", "can", "must", "may", "might"}
+
+
 @dataclass
 class Draft:
     start: int
@@ -45,6 +48,7 @@ class Draft:
     vague: list[tuple[int, int, str]]
     verb: tuple[int, int, str] | None  # the main verb, for the vague-verb problem
     measurable: bool
+    resolved: str | None = None  # who the owner's words stand for ("I" -> the author), from the discourse
 
 
 def strip_span(text: str, span: tuple[int, int] | None) -> str:
@@ -68,9 +72,18 @@ def unit_action(unit: Unit, facts: Facts, rubric: Rubric, in_action_section: boo
                 while first < len(doc) and doc[first].lower_ != "that":
                     first += 1
             owner_tokens = list(doc[first + 1 : cue.index])
+            # "It was agreed that Tracy would take ...": the modal belongs to the verb, not the owner.
+            while owner_tokens and owner_tokens[-1].lower_ in _CLAUSE_AUXILIARIES:
+                owner_tokens.pop()
         else:
             owner_tokens = subject_tokens(doc, cue.index)
         head = head_token(owner_tokens)
+        # "You need to see a dentist", "he needs to set up an account": needs, which the plan must answer
+        # with somebody's action; not a commitment in themselves. (A formal plan's "Kacey needs to
+        # engage with ..." directs, and stays an action.)
+        if (head is not None and 0 <= cue.index < len(doc) and doc[cue.index].lower_ in ("need", "needs")
+                and head.lower_ in ("you", "he", "she")):
+            return None
         # "It should be noted that ...", "What will happen next", "This will help you": no one acts.
         if head is not None and head.lower_ in PRONOUN_SUBJECTS and not cue.that_clause:
             return None

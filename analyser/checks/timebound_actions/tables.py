@@ -126,14 +126,17 @@ def table_action(analysis: Analysis, unit: Unit, table: _Table, facts: Facts, ru
     a_s, a_e = block.cells[table.action_col]
     if _EMPTY_CELL.match(text[a_s:a_e]):
         return None
-    # A row reporting progress ("Done 18/07/2024", "Not done", "Partly") reviews an earlier action.
-    for c, (s, e) in enumerate(block.cells):
-        if c != table.action_col and _CELL_STATUS.match(text[s:e]):
-            return None
+    # A status column annotates its row: a task still to do ("Not started", "Booked", "In progress -
+    # photos collected") stays an action; a row it reports done ("Done 18/07/2024") is progress.
+    # Without a status column, a cell saying how an earlier action went marks the row as progress.
     if table.status_col is not None and table.status_col < len(block.cells):
         s, e = block.cells[table.status_col]
-        if text[s:e].strip() and not _EMPTY_CELL.match(text[s:e]):
+        if _CELL_DONE.match(text[s:e]):
             return None
+    else:
+        for c, (s, e) in enumerate(block.cells):
+            if c != table.action_col and _CELL_STATUS.match(text[s:e]):
+                return None
     owner = None
     if table.who_col is not None and table.who_col < len(block.cells):
         s, e = block.cells[table.who_col]
@@ -166,4 +169,5 @@ def table_action(analysis: Analysis, unit: Unit, table: _Table, facts: Facts, ru
     return Draft(block.start, block.end, owner, deadline, vague, verb, bool(NUMBER.search(strip_span(action_text, None))))
 
 
+_CELL_DONE = re.compile(r"^\s*(done|completed?|achieved|closed|finished|met|yes|complete and)\b", re.IGNORECASE)
 _CELL_STATUS = re.compile(r"^\s*(not\s+)?(done|completed|achieved|started|partly|partially|closed|in progress)\b", re.IGNORECASE)

@@ -1,0 +1,96 @@
+"""Across sentences: who an owner's words stand for, and actions written over two sentences.
+
+A second reader does not stop at the sentence: "I" is the record's author, "you" its addressee, "she"
+the woman named just before, and "Dev will ring the passport office. He will tell you by 3 March." is
+one action. The record's discourse (:mod:`analyser.discourse`, read once with the facts) answers the
+first; this module applies it to the drafts the sentence rules found.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import replace
+
+from analyser.checks.timebound_actions.sentences import Draft
+from analyser.discourse import Discourse
+from analyser.nlp import Analysis
+
+# Words an owner can be written as that need the rest of the record to say who they are.
+PRONOUN_OWNERS = {"i", "we", "you", "he", "she", "they"}
+# "Your teacher, Miss Hartley, will ...": the name in apposition says who the role is.
+_APPOSITION = re.compile(r"\s*,\s*((?:(?:Mr|Mrs|Ms|Miss|Mx|Dr)\.?\s+)?[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,2})\s*,")
+# The second sentence reports back on the first: "He will tell you ...", "She will send it ...".
+_FOLLOW_UP = re.compile(
+    r"\b(tell|let (?:you|\w+|you and \w+) know|ring you|text you|email you|write (?:down|to you)|share it|send it|"
+    r"give (?:it|them)|it|them|the result|the outcome|(?:his|her|their) decision|what (?:he|she|they|I|we) (?:has |have |had )?\w+)\b",
+    re.IGNORECASE,
+)
+_REPORT_BACK = re.compile(r"\b(?:tell|let)\b|\b(?:ring|text|email|call) you\b", re.IGNORECASE)
+_ALSO = re.compile(r"\b(also|too|as well|another)\b", re.IGNORECASE)
+
+
+def link_drafts(analysis: Analysis, discourse: Discourse | None, drafts: list[Draft]) -> list[Draft]:
+    """Resolve each owner through the discourse, then join two-sentence actions."""
+    if discourse is None:
+        return drafts
+    text = analysis.text
+    starts = [b.start for b in analysis.document.blocks]
+    resolved = [_resolve(text, starts, discourse, d) for d in drafts]
+    joined: list[Draft] = []
+    for d in resolved:
+        prev = joined[-1] if joined else None
+        if prev is not None and _continues(text, starts, prev, d):
+            joined[-1] = replace(
+                prev,
+                end=d.end,
+                deadline=prev.deadline or d.deadline,
+                vague=prev.vague + ([] if prev.deadline else d.vague),
+                measurable=prev.measurable or d.measurable,
+            )
+            continue
+        joined.append(d)
+    return joined
+
+
+def _scope_start(starts: list[int], at: int) -> int:
+    """Where the paragraph, bullet or table row holding ``at`` starts: pronouns look back no further."""
+    i = bisect.bisect_right(starts, at) - 1
+    return starts[i] if i >= 0 else 0
+
+
+def _resolve(text: str, starts: list[int], discourse: Discourse, d: Draft) -> Draft:
+    if d.owner is None:
+        return d
+    s, e, words = d.owner
+    apposed = _APPOSITION.match(text, e)
+    if apposed and apposed.end() - e < 60:
+        return replace(d, resolved=apposed.group(1))
+    person = discourse.resolve(words, s, _scope_start(starts, s))
+    return replace(d, resolved=person) if person else d
+
+
+def _continues(text: str, starts: list[int], prev: Draft, d: Draft) -> bool:
+    """``d`` goes on with ``prev``'s action: the next sentence of the same paragraph, by the same person
+    named by a pronoun, reporting back on it rather than adding another task."""
+    if prev.owner is None or d.owner is None or d.owner[2].lower() not in PRONOUN_OWNERS:
+        return False
+    if _scope_start(starts, prev.start) != _scope_start(starts, d.start) or text[prev.end : d.start].strip():
+        return False
+    same = _same_person(prev.resolved or prev.owner[2], d.resolved or d.owner[2]) or (
+        prev.owner[2].lower() == d.owner[2].lower() == "i")
+    if not same:
+        return False
+    second = text[d.owner[1] : d.end]
+    if _ALSO.search(second):
+        return False
+    # Two deadlines are two actions ("I will ring by 3 May. I will visit by 9 May."), unless the second
+    # only reports back on the first.
+    return bool(_FOLLOW_UP.search(second)) and (prev.deadline is None or d.deadline is None or
+                                                 bool(_REPORT_BACK.search(second)))
+
+
+def _same_person(a: str, b: str) -> bool:
+    """'Hannah' and 'Hannah Lowe (social worker)' are one person: the shorter names the longer."""
+    x, y = re.sub(r"\s*\(.*?\)", "", a).lower().split(), re.sub(r"\s*\(.*?\)", "", b).lower().split()
+    return bool(x and y) and (x == y[: len(x)] or y == x[: len(y)])

@@ -1,0 +1,46 @@
+"""Child-directed language counts 'you' as the child only when the record is written to the child."""
+
+from __future__ import annotations
+
+from analyser import analyse
+
+TO_CHILD = """Dear Aisha,
+
+Thank you for coming to your review on 3 March 2025. You told me you are happy at school and you want to
+see your brother more. I will ask Jo to set up a visit with him by 20 March, because you asked for it.
+You are doing really well with your reading. Your foster carers, Sam and Lee, will take you to the dentist.
+
+Best wishes,
+Ruth Hale
+Independent Reviewing Officer
+"""
+
+TO_PARENT = """Dear Ms Patel,
+
+Thank you for coming to Aisha's review on 3 March 2025. Aisha told me she is happy at school and she wants
+to see her brother more. I will ask Jo to set up a visit with him by 20 March, because Aisha asked for it.
+You agreed to ring her school by 10 March. Her foster carers, Sam and Lee, will take her to the dentist.
+
+Best wishes,
+Ruth Hale
+Independent Reviewing Officer
+"""
+
+
+def test_letter_to_the_child_scores_high() -> None:
+    r = analyse(TO_CHILD)
+    assert r.meta.addressee is not None and r.meta.addressee.role == "child"
+    assert r.dimensions["child_directed_language"].score > 70
+
+
+def test_letter_to_a_parent_is_not_written_to_the_child() -> None:
+    r = analyse(TO_PARENT)
+    assert r.meta.addressee is not None and r.meta.addressee.role == "parent"
+    assert r.dimensions["child_directed_language"].score < 50
+    found = [f for f in r.findings if f.rule == "child_directed_language.written_to_other"]
+    assert len(found) == 1
+    f = found[0]
+    assert f.excerpt == "Ms Patel" and f.data == {"addressee": "parent"}
+    assert "written to Ms Patel" in f.message and "Aisha" in f.message
+    # A review letter to a parent is review minutes, not a care plan.
+    assert r.doc_type == "review_minutes"
