@@ -27,6 +27,7 @@ run: install
 test: install
 	bash scripts/test-setup.sh
 	$(VENV)/bin/ruff check analyser service measure console cli.py tests
+	$(PY) -m mypy analyser service measure console cli.py
 	$(PY) -m pytest
 
 # Speed against the naive spaCy build (docs/PERFORMANCE.md): prints the table, writes out/bench.json.
@@ -37,7 +38,7 @@ bench: install
 lint: install
 	$(PY) -m pip install --quiet -e '.[dev]'
 	$(VENV)/bin/ruff check analyser service measure console cli.py tests
-	$(PY) -m mypy --ignore-missing-imports analyser service measure console cli.py
+	$(PY) -m mypy analyser service measure console cli.py
 
 clean:
 	rm -rf $(VENV) out .pytest_cache

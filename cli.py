@@ -25,7 +25,7 @@ import os
 import shutil
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -41,6 +41,10 @@ from rich.progress import (
 )
 from rich.table import Table
 from rich.text import Text
+
+if TYPE_CHECKING:  # the CLI imports the analyser lazily, so `caseqa --help` stays fast
+    from analyser.report import Report
+    from analyser.store import Store
 
 from console import render_bench, render_calibration, render_evaluation, render_report, render_timeline, styles
 
@@ -188,7 +192,7 @@ def _stdout_is_terminal() -> bool:
     return sys.stdout.isatty()
 
 
-def _open_store(db: str | None) -> object:
+def _open_store(db: str | None) -> Store:
     from analyser.store import Store, StoreError
 
     try:
@@ -327,8 +331,8 @@ def score(
         raise typer.Exit(EXIT_FAILURES)
 
 
-def _with_drift(store: object, report: object, fields: dict[str, str], history: dict | None,
-                children: set[tuple[str, str]], unlinked: dict[str, int]) -> object:
+def _with_drift(store: Store, report: Report, fields: dict[str, str], history: dict | None,
+                children: set[tuple[str, str]], unlinked: dict[str, int]) -> Report:
     """The report with its drift section when the child has earlier records in the store."""
     from analyser.drift import link_key, not_linked_reason, section_for
 
@@ -341,7 +345,7 @@ def _with_drift(store: object, report: object, fields: dict[str, str], history: 
         return report
     children.add((key, how))
     section = section_for(store, report, facts)  # type: ignore[arg-type]
-    return report.model_copy(update={"drift": section}) if section else report  # type: ignore[attr-defined]
+    return report.model_copy(update={"drift": section}) if section else report
 
 
 def _summary(run_id: int, counts: dict[str, int], grades: dict[str, int], failures: list[tuple[str, str]],

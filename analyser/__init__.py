@@ -70,8 +70,8 @@ def analyse_document(
         meta=Meta(
             child_name=record_facts.child_name,
             child_age=record_facts.child_age,
-            date=record_facts.date.isoformat() if record_facts.date else None,
-            next_review=record_facts.next_review.isoformat() if record_facts.next_review else None,
+            date=date_fields.iso_text(record_facts.date),
+            next_review=date_fields.iso_text(record_facts.next_review),
             words=analysis.words,
             sentences=analysis.sentences,
             **(record_facts.discourse.meta() if record_facts.discourse else {}),

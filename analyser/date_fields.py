@@ -26,6 +26,11 @@ def given_date(value: str | date | None, what: str | None = None) -> date | None
     return parsed
 
 
+def iso_text(value: date | None) -> str | None:
+    """A date as the ISO text reports and the store keep (``2025-03-18``); None stays None."""
+    return value.isoformat() if value is not None else None
+
+
 def iso_date(value: object) -> date | None:
     """A stored ISO date (``2025-03-18``) back as a date; None for none or anything else (never raises)."""
     if isinstance(value, date):

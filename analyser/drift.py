@@ -29,6 +29,7 @@ The functions here are pure (reports and record facts in, findings out); :func:`
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -134,9 +135,9 @@ def history_facts(text: str) -> dict[str, Any]:
         if entered:
             break
     name = None
-    m = _NAME_FIELD.search(head) or _NAME_BEFORE_DOB.search(head)
-    if m:
-        name = _clean_name(m.group("value"))
+    named = _NAME_FIELD.search(head) or _NAME_BEFORE_DOB.search(head)
+    if named:
+        name = _clean_name(named.group("value"))
     progress: list[dict[str, Any]] = []
     offset = 0
     for line in text.split("\n"):
@@ -221,8 +222,8 @@ class TimelineRecord:
 
     report: Report
     doc_type: str
-    date: date | None
-    entered_care: date | None = None
+    date: dt.date | None  # (the field shadows the type inside the class: the type is spelt dt.date)
+    entered_care: dt.date | None = None
     # None: the record's text was never seen (an older store row), so progress cannot be judged.
     progress: tuple[ProgressLine, ...] | None = None
     team: str | None = None

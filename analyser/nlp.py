@@ -121,6 +121,7 @@ class Token:
 
     __slots__ = ("_tokens", "i", "idx", "is_alpha", "is_punct", "lemma_", "like_num", "lower_", "tag_", "text", "whitespace_")
 
+    _tokens: Tokens  # the unit the token belongs to, annotated on demand
     text: str
     lower_: str
     idx: int  # character offset inside the unit

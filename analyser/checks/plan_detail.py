@@ -154,8 +154,8 @@ def check(ctx: CheckContext[PlanDetailSettings]) -> CheckResult:
     thin: list[str] = []
     for key in required:
         label = lex.sections[key].label
-        f = found.get(key)
-        if f is None:
+        section = found.get(key)
+        if section is None:
             credits.append(0.0)
             missing.append(label)
             findings.append(finding(analysis, DIMENSION, "missing_section", "warning",
@@ -166,13 +166,13 @@ def check(ctx: CheckContext[PlanDetailSettings]) -> CheckResult:
         if key == "next_review" and facts.next_review is not None:
             credits.append(1.0)
             continue
-        words = _words(f.units)
-        specifics = _specifics(f.units)
-        if f.units and _is_filler(f.units, filler):
+        words = _words(section.units)
+        specifics = _specifics(section.units)
+        if section.units and _is_filler(section.units, filler):
             credits.append(s.thin_section_credit * 0.5)
             thin.append(label)
-            m = filler.search(" ".join(u.text for u in f.units))
-            span_unit = f.units[0]
+            m = filler.search(" ".join(u.text for u in section.units))
+            span_unit = section.units[0]
             said = Match(span_unit.start, span_unit.end, m.group(0) if m else span_unit.text)
             f_ = phrase_finding(analysis, filler_rule, said, label=label)
             findings.append(f_.model_copy(update={"term": m.group(0) if m else None,
@@ -181,7 +181,7 @@ def check(ctx: CheckContext[PlanDetailSettings]) -> CheckResult:
             # Short and unspecific; a short line with a name and a date ("PA: Leanne Cox, from 14 October") is enough.
             credits.append(s.thin_section_credit)
             thin.append(label)
-            anchor = f.heading or (f.units[0] if f.units else None)
+            anchor = section.heading or (section.units[0] if section.units else None)
             if anchor is not None:
                 findings.append(finding(analysis, DIMENSION, "thin_section", "warning",
                     f"The {label} section is thin ({words} words).",

@@ -43,9 +43,9 @@ def _load(data: bytes, source: str) -> Document:
         raise IngestError(source, "not a PDF or it is corrupt") from None
     if encrypted:
         try:
-            ok = reader.decrypt("")  # many "protected" PDFs only restrict printing/copying
+            ok = bool(reader.decrypt(""))  # many "protected" PDFs only restrict printing/copying
         except Exception:
-            ok = 0
+            ok = False
         if not ok:
             raise IngestError(source, "PDF is encrypted")
 

@@ -19,9 +19,9 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Self
+from typing import Any, Self, cast
 
-from sqlalchemy import Engine, and_, create_engine, event, func, select
+from sqlalchemy import CursorResult, Engine, Table, and_, create_engine, event, func, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, IntegrityError
 from sqlalchemy.orm import Session, aliased, sessionmaker
@@ -210,6 +210,11 @@ def resolve_url(url: str | None = None) -> str:
 
 def _token_id(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _table(model: type[Any]) -> Table:
+    # A mapped class's table, typed as a Table (SQLAlchemy types __table__ as any FromClause).
+    return cast(Table, model.__table__)
 
 
 def _utc(value: datetime) -> datetime:
@@ -764,7 +769,7 @@ class Store:
             user = s.scalar(select(User).where(User.name == name))
             if user is None:
                 return False
-            s.execute(WebSession.__table__.delete().where(WebSession.user_id == user.id))
+            s.execute(_table(WebSession).delete().where(WebSession.user_id == user.id))
             s.delete(user)
             return True
 
@@ -778,7 +783,7 @@ class Store:
             if user is None:
                 raise KeyError(f"no user '{name}'")
             user.key_hash = PasswordHasher().hash(secret)
-            s.execute(WebSession.__table__.delete().where(WebSession.user_id == user.id))
+            s.execute(_table(WebSession).delete().where(WebSession.user_id == user.id))
             return _user_row(user), f"cqa_{user.id}_{secret}"
 
     # ---- web sessions ---------------------------------------------------------------------------
@@ -789,7 +794,7 @@ class Store:
         now = datetime.now(UTC)
         with self._session() as s, s.begin():
             # Expired sessions are swept here, so the table holds only live ones (and stays small).
-            s.execute(WebSession.__table__.delete().where(WebSession.expires_at < now))
+            s.execute(_table(WebSession).delete().where(WebSession.expires_at < now))
             s.add(WebSession(id=_token_id(token), user_id=user_id, created_at=now,
                              expires_at=now + timedelta(seconds=max_age)))
         return token
@@ -806,12 +811,12 @@ class Store:
     def end_session(self, token: str) -> None:
         """Sign a web session out (nothing happens for an unknown token)."""
         with self._session() as s, s.begin():
-            s.execute(WebSession.__table__.delete().where(WebSession.id == _token_id(token)))
+            s.execute(_table(WebSession).delete().where(WebSession.id == _token_id(token)))
 
     def end_sessions(self, user_id: int) -> int:
         """End every web session of a user; returns how many there were."""
         with self._session() as s, s.begin():
-            return s.execute(WebSession.__table__.delete().where(WebSession.user_id == user_id)).rowcount or 0
+            return cast(CursorResult[Any], s.execute(_table(WebSession).delete().where(WebSession.user_id == user_id))).rowcount or 0
 
     # ---- supervision and the audit loop -----------------------------------------------------------
 
@@ -836,7 +841,7 @@ class Store:
         with self._session() as s, s.begin():
             old = s.scalar(select(Supervision).where(Supervision.worker == worker, Supervision.date == day))
             if old is not None:
-                s.execute(SupervisionAction.__table__.delete().where(SupervisionAction.supervision_id == old.id))
+                s.execute(_table(SupervisionAction).delete().where(SupervisionAction.supervision_id == old.id))
                 s.delete(old)
                 s.flush()
             sup = Supervision(worker=worker, date=day, since=_iso(since), due_working_days=due_working_days)

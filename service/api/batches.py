@@ -97,8 +97,8 @@ async def create_batch(request: Request, user: Creator, settings: SettingsDep, s
             team = await anyio.to_thread.run_sync(_worker_batch_team, store, user, fields.worker, team)
         extra = {k: v for k, v in (("worker", fields.worker), ("team", team)) if v}
         folder = tempfile.mkdtemp(prefix="caseqa-batch-")  # mode 0700: only this user reads the uploads
-        items = [await _save_upload(u, i, folder, extra) for i, u in enumerate(uploads)]
-        items = await anyio.to_thread.run_sync(_usable_ids, store, user, items)
+        saved = [await _save_upload(u, i, folder, extra) for i, u in enumerate(uploads)]
+        items = await anyio.to_thread.run_sync(_usable_ids, store, user, saved)
         keep_text = fields.store_text
     else:
         raise unsupported("JSON (application/json) with record_ids, or files (multipart/form-data)")
