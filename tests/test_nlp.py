@@ -1,0 +1,59 @@
+"""Sentence splitting: where one unit of a paragraph ends and the next begins."""
+
+from __future__ import annotations
+
+from analyser.ingest import from_text
+from analyser.nlp import make_units, split_sentences
+
+
+def sentences(text: str) -> list[str]:
+    return [text[s:e] for s, e in split_sentences(text, 0, len(text))]
+
+
+def test_full_stops_question_and_exclamation_marks_end_sentences() -> None:
+    assert sentences("You live with Sam. You go to school! Is that right? Yes.") == [
+        "You live with Sam.", "You go to school!", "Is that right?", "Yes."]
+
+
+def test_titles_abbreviations_and_initials_do_not_end_a_sentence() -> None:
+    assert sentences("Ms. Okafor will visit e.g. at home. Dr. J. Smith agreed.") == [
+        "Ms. Okafor will visit e.g. at home.", "Dr. J. Smith agreed."]
+    assert sentences("The review is on Tue. 4 March at 10 a.m. in the office.") == [
+        "The review is on Tue. 4 March at 10 a.m. in the office."]
+
+
+def test_a_lower_case_word_after_a_full_stop_continues_the_sentence() -> None:
+    assert sentences("Contact is 3x weekly (approx. two hours) with mum.") == [
+        "Contact is 3x weekly (approx. two hours) with mum."]
+
+
+def test_closing_quotes_and_brackets_stay_with_their_sentence() -> None:
+    assert sentences('You said "I like it here." Then you laughed. (Mum agreed.) Good.') == [
+        'You said "I like it here."', "Then you laughed.", "(Mum agreed.)", "Good."]
+
+
+def test_a_wrapped_line_continues_and_a_new_thought_on_a_new_line_starts_a_sentence() -> None:
+    assert sentences("Jo will book the dental\ncheck by 3 May\nYou like football") == [
+        "Jo will book the dental\ncheck by 3 May", "You like football"]
+    assert sentences("Health: good;\nmore to do") == ["Health: good;", "more to do"]
+
+
+def test_spans_are_trimmed_and_offsets_index_the_text() -> None:
+    text = "Intro.  \n\n  Second one.   "
+    spans = split_sentences(text, 0, len(text))
+    assert [text[s:e] for s, e in spans] == ["Intro.", "Second one."]
+    inner = split_sentences(text, 10, len(text))  # a block's span inside the record's text
+    assert [text[s:e] for s, e in inner] == ["Second one."]
+
+
+def test_no_sentence_in_blank_text() -> None:
+    assert sentences("") == [] and sentences("  \n \n") == []
+
+
+def test_bullets_without_full_stops_stay_whole_and_headings_are_one_unit() -> None:
+    doc = from_text("ACTIONS\n\n- Jo to book the dental check by 3 May\n- Mum to attend. She agreed.\n", source=None)
+    units = [(u.kind, u.text) for u in make_units(doc)]
+    assert ("heading", "ACTIONS") in units
+    assert ("bullet", "Jo to book the dental check by 3 May") in units
+    # A bullet holding several full sentences is several units.
+    assert ("bullet", "Mum to attend.") in units and ("bullet", "She agreed.") in units
