@@ -67,6 +67,7 @@ class CheckSpec:
     order: int  # position among the report's dimensions (display order), not the run order
     appearance: Appearance
     module: str
+    metrics: tuple[str, ...] = ()  # the metric keys it may report; () when it has not declared them
 
 
 _SPECS: dict[str, CheckSpec] = {}
@@ -82,8 +83,13 @@ def register(
     appearance: Appearance,
     provides: Sequence[Provision[Any]] = (),
     requires: Sequence[Provision[Any]] = (),
+    metrics: Sequence[str] = (),
 ) -> Callable[[Callable[[CheckContext[Any]], CheckResult]], Callable[[CheckContext[Any]], CheckResult]]:
-    """Register the decorated function as the check of dimension ``name``."""
+    """Register the decorated function as the check of dimension ``name``.
+
+    ``metrics`` declares the keys of the metrics it reports: the engine refuses any other, and readers
+    (supervision's strengths) may read only declared ones, so renaming a metric fails loudly.
+    """
     if not name.isidentifier():
         raise RegistryError(f"check name '{name}' must be a Python identifier (it is a rubric table name)")
     if weight < 0:
@@ -94,7 +100,7 @@ def register(
         if existing is not None and existing.module != fn.__module__:
             raise RegistryError(f"check '{name}' is registered twice ({existing.module} and {fn.__module__})")
         _SPECS[name] = CheckSpec(name, fn, settings, float(weight), tuple(provides), tuple(requires), order,
-                                 appearance, fn.__module__)
+                                 appearance, fn.__module__, tuple(metrics))
         return fn
 
     return deco
@@ -129,6 +135,17 @@ def spec(name: str) -> CheckSpec:
         return _SPECS[name]
     except KeyError:
         raise RegistryError(f"no check is registered as '{name}'") from None
+
+
+def metric_key(name: str, key: str) -> str:
+    """``key``, once it is known to be one of the metrics check ``name`` declared (RegistryError if not).
+
+    A check that has not declared its metrics yet is taken at its word.
+    """
+    declared = spec(name).metrics
+    if declared and key not in declared:
+        raise RegistryError(f"check '{name}' declares no metric '{key}' (it declares {', '.join(declared)})")
+    return key
 
 
 def run_order() -> list[CheckSpec]:

@@ -144,3 +144,26 @@ def test_a_check_that_does_not_provide_what_it_declared_is_an_error() -> None:
             analyse(RECORD)
     finally:
         registry.unregister("liar")
+
+
+def test_a_check_reporting_a_metric_it_did_not_declare_is_an_error() -> None:
+    @register("counts", settings=CheckSettings, weight=0, order=60, metrics=("marks",),
+              appearance=Appearance("counts", "", "#000000", "#ffffff", "reverse"))
+    def check(ctx: CheckContext[CheckSettings]) -> CheckResult:
+        return CheckResult(100.0, "", {"marks": 1, "markz": 2})
+
+    try:
+        with pytest.raises(RegistryError, match="counts.*did not declare: markz"):
+            analyse(RECORD)
+    finally:
+        registry.unregister("counts")
+
+
+def test_readers_may_read_only_declared_metrics() -> None:
+    assert registry.metric_key("readability", "reading_age") == "reading_age"
+    with pytest.raises(RegistryError, match="readability.*no metric 'reading_level'"):
+        registry.metric_key("readability", "reading_level")
+    # What the shipped checks declare covers what they report (the engine would refuse the rest).
+    report = analyse(RECORD)
+    for name in ("readability", "plan_detail"):
+        assert set(report.dimensions[name].metrics) <= set(registry.spec(name).metrics)

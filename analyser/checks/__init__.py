@@ -83,6 +83,9 @@ def run_checks(analysis: Analysis, facts: Facts, rubric: Rubric) -> CheckRun:
             frozenset(p.name for p in spec.requires),
         )
         result = spec.run(ctx)
+        undeclared = sorted(set(result.metrics) - set(spec.metrics)) if spec.metrics else []
+        if undeclared:
+            raise registry.RegistryError(f"check '{spec.name}' reported metrics it did not declare: {', '.join(undeclared)}")
         for p in spec.provides:
             if p.name not in result.provided:
                 raise registry.RegistryError(f"check '{spec.name}' did not provide '{p.name}' as it declared")

@@ -88,6 +88,8 @@ def _is_filler(units: list[Unit], filler: re.Pattern[str]) -> bool:
 
 @register(
     DIMENSION, settings=PlanDetailSettings, weight=0.3, order=40, requires=(ACTIONS,),
+    metrics=("sections_required", "sections_present", "sections_substantive", "sections_thin", "filler_phrases",
+             "specifics_per_100_words", "owned_timebound_actions"),
     appearance=Appearance("Plan detail", "the sections this plan needs, with specifics", "#8e44ad", "#e8d9f0", "on purple4"),
 )
 def check(ctx: CheckContext[PlanDetailSettings]) -> CheckResult:

@@ -94,6 +94,9 @@ def target_reading_age(facts: Facts, rubric: Rubric) -> int:
 
 @register(
     DIMENSION, settings=ReadabilitySettings, weight=0.15, order=30,
+    metrics=("flesch_reading_ease", "flesch_kincaid_grade", "reading_age", "target_reading_age", "words_per_sentence",
+             "sentence_length_sd", "max_sentence_words", "long_sentences", "passive_sentences", "long_sentence_share",
+             "passive_share", "acronyms_per_100_words", "sentences", "words"),
     appearance=Appearance("Readability", "short sentences a child can read", "#2e8b57", "#d5ecdf", "on dark_green"),
 )
 def check(ctx: CheckContext[ReadabilitySettings]) -> CheckResult:

@@ -21,7 +21,7 @@ import statistics
 from collections import Counter
 from dataclasses import dataclass
 
-from analyser import __version__
+from analyser import __version__, registry
 from analyser.dates import add_working_days, long_date
 from analyser.report import DIMENSIONS, Report
 from analyser.rubric import Rubric, load_rubric
@@ -131,26 +131,31 @@ def _smart(row: SupervisionActionRow, record: str, on: dt.date) -> SmartAction:
 
 def strengths(report: Report) -> str:
     """One line on what a record does well, from its positive metrics (or its best dimension)."""
-    m = {d: report.dimensions[d].metrics for d in DIMENSIONS}
+    def metric(dimension: str, key: str) -> float | None:
+        # Only metrics the check declared (analyser.registry.metric_key): a renamed one fails here, loudly.
+        value = report.dimensions[dimension].metrics.get(registry.metric_key(dimension, key))
+        return None if value is None else float(value)
+
+    def count(dimension: str, key: str) -> int:
+        return int(metric(dimension, key) or 0)
+
     child = report.meta.child_name or "the child"
     found: list[str] = []
-    actions, smart = int(m["timebound_actions"].get("actions", 0)), int(m["timebound_actions"].get("smart", 0))
+    actions, smart = count("timebound_actions", "actions"), count("timebound_actions", "smart")
     if actions and smart * 2 >= actions:
         found.append(f"{smart} of {actions} actions are SMART")
-    cdl = m["child_directed_language"]
-    if float(cdl.get("direct_share", 0)) >= 0.6:
+    if (metric("child_directed_language", "direct_share") or 0) >= 0.6:
         found.append(f"written to {child}")
-    if int(cdl.get("child_voice", 0)):
+    if count("child_directed_language", "child_voice"):
         found.append(f"gives {child}'s own words")
-    if int(cdl.get("explanations", 0)):
+    if count("child_directed_language", "explanations"):
         found.append("explains decisions")
-    if int(cdl.get("strengths", 0)):
+    if count("child_directed_language", "strengths"):
         found.append(f"records {child}'s strengths")
-    rd = m["readability"]
-    if "reading_age" in rd and "target_reading_age" in rd and float(rd["reading_age"]) <= float(rd["target_reading_age"]):
-        found.append(f"easy to read (reading age {float(rd['reading_age']):.0f})")
-    pd = m["plan_detail"]
-    req, sub = int(pd.get("sections_required", 0)), int(pd.get("sections_substantive", 0))
+    reading_age, target = metric("readability", "reading_age"), metric("readability", "target_reading_age")
+    if reading_age is not None and target is not None and reading_age <= target:
+        found.append(f"easy to read (reading age {reading_age:.0f})")
+    req, sub = count("plan_detail", "sections_required"), count("plan_detail", "sections_substantive")
     if req and sub * 2 >= req:
         found.append(f"{sub} of {req} sections are detailed")
     if found:
