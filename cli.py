@@ -141,14 +141,26 @@ def check(
     rubric: RubricOpt = None,
     accurate: Annotated[bool, typer.Option("--accurate", help="Run the full spaCy pipeline everywhere (slower).")] = False,
     show_all: Annotated[bool, typer.Option("--all", help="List every finding (default: the 10 most important groups).")] = False,
+    annotate: Annotated[Path | None, typer.Option("--annotate", help="Write a copy of the Word file with each finding as a comment on its words (the record must be a .docx).")] = None,
+    suggest: Annotated[bool, typer.Option("--suggest", help="With --annotate: also write preferred words as tracked changes to accept or reject.")] = False,
 ) -> None:
     """Check one record and show what to fix, pointing at the words: most important findings first, repeats grouped."""
     from analyser import analyse_document
     from analyser.ingest import IngestError, from_text, load_file
     from analyser.rubric import RubricError
+    from analyser.word_comments import is_docx_name, not_docx_message
 
     if format not in ("text", "json"):
         raise _fail(f"--format must be 'text' or 'json', not '{format}'")
+    if suggest and annotate is None:
+        raise _fail("--suggest needs --annotate OUT.docx")
+    if annotate is not None:
+        if not is_docx_name(file.name):
+            raise _fail(not_docx_message(file.name if str(file) != "-" else None))
+        if not is_docx_name(annotate.name):
+            raise _fail(f"--annotate {annotate}: the copy with comments must be a .docx file name")
+        if annotate.resolve() == file.resolve():
+            raise _fail("--annotate must name a new file: the original is never overwritten")
     try:
         if str(file) == "-":
             document = from_text(sys.stdin.read(), source=None)
@@ -157,10 +169,28 @@ def check(
         report = analyse_document(document, accurate=accurate, **_meta(doc_type, child_name, child_age, date, rubric))
     except (IngestError, RubricError, ValueError) as exc:
         raise _fail(str(exc)) from None
+    if annotate is not None:
+        _write_annotated(file, report, annotate, suggest)
     if format == "json":
         sys.stdout.write(report.to_json(indent=2) + "\n")
     else:
         render_report(report, document.text, out, show_all=show_all)
+
+
+def _write_annotated(source: Path, report: object, target: Path, suggest: bool) -> int:
+    """Write the Word copy with comments; say where on stderr (stdout stays the report). Returns the comments."""
+    from analyser.ingest import IngestError
+    from analyser.word_comments import AnnotateError, annotate_docx
+
+    try:
+        result = annotate_docx(source.read_bytes(), report, source=source.name, suggest=suggest)  # type: ignore[arg-type]
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(result.data)
+    except (AnnotateError, IngestError, OSError) as exc:
+        raise _fail(f"--annotate: {exc}") from None
+    extra = f", {result.suggestions} suggested changes" if suggest else ""
+    err.print(f"wrote {target} ({result.comments} comments{extra})", highlight=False)
+    return result.comments
 
 
 SCORE_HELP = """Score many records into the results store; write JSONL/CSV and an HTML audit report.
@@ -227,6 +257,7 @@ def score(
     max_mb: Annotated[int, typer.Option("--max-mb", min=1, help="Files larger than this many MB fail as too large.")] = 25,
     rubric: RubricOpt = None,
     accurate: Annotated[bool, typer.Option("--accurate", help="Run the full spaCy pipeline everywhere (slower).")] = False,
+    annotate: Annotated[Path | None, typer.Option("--annotate", help="Write a copy of each Word (.docx) record, with its findings as comments, into this folder.")] = None,
 ) -> None:
     from analyser import __version__
     from analyser.audit_report import AuditReport
@@ -256,8 +287,11 @@ def score(
     try:
         writers = [ReportWriter.open(f) for f in out_files or []]
         audit = AuditReport(html) if html else None
+        if annotate is not None:
+            annotate.mkdir(parents=True, exist_ok=True)
     except (ValueError, OSError) as exc:
         raise _fail(str(exc)) from None
+    annotated = _Annotations(annotate) if annotate is not None else None
     with err.status("loading the language pipeline ..."):
         model_version = models_version(accurate)
     params = {"paths": paths, "map": mapping, "accurate": accurate, "max_mb": max_mb, "store_text": store_text,
@@ -301,6 +335,8 @@ def score(
                 sys.stdout.write(report.to_json() + "\n")
             if audit:
                 audit.add(report, record.fields, outcome.text)
+            if annotated is not None:
+                annotated.add(record.path, report)
     store.finish_run(run_id, **counts)  # type: ignore[attr-defined]
     if children:
         from analyser.drift import refresh_drift
@@ -320,11 +356,51 @@ def score(
     if to_terminal:
         err.print(f"the reports are in the store: `caseqa report --run {run_id} --out FILE.jsonl` writes them "
                   "(or score with --out, or pipe the output)", highlight=False, soft_wrap=True)
+    if annotated is not None:
+        annotated.summary()
     if synced.closed:
         err.print(f"supervision actions closed by fixed records: {synced.closed} ({synced.still_open} still open)")
     store.close()  # type: ignore[attr-defined]
     if failures:
         raise typer.Exit(EXIT_FAILURES)
+
+
+class _Annotations:
+    """`score --annotate DIR`: a Word copy with comments of each .docx record, named after the original."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.written = 0
+        self.not_word = 0
+        self.failed: list[tuple[str, str]] = []
+        self._names: set[str] = set()
+
+    def add(self, path: Path | None, report: object) -> None:
+        from analyser.ingest import IngestError
+        from analyser.word_comments import AnnotateError, annotate_docx, is_docx_name
+
+        if path is None or not is_docx_name(path.name):
+            self.not_word += 1  # export rows, .txt, .md, .pdf: there is no Word file to write into
+            return
+        name = path.name
+        n = 2
+        while name.lower() in self._names:  # two folders may hold files of the same name
+            name = f"{path.stem}-{n}{path.suffix}"
+            n += 1
+        self._names.add(name.lower())
+        try:
+            result = annotate_docx(path.read_bytes(), report, source=path.name)  # type: ignore[arg-type]
+            (self.folder / name).write_bytes(result.data)
+            self.written += 1
+        except (AnnotateError, IngestError, OSError) as exc:
+            self.failed.append((str(path), str(exc)))
+
+    def summary(self) -> None:
+        err.print(f"Word copies with comments: {self.written} in {self.folder}", highlight=False)
+        if self.not_word:
+            err.print(f"  {self.not_word} records are not Word files: no copy with comments for them", highlight=False)
+        for source, reason in self.failed:
+            err.print(f"  {source}: no copy with comments: {reason}", highlight=False)
 
 
 def _with_drift(store: object, report: object, fields: dict[str, str], history: dict | None,
