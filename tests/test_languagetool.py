@@ -72,8 +72,8 @@ def test_a_real_languagetool_client_gets_the_findings_on_the_flagged_words(serve
     # The client turns LanguageTool's UTF-16 offsets back into Python's; they must land on caseqa's words.
     located = {(m.offset, m.rule_id) for m in matches}
     for f in worded:
-        assert (f.start, "CASEQA_" + f.code.upper()) in located, f.excerpt
-    by_offset = {m.offset: m for m in matches if m.rule_id == "CASEQA_JARGON"}
+        assert (f.start, "CASEQA_" + f.rule.replace(".", "_").upper()) in located, f.excerpt
+    by_offset = {m.offset: m for m in matches if m.rule_id == "CASEQA_CHILD_DIRECTED_LANGUAGE_JARGON"}
     placement = DRAFT.index("placement")
     assert DRAFT[placement : placement + by_offset[placement].error_length] == "placement"
     assert by_offset[placement].replacements == ["home"]
@@ -81,7 +81,7 @@ def test_a_real_languagetool_client_gets_the_findings_on_the_flagged_words(serve
     assert by_offset[contact].replacements[0] == "Family time"
     assert by_offset[contact].category == "CHILD_DIRECTED_LANGUAGE"
     assert by_offset[contact].rule_issue_type == "style"
-    asap = next(m for m in matches if m.rule_id == "CASEQA_VAGUE_TIMESCALE")
+    asap = next(m for m in matches if m.rule_id == "CASEQA_TIMEBOUND_ACTIONS_VAGUE_TIMESCALE")
     assert DRAFT[asap.offset : asap.offset + asap.error_length] == "ASAP"
     tool.close()
 
@@ -110,7 +110,7 @@ def test_offsets_are_utf16_code_units_of_the_sent_text(client, seeded):
     assert r.status_code == 200, r.text
     body = r.json()
     assert body["software"]["name"] == "caseqa" and body["language"]["code"] == "en-GB"
-    jargon = [m for m in body["matches"] if m["rule"]["id"] == "CASEQA_JARGON"]
+    jargon = [m for m in body["matches"] if m["rule"]["id"] == "CASEQA_CHILD_DIRECTED_LANGUAGE_JARGON"]
     placement = DRAFT.index("placement")
     m = next(m for m in jargon if m["length"] == len("placement"))
     assert m["offset"] == utf16_len(DRAFT[:placement]) and m["offset"] != placement
