@@ -6,6 +6,7 @@ Callers may pass any of these; a given value always wins over what is read here.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass
 from datetime import date
 
@@ -138,12 +139,18 @@ class Facts:
     birth_date: date | None = None  # read from the record to resolve "before his 18th birthday"; never reported
 
 
-def _fields(text: str, limit: int = 4000) -> list[tuple[str, str, int]]:
+def _fields(text: str, limit: int = 4000) -> tuple[tuple[str, str, int], ...]:
     """(label, value, value offset) for header fields near the top, in text order.
 
     A field is a 'Label: value' line, one of several on a line ("Name: Tyler Briggs   DOB: 14/06/2010",
     tab-separated too), or a key/value table row ("Child's name | Tyler Briggs | DOB | 14/06/2010").
+    Memoised for the last few texts: reading one record's facts asks for its header five times.
     """
+    return _parse_fields(text, limit)
+
+
+@lru_cache(maxsize=8)
+def _parse_fields(text: str, limit: int) -> tuple[tuple[str, str, int], ...]:
     head = _MARKUP.sub(lambda m: " " * len(m.group()), text[:limit])
     fields: list[tuple[str, str, int]] = []
     pos = 0
@@ -166,7 +173,7 @@ def _fields(text: str, limit: int = 4000) -> list[tuple[str, str, int]]:
                 i += 2
             else:
                 i += 1
-    return fields
+    return tuple(fields)
 
 
 def _cells(line: str, offset: int) -> list[tuple[str, int]]:

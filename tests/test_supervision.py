@@ -97,7 +97,7 @@ def test_migration_adds_the_supervision_tables(store):
     tables = set(inspect(store.engine).get_table_names())
     assert {"supervisions", "supervision_actions", "records"} <= tables
     with store.engine.connect() as conn:
-        assert conn.execute(text("select version_num from alembic_version")).scalar() == "0002"
+        assert conn.execute(text("select version_num from alembic_version")).scalar() == "0003"  # the head: 0003 adds link keys
 
 
 # ---- building ----------------------------------------------------------------------------------------
