@@ -860,13 +860,18 @@ def bench(
     corpus: Annotated[Path | None, typer.Option("--corpus", help="A folder of records (default: corpus/synthetic/test, else the examples repeated).")] = None,
     format: FormatOpt = "text",
     out_file: Annotated[Path | None, typer.Option("--out", "-o", help="Also write the JSON results to this file.")] = None,
-    workers: Annotated[int, typer.Option("--workers", min=1, help="Worker processes for the scaling measure.")] = 2,
+    workers: Annotated[int, typer.Option("--workers", min=1, help="Worker processes for the scaling measure (and for --scale).")] = 2,
+    scale: Annotated[bool, typer.Option("--scale", help="Instead: score generated children's records (3-8 each, half linked by name and date of birth) with `caseqa score` at each of --sizes; seconds per 1,000 records, peak memory, store size.")] = False,
+    sizes: Annotated[str, typer.Option("--sizes", help="With --scale: comma-separated record counts, e.g. 1000,10000 for a short run.")] = "1000,10000,100000",
 ) -> None:
     """Measure speed: naive spaCy+textstat vs caseqa vs the tokenizer alone, scaling, memory, draft latency."""
     from measure import bench as benchmark
 
     if format not in ("text", "json"):
         raise _fail(f"--format must be 'text' or 'json', not '{format}'")
+    if scale:
+        _bench_scale(sizes, workers, format, out_file)
+        return
     try:
         records = benchmark.load_corpus(corpus)
     except FileNotFoundError as exc:
@@ -881,6 +886,38 @@ def bench(
         sys.stdout.write(text + "\n")
         return
     render_bench(results, out)
+    if out_file:
+        err.print(f"wrote {out_file}")
+
+
+def _bench_scale(sizes: str, workers: int, format: str, out_file: Path | None) -> None:
+    from measure import scale as scale_run
+
+    try:
+        counts = tuple(int(x.replace("_", "").strip()) for x in sizes.split(",") if x.strip())
+        if not counts or min(counts) < 1:
+            raise ValueError
+    except ValueError:
+        raise _fail(f"--sizes must be comma-separated record counts, e.g. 1000,10000, not '{sizes}'") from None
+    with err.status("scale run ...") as status:
+        results = scale_run.run(counts, workers=workers, progress=lambda msg: status.update(f"scale run: {msg} ..."))
+    text = json.dumps(results, indent=2)
+    if out_file:
+        out_file.parent.mkdir(parents=True, exist_ok=True)
+        out_file.write_text(text + "\n", encoding="utf-8")
+    if format == "json":
+        sys.stdout.write(text + "\n")
+        return
+    t = Table(title=f"caseqa bench --scale: `caseqa score` on generated children's records, {workers} worker(s)")
+    for col in ("records", "s / 1,000 (wall)", "CPU s / 1,000", "peak MB", "store MB", "KB / record"):
+        t.add_column(col, justify="right")
+    for r in results["sizes"]:  # type: ignore[union-attr]
+        t.add_row(f"{r['records']:,}", f"{r['s_per_1000']:.1f}", f"{r['cpu_s_per_1000']:.1f}", f"{r['peak_rss_mb']:.0f}",
+                  f"{r['store_mb']:.1f}", f"{r['store_kb_per_record']:.1f}")
+    out.print(t)
+    if "flatness" in results:
+        out.print(f"largest / smallest size, s per 1,000 records: {results['flatness']} wall, {results['cpu_flatness']} CPU "
+                  "(target <= 1.3)")
     if out_file:
         err.print(f"wrote {out_file}")
 
