@@ -918,6 +918,11 @@ def _bench_scale(sizes: str, workers: int, format: str, out_file: Path | None) -
     if "flatness" in results:
         out.print(f"largest / smallest size, s per 1,000 records: {results['flatness']} wall, {results['cpu_flatness']} CPU "
                   "(target <= 1.3)")
+    if "analysis_only" in results:
+        a = results["analysis_only"]
+        out.print(f"analysis alone ({a['records']:,} records, one process): {a['cpu_s_per_1000']:.1f} CPU s / 1,000 after a "
+                  f"{a['startup_s']:.1f} s start-up; whole process / analysis alone, CPU: {results['whole_vs_analysis_cpu']} "
+                  "(target <= 1.25)")
     if out_file:
         err.print(f"wrote {out_file}")
 

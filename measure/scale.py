@@ -180,6 +180,39 @@ def score_size(n: int, *, workers: int = 1, work_dir: Path | None = None, seed: 
         }
 
 
+def analysis_only(n: int = 1000, *, seed: int = 15, work_dir: Path | None = None) -> dict[str, float]:
+    """The same records' analysis alone (``process_record``: extract, hash, history facts, analyse; no
+    store, drift or outputs) in a fresh interpreter, one process: the floor ``caseqa score`` is held to.
+    ``startup_s`` is the pipeline and rubric load, ``s_per_1000`` the loop after it."""
+    with tempfile.TemporaryDirectory(prefix="caseqa-scale-", dir=work_dir) as tmp:
+        records = Path(tmp) / "records.jsonl"
+        write_jsonl(records, n, seed)
+        proc = subprocess.run([sys.executable, "-c", _ANALYSIS_ONLY, str(records)], capture_output=True, text=True)
+        if proc.returncode != 0:
+            raise RuntimeError(f"analysis-only run failed: {proc.stderr[-2000:]}")
+        stats = json.loads(proc.stdout.strip().splitlines()[-1])
+    return {"records": n, **{k: round(v, 2) for k, v in stats.items()}}
+
+
+_ANALYSIS_ONLY = """
+import json, sys, time
+t0 = time.perf_counter()
+from analyser.batch import BatchOptions, _init_local, process_record
+from analyser.inputs import iter_records
+options = BatchOptions()
+_init_local(options)
+startup = time.perf_counter() - t0
+items = [r for r in iter_records([sys.argv[1]])]
+w0, c0 = time.perf_counter(), time.process_time()
+for r in items:
+    process_record(r, options)
+wall, cpu = time.perf_counter() - w0, time.process_time() - c0
+n = len(items)
+print(json.dumps({"startup_s": startup, "wall_s": wall, "cpu_s": cpu, "s_per_1000": 1000 * wall / n,
+                  "cpu_s_per_1000": 1000 * cpu / n}))
+"""
+
+
 # Runs `caseqa score` in this fresh interpreter (as the console script would) and prints its CPU time and
 # the peak memory of the largest process, its workers included.
 _RUNNER = """
@@ -199,10 +232,17 @@ sys.exit(rc)
 """
 
 
-def run(sizes: tuple[int, ...] = DEFAULT_SIZES, *, workers: int = 1,
+def run(sizes: tuple[int, ...] = DEFAULT_SIZES, *, workers: int = 1, analysis: bool = True,
         progress: Callable[[str], None] | None = None) -> dict[str, object]:
-    """Score each size in turn; ``flatness`` is the largest size's seconds per 1,000 records over the smallest's."""
+    """Score each size in turn; ``flatness`` is the largest size's seconds per 1,000 records over the
+    smallest's; ``whole_vs_analysis`` the smallest size's whole-process CPU time per record over the
+    analysis alone (one worker: CPU time; with several, wall time is shared differently)."""
     rows = []
+    base = None
+    if analysis:
+        if progress:
+            progress(f"analysis alone on {min(sizes):,} records")
+        base = analysis_only(min(sizes))
     for n in sizes:
         if progress:
             progress(f"scoring {n:,} generated records")
@@ -212,4 +252,7 @@ def run(sizes: tuple[int, ...] = DEFAULT_SIZES, *, workers: int = 1,
         out["flatness"] = round(float(rows[-1]["s_per_1000"]) / float(rows[0]["s_per_1000"]), 3)  # type: ignore[arg-type]
         out["cpu_flatness"] = round(float(rows[-1]["cpu_s_per_1000"]) / float(rows[0]["cpu_s_per_1000"]), 3)  # type: ignore[arg-type]
     out["peak_rss_mb"] = max(float(r["peak_rss_mb"]) for r in rows)  # type: ignore[arg-type]
+    if base is not None:
+        out["analysis_only"] = base
+        out["whole_vs_analysis_cpu"] = round(float(rows[0]["cpu_s_per_1000"]) / base["cpu_s_per_1000"], 3)  # type: ignore[arg-type]
     return out

@@ -159,3 +159,32 @@ def test_the_pipeline_is_loaded_once_however_it_is_asked_for():
     from analyser.nlp import get_nlp
 
     assert get_nlp() is get_nlp(False) is get_nlp(accurate=False)
+
+
+def test_the_scale_generator_makes_children_of_3_to_8_records_half_linked_by_name_and_dob():
+    from collections import Counter
+
+    from analyser.drift import history_facts
+    from analyser.linking import link
+    from measure.scale import generate_records
+
+    rows = list(generate_records(400))
+    assert len(rows) == 400 and len({r["id"] for r in rows}) == 400
+    children = Counter(r["id"].split("-")[0] for r in rows)
+    assert all(3 <= n <= 8 for c, n in children.items() if c != max(children))  # the last child may be cut short
+    with_id = {r["id"].split("-")[0] for r in rows if "child_id" in r}
+    assert 0.4 < len(with_id) / len(children) < 0.6
+    # Without a child id, every record of a child gives the same name + date of birth key, and no other child's.
+    keys: dict[str, set[str]] = {}
+    for r in rows:
+        if "child_id" not in r:
+            key, how = link({"history": history_facts(r["text"])}, None)
+            assert how == "name+dob", r["id"]
+            keys.setdefault(r["id"].split("-")[0], set()).add(key)
+    assert all(len(k) == 1 for k in keys.values())
+    assert len({next(iter(k)) for k in keys.values()}) == len(keys)
+
+
+def test_bench_scale_refuses_bad_sizes():
+    result = run_cli("bench", "--scale", "--sizes", "lots")
+    assert result.exit_code == 2 and "--sizes" in result.output
