@@ -616,7 +616,7 @@ def section_for(store: Store, report: Report, fields: Mapping[str, Any]) -> Drif
     return drift_sections(timeline, linked_by, key if linked_by == "child_id" else None).get(report.id)
 
 
-def refresh_drift(store: Store, keys: Iterable[tuple[str, LinkedBy]], *, page: int = 500) -> int:
+def refresh_drift(store: Store, keys: Iterable[tuple[str, LinkedBy]], *, page: int = 50) -> int:
     """Recompute the drift sections of these children's records and update the stored reports that
     changed (a record scored later may be earlier in the child's life). Returns how many changed.
 

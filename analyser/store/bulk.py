@@ -17,7 +17,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import insert, select
+from datetime import datetime
+
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from analyser.linking import stored_link_key
@@ -29,6 +31,7 @@ from analyser.store.models import (
     Record,
     Result,
     RunItem,
+    utcnow,
 )
 
 
@@ -152,16 +155,21 @@ def save_chunk(s: Session, run_id: int, items: Sequence[ResultInput]) -> list[Sa
         new_results.append((k, it, rec_key))
         links.append((k, "scored"))
 
+    # Core statements on the session's connection: the ORM's bulk path costs more per row than SQLite does.
+    conn = s.connection()
+    records_t, results_t = Record.__table__, Result.__table__
     for pk, values in record_updates.items():
-        s.execute(Record.__table__.update().where(Record.id == pk).values(**values))
+        conn.execute(records_t.update().where(records_t.c.id == pk).values(**values))
     if new_records:
-        rows = [{k: v for k, v in r.items() if k != "_key"} for r in new_records]
-        pks = s.execute(insert(Record).returning(Record.id, sort_by_parameter_order=True), rows).scalars().all()
+        now = utcnow()
+        rows = [{**{k: v for k, v in r.items() if k != "_key"}, "created_at": now} for r in new_records]
+        pks = conn.execute(records_t.insert().returning(records_t.c.id, sort_by_parameter_order=True), rows).scalars().all()
         for r, pk in zip(new_records, pks, strict=True):
             records[r["_key"]] = {"pk": pk, "link_key": r["link_key"], "name": r["child_name"]}
     if new_results:
-        rows = [_result_row(run_id, it, records[rec_key]["pk"]) for _, it, rec_key in new_results]
-        pks = s.execute(insert(Result).returning(Result.id, sort_by_parameter_order=True), rows).scalars().all()
+        now = utcnow()
+        rows = [_result_row(run_id, it, records[rec_key]["pk"], now) for _, it, rec_key in new_results]
+        pks = conn.execute(results_t.insert().returning(results_t.c.id, sort_by_parameter_order=True), rows).scalars().all()
         dims, actions, findings = [], [], []
         for (k, it, _), pk in zip(new_results, pks, strict=True):
             out[k] = pk
@@ -176,7 +184,7 @@ def save_chunk(s: Session, run_id: int, items: Sequence[ResultInput]) -> list[Sa
                           "suggestion": f.suggestion, "start": f.start, "end": f.end} for i, f in enumerate(rep.findings)]
         for model, rows in ((DimensionScore, dims), (ActionRow, actions), (FindingRow, findings)):
             if rows:
-                s.execute(insert(model), rows)
+                conn.execute(model.__table__.insert(), rows)
     # Results stored earlier in this chunk, met again: the same result id.
     for k, it in enumerate(items):
         if out[k] is None:
@@ -191,7 +199,7 @@ def save_chunk(s: Session, run_id: int, items: Sequence[ResultInput]) -> list[Sa
             linked.add(pk)
             rows.append({"run_id": run_id, "result_id": pk, "outcome": outcome})
     if rows:
-        s.execute(insert(RunItem), rows)
+        conn.execute(RunItem.__table__.insert(), rows)
     saved = []
     for it, pk in zip(items, out, strict=True):
         rec = records[(it.rid, it.content_hash)]
@@ -225,14 +233,14 @@ def _update_new_record(row: dict, it: ResultInput) -> None:
         row["link_key"] = stored_link_key(fields, row["child_name"])
 
 
-def _result_row(run_id: int, it: ResultInput, record_pk: int) -> dict:
+def _result_row(run_id: int, it: ResultInput, record_pk: int, now: datetime) -> dict:
     rep = it.report
     return {
         "record_pk": record_pk, "run_id": run_id, "record_id": rep.id, "content_hash": it.content_hash,
         "rubric_version": rep.versions.rubric, "model_version": rep.versions.model,
         "caseqa_version": rep.versions.caseqa, "overall_score": rep.overall.score, "grade": rep.overall.grade,
         "actions_count": len(rep.actions), "actions_not_timebound": sum(not a.timebound for a in rep.actions),
-        "findings_count": len(rep.findings), "report": rep.to_dict(),
+        "findings_count": len(rep.findings), "report": rep.to_dict(), "scored_at": now,
     }
 
 
