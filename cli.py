@@ -43,7 +43,6 @@ from rich.table import Table
 from rich.text import Text
 
 if TYPE_CHECKING:  # the CLI imports the analyser lazily, so `caseqa --help` stays fast
-    from analyser.report import Report
     from analyser.store import Store
 
 from console import render_bench, render_calibration, render_evaluation, render_report, render_timeline, styles
@@ -145,14 +144,26 @@ def check(
     rubric: RubricOpt = None,
     accurate: Annotated[bool, typer.Option("--accurate", help="Run the full spaCy pipeline everywhere (slower).")] = False,
     show_all: Annotated[bool, typer.Option("--all", help="List every finding (default: the 10 most important groups).")] = False,
+    annotate: Annotated[Path | None, typer.Option("--annotate", help="Write a copy of the Word file with each finding as a comment on its words (the record must be a .docx).")] = None,
+    suggest: Annotated[bool, typer.Option("--suggest", help="With --annotate: also write preferred words as tracked changes to accept or reject.")] = False,
 ) -> None:
     """Check one record and show what to fix, pointing at the words: most important findings first, repeats grouped."""
     from analyser import analyse_document
     from analyser.ingest import IngestError, from_text, load_file
     from analyser.rubric import RubricError
+    from analyser.word_comments import is_docx_name, not_docx_message
 
     if format not in ("text", "json"):
         raise _fail(f"--format must be 'text' or 'json', not '{format}'")
+    if suggest and annotate is None:
+        raise _fail("--suggest needs --annotate OUT.docx")
+    if annotate is not None:
+        if not is_docx_name(file.name):
+            raise _fail(not_docx_message(file.name if str(file) != "-" else None))
+        if not is_docx_name(annotate.name):
+            raise _fail(f"--annotate {annotate}: the copy with comments must be a .docx file name")
+        if annotate.resolve() == file.resolve():
+            raise _fail("--annotate must name a new file: the original is never overwritten")
     try:
         if str(file) == "-":
             document = from_text(sys.stdin.read(), source=None)
@@ -161,10 +172,28 @@ def check(
         report = analyse_document(document, accurate=accurate, **_meta(doc_type, child_name, child_age, date, rubric))
     except (IngestError, RubricError, ValueError) as exc:
         raise _fail(str(exc)) from None
+    if annotate is not None:
+        _write_annotated(file, report, annotate, suggest)
     if format == "json":
         sys.stdout.write(report.to_json(indent=2) + "\n")
     else:
         render_report(report, document.text, out, show_all=show_all)
+
+
+def _write_annotated(source: Path, report: object, target: Path, suggest: bool) -> int:
+    """Write the Word copy with comments; say where on stderr (stdout stays the report). Returns the comments."""
+    from analyser.ingest import IngestError
+    from analyser.word_comments import AnnotateError, annotate_docx
+
+    try:
+        result = annotate_docx(source.read_bytes(), report, source=source.name, suggest=suggest)  # type: ignore[arg-type]
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(result.data)
+    except (AnnotateError, IngestError, OSError) as exc:
+        raise _fail(f"--annotate: {exc}") from None
+    extra = f", {result.suggestions} suggested changes" if suggest else ""
+    err.print(f"wrote {target} ({result.comments} comments{extra})", highlight=False)
+    return result.comments
 
 
 SCORE_HELP = """Score many records into the results store; write JSONL/CSV and an HTML audit report.
@@ -231,15 +260,16 @@ def score(
     max_mb: Annotated[int, typer.Option("--max-mb", min=1, help="Files larger than this many MB fail as too large.")] = 25,
     rubric: RubricOpt = None,
     accurate: Annotated[bool, typer.Option("--accurate", help="Run the full spaCy pipeline everywhere (slower).")] = False,
+    annotate: Annotated[Path | None, typer.Option("--annotate", help="Write a copy of each Word (.docx) record, with its findings as comments, into this folder.")] = None,
 ) -> None:
     from analyser import __version__
     from analyser.audit_report import AuditReport
-    from analyser.batch import BatchOptions, run_batch, save_outcome
+    from analyser.batch import BatchOptions
     from analyser.inputs import RecordInput, iter_records, parse_mapping
     from analyser.nlp import models_version
     from analyser.output import ReportWriter
     from analyser.rubric import RubricError, load_rubric
-    from analyser.supervision import sync_actions
+    from analyser.workflow import score_batch
 
     try:
         column_map = parse_mapping(mapping)
@@ -250,24 +280,32 @@ def score(
                 raise ValueError(f"--out {f}: use a .jsonl or .csv file name")
     except (ValueError, RubricError, OSError) as exc:
         raise _fail(str(exc)) from None
-    items = list(iter_records(paths, column_map))
-    n_records = sum(isinstance(i, RecordInput) for i in items)
+    # Counted first, then read again as the batch goes: 100,000 records' text is never all in memory.
+    n_items = n_records = 0
+    input_failures = []
+    for item in iter_records(paths, column_map):
+        n_items += 1
+        if isinstance(item, RecordInput):
+            n_records += 1
+        elif len(input_failures) < 50:
+            input_failures.append(item)
     if not n_records:
-        for item in items:
-            err.print(f"  {item.source}: {item.reason}", highlight=False, soft_wrap=True)  # type: ignore[union-attr]
+        for item in input_failures:
+            err.print(f"  {item.source}: {item.reason}", highlight=False, soft_wrap=True)
         raise _fail("no records found in " + " ".join(paths))
     store = _open_store(db)
     try:
         writers = [ReportWriter.open(f) for f in out_files or []]
         audit = AuditReport(html) if html else None
+        if annotate is not None:
+            annotate.mkdir(parents=True, exist_ok=True)
     except (ValueError, OSError) as exc:
         raise _fail(str(exc)) from None
+    annotated = _Annotations(annotate) if annotate is not None else None
     with err.status("loading the language pipeline ..."):
         model_version = models_version(accurate)
     params = {"paths": paths, "map": mapping, "accurate": accurate, "max_mb": max_mb, "store_text": store_text,
-              "workers": workers, "inputs": len(items), **rubric_params}
-    run_id = store.start_run(rubric_version=rubric_version, model_version=model_version,  # type: ignore[attr-defined]
-                             caseqa_version=__version__, params=params)
+              "workers": workers, "inputs": n_items, **rubric_params}
     options = BatchOptions(
         rubric=str(rubric) if rubric else None, accurate=accurate, max_bytes=max_mb * 1024 * 1024,
         keep_text=store_text or html is not None,
@@ -276,45 +314,49 @@ def score(
     # With no --out or --html the reports go to standard output as JSONL for a pipe or a file, but a
     # terminal would get pages of JSON: there the store keeps them and the summary says how to get them.
     to_terminal = not out_files and html is None and _stdout_is_terminal()
-    counts = {"scored": 0, "skipped": 0, "failed": 0}
-    children: set[tuple[str, str]] = set()  # (link key, how) of every child this run touched
-    unlinked: dict[str, int] = {}  # why records could not be linked to a history -> how many
-    failures: list[tuple[str, str]] = []
-    grades: dict[str, int] = {}
+    texts = _TextSpill() if html and not store_text else None
+    # --annotate writes each Word record back with comments: where each record came from, by its stored key.
+    sources: dict[tuple[str, str], Path] = {}
     with Progress(
         TextColumn("[bold]scoring"), BarColumn(), MofNCompleteColumn(), _RateColumn(), TimeElapsedColumn(),
         TextColumn("left"), TimeRemainingColumn(), console=err,
     ) as progress:
-        task = progress.add_task("score", total=len(items))
-        for outcome in run_batch(items, options, workers=min(workers, n_records)):
-            progress.advance(task)
-            report = save_outcome(store, run_id, outcome, rubric_version=rubric_version, keep_text=store_text)  # type: ignore[arg-type]
-            if report is None:
-                assert outcome.failure is not None
-                failures.append((outcome.failure.source, outcome.failure.reason))
-                counts["failed"] += 1
-                continue
-            record = outcome.record
-            assert record is not None
-            report = _with_drift(store, report, record.fields, outcome.history, children, unlinked)
-            counts["skipped" if outcome.skipped else "scored"] += 1
-            grades[report.overall.grade] = grades.get(report.overall.grade, 0) + 1
-            for w in writers:
-                w.write(report, record.fields)
-            if not writers and not html and not to_terminal:
-                sys.stdout.write(report.to_json() + "\n")
-            if audit:
-                audit.add(report, record.fields, outcome.text)
-    store.finish_run(run_id, **counts)  # type: ignore[attr-defined]
-    if children:
-        from analyser.drift import refresh_drift
+        task = progress.add_task("score", total=n_items)
 
-        # Records may arrive out of date order: recompute each touched child's drift from the store.
-        refresh_drift(store, children)  # type: ignore[arg-type]
-    for reason, n in unlinked.items():
+        def seen(outcome) -> None:  # type: ignore[no-untyped-def]
+            progress.advance(task)
+            if texts is not None and outcome.text is not None and outcome.content_hash:
+                texts.put(outcome.record.id, outcome.content_hash, outcome.text)
+            if annotated is not None and outcome.record is not None and outcome.record.path is not None:
+                sources[(outcome.record.id, outcome.content_hash)] = outcome.record.path
+
+        summary = score_batch(
+            store, iter_records(paths, column_map), options,  # type: ignore[arg-type]
+            rubric_version=rubric_version, model_version=model_version, caseqa_version=__version__,
+            params=params, workers=min(workers, n_records), store_text=store_text, on_outcome=seen,
+        )
+    run_id = summary.run_id
+    for reason, n in summary.unlinked.items():
         err.print(f"{n} record{'s' if n > 1 else ''} {reason}", highlight=False, soft_wrap=True)
-    # A re-scored record may have fixed what a supervision asked for: close those actions now.
-    synced = sync_actions(store)  # type: ignore[arg-type]
+    # Every output is written from the store now that the run's drift is settled: the JSONL, the CSV,
+    # the HTML report, the API and `caseqa report` all show the same reports.
+    counts = {"scored": summary.scored, "skipped": summary.skipped, "failed": summary.failed}
+    grades: dict[str, int] = {}
+    failures = [(f.source, f.reason) for f in summary.failures]
+    for row, report in store.run_reports(run_id):  # type: ignore[attr-defined]
+        grades[report.overall.grade] = grades.get(report.overall.grade, 0) + 1
+        for w in writers:
+            w.write(report, row.fields)
+        if not writers and not html and not to_terminal:
+            sys.stdout.write(report.to_json() + "\n")
+        if annotated is not None:
+            annotated.add(sources.get((row.record_id, row.content_hash)), report)
+        if audit:
+            text = store.get_text(row.record_id, row.version) if store_text else (  # type: ignore[attr-defined]
+                texts.get(row.record_id, row.content_hash) if texts else None)
+            audit.add(report, row.fields, text)
+    if texts is not None:
+        texts.close()
     for w in writers:
         w.close()
     if audit:
@@ -324,28 +366,75 @@ def score(
     if to_terminal:
         err.print(f"the reports are in the store: `caseqa report --run {run_id} --out FILE.jsonl` writes them "
                   "(or score with --out, or pipe the output)", highlight=False, soft_wrap=True)
-    if synced.closed:
-        err.print(f"supervision actions closed by fixed records: {synced.closed} ({synced.still_open} still open)")
+    if annotated is not None:
+        annotated.summary()
+    if summary.closed_actions:
+        err.print(f"supervision actions closed by fixed records: {summary.closed_actions} ({summary.open_actions} still open)")
     store.close()  # type: ignore[attr-defined]
     if failures:
         raise typer.Exit(EXIT_FAILURES)
 
 
-def _with_drift(store: Store, report: Report, fields: dict[str, str], history: dict | None,
-                children: set[tuple[str, str]], unlinked: dict[str, int]) -> Report:
-    """The report with its drift section when the child has earlier records in the store."""
-    from analyser.drift import link_key, not_linked_reason, section_for
+class _Annotations:
+    """`score --annotate DIR`: a Word copy with comments of each .docx record, named after the original."""
 
-    facts = {**fields, "history": history or {}}
-    key, how = link_key(report, facts)  # type: ignore[arg-type]
-    if key is None or how is None:
-        reason = not_linked_reason(report, facts)  # type: ignore[arg-type]
-        if reason:
-            unlinked[reason] = unlinked.get(reason, 0) + 1
-        return report
-    children.add((key, how))
-    section = section_for(store, report, facts)  # type: ignore[arg-type]
-    return report.model_copy(update={"drift": section}) if section else report
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.written = 0
+        self.not_word = 0
+        self.failed: list[tuple[str, str]] = []
+        self._names: set[str] = set()
+
+    def add(self, path: Path | None, report: object) -> None:
+        from analyser.ingest import IngestError
+        from analyser.word_comments import AnnotateError, annotate_docx, is_docx_name
+
+        if path is None or not is_docx_name(path.name):
+            self.not_word += 1  # export rows, .txt, .md, .pdf: there is no Word file to write into
+            return
+        name = path.name
+        n = 2
+        while name.lower() in self._names:  # two folders may hold files of the same name
+            name = f"{path.stem}-{n}{path.suffix}"
+            n += 1
+        self._names.add(name.lower())
+        try:
+            result = annotate_docx(path.read_bytes(), report, source=path.name)  # type: ignore[arg-type]
+            (self.folder / name).write_bytes(result.data)
+            self.written += 1
+        except (AnnotateError, IngestError, OSError) as exc:
+            self.failed.append((str(path), str(exc)))
+
+    def summary(self) -> None:
+        err.print(f"Word copies with comments: {self.written} in {self.folder}", highlight=False)
+        if self.not_word:
+            err.print(f"  {self.not_word} records are not Word files: no copy with comments for them", highlight=False)
+        for source, reason in self.failed:
+            err.print(f"  {source}: no copy with comments: {reason}", highlight=False)
+
+
+class _TextSpill:
+    """Record texts the HTML report needs after the run, kept in a private temporary SQLite file
+    (removed when done) rather than in memory: a run may hold 100,000 records."""
+
+    def __init__(self) -> None:
+        import sqlite3
+        import tempfile
+
+        self._dir = tempfile.TemporaryDirectory(prefix="caseqa-html-")  # mode 0700
+        self._db = sqlite3.connect(Path(self._dir.name) / "texts.db")
+        self._db.execute("CREATE TABLE t (id TEXT, hash TEXT, text TEXT, PRIMARY KEY (id, hash))")
+
+    def put(self, record_id: str, content_hash: str, text: str) -> None:
+        self._db.execute("INSERT OR REPLACE INTO t VALUES (?, ?, ?)", (record_id, content_hash, text))
+
+    def get(self, record_id: str, content_hash: str) -> str | None:
+        row = self._db.execute("SELECT text FROM t WHERE id = ? AND hash = ?", (record_id, content_hash)).fetchone()
+        return row[0] if row else None
+
+    def close(self) -> None:
+        self._db.close()
+        self._dir.cleanup()
 
 
 def _summary(run_id: int, counts: dict[str, int], grades: dict[str, int], failures: list[tuple[str, str]],
@@ -826,13 +915,18 @@ def bench(
     corpus: Annotated[Path | None, typer.Option("--corpus", help="A folder of records (default: corpus/synthetic/test, else the examples repeated).")] = None,
     format: FormatOpt = "text",
     out_file: Annotated[Path | None, typer.Option("--out", "-o", help="Also write the JSON results to this file.")] = None,
-    workers: Annotated[int, typer.Option("--workers", min=1, help="Worker processes for the scaling measure.")] = 2,
+    workers: Annotated[int, typer.Option("--workers", min=1, help="Worker processes for the scaling measure (and for --scale).")] = 2,
+    scale: Annotated[bool, typer.Option("--scale", help="Instead: score generated children's records (3-8 each, half linked by name and date of birth) with `caseqa score` at each of --sizes; seconds per 1,000 records, peak memory, store size.")] = False,
+    sizes: Annotated[str, typer.Option("--sizes", help="With --scale: comma-separated record counts, e.g. 1000,10000 for a short run.")] = "1000,10000,100000",
 ) -> None:
     """Measure speed: naive spaCy+textstat vs caseqa vs the tokenizer alone, scaling, memory, draft latency."""
     from measure import bench as benchmark
 
     if format not in ("text", "json"):
         raise _fail(f"--format must be 'text' or 'json', not '{format}'")
+    if scale:
+        _bench_scale(sizes, workers, format, out_file)
+        return
     try:
         records = benchmark.load_corpus(corpus)
     except FileNotFoundError as exc:
@@ -847,6 +941,43 @@ def bench(
         sys.stdout.write(text + "\n")
         return
     render_bench(results, out)
+    if out_file:
+        err.print(f"wrote {out_file}")
+
+
+def _bench_scale(sizes: str, workers: int, format: str, out_file: Path | None) -> None:
+    from measure import scale as scale_run
+
+    try:
+        counts = tuple(int(x.replace("_", "").strip()) for x in sizes.split(",") if x.strip())
+        if not counts or min(counts) < 1:
+            raise ValueError
+    except ValueError:
+        raise _fail(f"--sizes must be comma-separated record counts, e.g. 1000,10000, not '{sizes}'") from None
+    with err.status("scale run ...") as status:
+        results = scale_run.run(counts, workers=workers, progress=lambda msg: status.update(f"scale run: {msg} ..."))
+    text = json.dumps(results, indent=2)
+    if out_file:
+        out_file.parent.mkdir(parents=True, exist_ok=True)
+        out_file.write_text(text + "\n", encoding="utf-8")
+    if format == "json":
+        sys.stdout.write(text + "\n")
+        return
+    t = Table(title=f"caseqa bench --scale: `caseqa score` on generated children's records, {workers} worker(s)")
+    for col in ("records", "s / 1,000 (wall)", "CPU s / 1,000", "peak MB", "store MB", "KB / record"):
+        t.add_column(col, justify="right")
+    for r in results["sizes"]:  # type: ignore[union-attr]
+        t.add_row(f"{r['records']:,}", f"{r['s_per_1000']:.1f}", f"{r['cpu_s_per_1000']:.1f}", f"{r['peak_rss_mb']:.0f}",
+                  f"{r['store_mb']:.1f}", f"{r['store_kb_per_record']:.1f}")
+    out.print(t)
+    if "flatness" in results:
+        out.print(f"largest / smallest size, s per 1,000 records: {results['flatness']} wall, {results['cpu_flatness']} CPU "
+                  "(target <= 1.3)")
+    if "analysis_only" in results:
+        a = results["analysis_only"]
+        out.print(f"analysis alone ({a['records']:,} records, one process): {a['cpu_s_per_1000']:.1f} CPU s / 1,000 after a "
+                  f"{a['startup_s']:.1f} s start-up; whole process / analysis alone, CPU: {results['whole_vs_analysis_cpu']} "
+                  "(target <= 1.25)")
     if out_file:
         err.print(f"wrote {out_file}")
 

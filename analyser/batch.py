@@ -21,13 +21,9 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from itertools import islice
 from multiprocessing import get_context
-from typing import TYPE_CHECKING
 
 from analyser.inputs import InputFailure, RecordInput
 from analyser.report import Report
-
-if TYPE_CHECKING:  # pragma: no cover
-    from analyser.store import Store
 
 # Record fields that are analysis metadata (the rest, e.g. worker and team, are stored alongside).
 META_FIELDS = ("doc_type", "date", "child_name", "child_age", "next_review")
@@ -242,31 +238,6 @@ def run_batch(
         yield outcome
     for f in failures:
         yield Outcome(None, failure=f)
-
-
-def save_outcome(
-    store: Store, run_id: int, outcome: Outcome, *, rubric_version: str, keep_text: bool = False,
-    submitted_by: str | None = None,
-) -> Report | None:
-    """Put one outcome in the store: its failure, or its result (a skipped record re-uses the stored report).
-
-    Returns the record's report, or None for a failure. Shared by ``caseqa score`` and the service's
-    background batches, so both store a batch the same way.
-    """
-    if outcome.failure is not None:
-        f = outcome.failure
-        store.save_failure(run_id, source=f.source, reason=f.reason, record_id=f.id)
-        return None
-    record = outcome.record
-    assert record is not None and outcome.content_hash is not None
-    report = outcome.report
-    if outcome.skipped:
-        report = store.find_report(outcome.content_hash, rubric_version, record.id)
-    assert report is not None
-    store.save_result(run_id, report, content_hash=outcome.content_hash, fields=record.fields,
-                      text=outcome.text if keep_text else None, submitted_by=submitted_by,
-                      history=outcome.history)
-    return report
 
 
 def _init_local(options: BatchOptions) -> None:

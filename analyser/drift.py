@@ -37,11 +37,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 from itertools import pairwise
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 from analyser import date_fields, dates
 from analyser.rules import word_list
 from analyser.checks.timebound_actions import PROGRESS_SECTION  # one definition of a progress heading
+from analyser.linking import LinkedBy, link, name_key, stored_key
 from analyser.report import Action, DriftSection, Finding, Report
 
 if TYPE_CHECKING:
@@ -49,7 +50,6 @@ if TYPE_CHECKING:
 
 DIMENSION = "drift"
 CODES = ("carried_over", "slipped", "deadline_passed", "not_followed_up", "review_late")
-LinkedBy = Literal["child_id", "name+dob"]
 
 # Fuzzy action matching: tuned on the synthetic sequences (corpus/synthetic/sequences/, see docs/DRIFT.md).
 ACTION_MATCH = 0.6  # a later action is the same action asked for again
@@ -170,36 +170,26 @@ def progress_status(sentence: str) -> bool | None:
 # ---- linking -----------------------------------------------------------------------------------------
 
 
-def _name_key(name: str) -> str:
-    return " ".join(sorted(w.lower() for w in re.findall(r"[A-Za-z]+", name)))
+_name_key = name_key
+_link = link
 
 
 def link_key(report: Report, fields: Mapping[str, Any] | None = None) -> tuple[str | None, LinkedBy | None]:
     """How this record joins its child's history: ``(child id, "child_id")``, ``(name|dob|team, "name+dob")``
     or ``(None, None)``. Never by name alone: two children may share a name."""
-    return _link(fields or {}, report.meta.child_name)
-
-
-def _link(fields: Mapping[str, Any], child_name: str | None) -> tuple[str | None, LinkedBy | None]:
-    child_id = str(fields.get("child_id") or "").strip()
-    if child_id:
-        return child_id, "child_id"
-    history = fields.get("history") or {}
-    dob = fields.get("dob") or history.get("dob")
-    name = fields.get("child_full_name") or history.get("child_full_name") or fields.get("child_name") or child_name
-    if dob and name:
-        # The team is part of a name-and-birthday link: a name and a date of birth are not an identity,
-        # so a record filed in one team never joins (or reads the drift quotes of) another team's child.
-        return f"{_name_key(str(name))}|{dob}|{fields.get('team') or ''}", "name+dob"
-    return None, None
+    return link(fields or {}, report.meta.child_name)
 
 
 def not_linked_reason(report: Report, fields: Mapping[str, Any] | None = None) -> str | None:
     """Why a record has no history (None when it can be linked): shown to users, never silent."""
-    if link_key(report, fields)[0]:
+    return not_linked_reason_for(fields or {}, report.meta.child_name)
+
+
+def not_linked_reason_for(fields: Mapping[str, Any], child_name: str | None) -> str | None:
+    """:func:`not_linked_reason` from a record's fields and the child's name as stored."""
+    if link(fields, child_name)[0]:
         return None
-    fields = fields or {}
-    name = fields.get("child_name") or (fields.get("history") or {}).get("child_full_name") or report.meta.child_name
+    name = fields.get("child_name") or (fields.get("history") or {}).get("child_full_name") or child_name
     return NOT_LINKED_NO_DOB if name else NOT_LINKED_NOTHING
 
 
@@ -575,18 +565,26 @@ def drift_sections(
 # ---- the store: timelines, and drift sections kept up to date -------------------------------------------
 
 
-def _timeline_from_store(store: Store, key: str, linked_by: LinkedBy) -> list[tuple[RecordRow, TimelineRecord]]:
-    if linked_by == "child_id":
-        rows = store.child_records(child_id=key)
-    else:
-        # Records without a child id: keep those whose name and date of birth (and team) give the same
-        # key; a key of name and date of birth only ("name|dob|*") matches every team.
-        def same(found: str | None) -> bool:
-            return found == key or (key.endswith("|*") and (found or "").rsplit("|", 1)[0] == key[:-2])
+def _timelines_from_store(
+    store: Store, children: Iterable[tuple[str, LinkedBy]]
+) -> dict[tuple[str, LinkedBy], list[tuple[RecordRow, TimelineRecord, int]]]:
+    """Each child's records (row, timeline record, result id) through the store's link-key index:
+    a page of children per query, never a scan of the store."""
+    by_key = {stored_key(key, how): (key, how) for key, how in children}
+    found = store.linked_records(by_key)
+    return {
+        by_key[k]: [(row, TimelineRecord.from_report(report, history, row.team), pk) for row, report, history, pk in rows]
+        for k, rows in found.items()
+    }
 
-        ids = [rid for rid, fields, name in store.unlinked_records() if same(_link(fields, name)[0])]
-        rows = store.child_records(record_ids=ids) if ids else []
-    return [(row, TimelineRecord.from_report(report, history, row.team)) for row, report, history in rows]
+
+def _timeline_from_store(store: Store, key: str, linked_by: LinkedBy) -> list[tuple[RecordRow, TimelineRecord]]:
+    if linked_by == "name+dob" and key.endswith("|*"):
+        # A name and date of birth across every team (auditors and the CLI): every team's key of that child.
+        rows = store.linked_records_prefix(stored_key(key[:-1], linked_by))
+        return [(row, TimelineRecord.from_report(report, history, row.team)) for row, report, history, _ in rows]
+    items = _timelines_from_store(store, [(key, linked_by)])[(key, linked_by)]
+    return [(row, t) for row, t, _ in items]
 
 
 def timeline_for(store: Store, child: str, *, dob: str | None = None, team: str | None = None) -> dict[str, Any]:
@@ -631,16 +629,22 @@ def section_for(store: Store, report: Report, fields: Mapping[str, Any]) -> Drif
     return drift_sections(timeline, linked_by, key if linked_by == "child_id" else None).get(report.id)
 
 
-def refresh_drift(store: Store, keys: Iterable[tuple[str, LinkedBy]]) -> int:
+def refresh_drift(store: Store, keys: Iterable[tuple[str, LinkedBy]], *, page: int = 50) -> int:
     """Recompute the drift sections of these children's records and update the stored reports that
-    changed (a record scored later may be earlier in the child's life). Returns how many changed."""
+    changed (a record scored later may be earlier in the child's life). Returns how many changed.
+
+    Each child's timeline is read and computed once, a page of children at a time (one query to read
+    the page, one transaction to write its changes), so the cost is linear in the records touched.
+    """
     changed = 0
-    for key, linked_by in set(keys):
-        items = _timeline_from_store(store, key, linked_by)
-        sections = drift_sections([t for _, t in items], linked_by, key if linked_by == "child_id" else None)
-        for row, t in items:
-            new = sections.get(t.record_id)
-            if new != t.report.drift:
-                store.update_report(row.record_id, t.report.model_copy(update={"drift": new}), version=row.version)
-                changed += 1
+    children = sorted(set(keys))
+    for start in range(0, len(children), page):
+        updates: list[tuple[int, Report]] = []
+        for (key, linked_by), items in _timelines_from_store(store, children[start:start + page]).items():
+            sections = drift_sections([t for _, t, _ in items], linked_by, key if linked_by == "child_id" else None)
+            for _, t, result_id in items:
+                new = sections.get(t.record_id)
+                if new != t.report.drift:
+                    updates.append((result_id, t.report.model_copy(update={"drift": new})))
+        changed += store.update_reports(updates)
     return changed

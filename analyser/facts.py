@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -166,12 +167,18 @@ def with_discourse(facts: Facts, document: Document, *, doc_type_given: bool) ->
     return replace(facts, doc_type=doc_type, discourse=found)
 
 
-def _fields(text: str, limit: int = 4000) -> list[tuple[str, str, int]]:
+def _fields(text: str, limit: int = 4000) -> tuple[tuple[str, str, int], ...]:
     """(label, value, value offset) for header fields near the top, in text order.
 
     A field is a 'Label: value' line, one of several on a line ("Name: Tyler Briggs   DOB: 14/06/2010",
     tab-separated too), or a key/value table row ("Child's name | Tyler Briggs | DOB | 14/06/2010").
+    Memoised for the last few texts: reading one record's facts asks for its header five times.
     """
+    return _parse_fields(text, limit)
+
+
+@lru_cache(maxsize=8)
+def _parse_fields(text: str, limit: int) -> tuple[tuple[str, str, int], ...]:
     head = _MARKUP.sub(lambda m: " " * len(m.group()), text[:limit])
     fields: list[tuple[str, str, int]] = []
     pos = 0
@@ -194,7 +201,7 @@ def _fields(text: str, limit: int = 4000) -> list[tuple[str, str, int]]:
                 i += 2
             else:
                 i += 1
-    return fields
+    return tuple(fields)
 
 
 def _cells(line: str, offset: int) -> list[tuple[str, int]]:

@@ -47,9 +47,17 @@ class ModelError(RuntimeError):
     """The spaCy pipeline is missing or broken."""
 
 
-@lru_cache(maxsize=2)
 def get_nlp(accurate: bool = False) -> Language:
-    """Load the English pipeline from its installed package (never from the network), once per process."""
+    """Load the English pipeline from its installed package (never from the network), once per process.
+
+    The cache is keyed on the mode alone: ``get_nlp()``, ``get_nlp(False)`` and ``get_nlp(accurate=False)``
+    are one pipeline (an ``lru_cache`` on this function would load it once for each way of calling).
+    """
+    return _load_pipeline(bool(accurate))
+
+
+@lru_cache(maxsize=2)
+def _load_pipeline(accurate: bool) -> Language:
     try:
         import importlib
 

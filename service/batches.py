@@ -1,7 +1,7 @@
 """Background batches: uploaded files or stored records scored into the store, one batch at a time.
 
-A batch becomes a store *run* like ``caseqa score`` makes, scored by :func:`analyser.batch.run_batch`
-and stored by :func:`analyser.batch.save_outcome`. Batches queue and run one after another in a
+A batch becomes a store *run* through :func:`analyser.workflow.score_batch`, the workflow ``caseqa score``
+runs too (chunked store writes, drift settled, supervision actions synced). Batches queue and run one after another in a
 single background thread (two cores: draft checks must stay quick while a batch runs); with
 ``CASEQA_BATCH_WORKERS`` > 1 the thread hands records to that many worker processes. Progress lives
 in memory: a batch's status is lost when the service restarts (its run and results are not).
@@ -111,44 +111,43 @@ class BatchRunner:
                 self._cleanup(batch)
 
     def _run(self, batch: Batch) -> None:
-        from analyser.batch import BatchOptions, run_batch, save_outcome
+        from analyser.batch import BatchOptions, Outcome
         from analyser.nlp import models_version
         from analyser.rubric import load_rubric
-        from analyser.supervision import sync_actions
+        from analyser.workflow import score_batch
 
         s = self.settings
         batch.status = "running"
         rubric_version = load_rubric(s.rubric).version
+
+        def started(run_id: int) -> None:
+            batch.run_id = run_id
+
+        def seen(outcome: Outcome) -> None:
+            if outcome.failure is not None:
+                batch.failed += 1
+                if len(batch.failures) < MAX_FAILURES_SHOWN:
+                    batch.failures.append(BatchFailure(source=outcome.failure.source, reason=outcome.failure.reason))
+            elif outcome.skipped:
+                batch.skipped += 1
+            else:
+                batch.scored += 1
+            batch.done += 1
+
         with Store(s.db) as store:
-            batch.run_id = store.start_run(
-                rubric_version=rubric_version, model_version=models_version(s.accurate), caseqa_version=__version__,
-                params={"source": "service", "batch": batch.id, "by": batch.created_by, "inputs": len(batch.items),
-                        "store_text": batch.keep_text, "rubric": s.rubric},
-            )
             options = BatchOptions(rubric=s.rubric, accurate=s.accurate, max_bytes=s.max_body_bytes,
                                    keep_text=batch.keep_text, known=frozenset(store.scored_keys(rubric_version)))
             n_records = sum(isinstance(i, RecordInput) for i in batch.items)
-            workers: set[str] = set()  # whose supervision actions a new version may close
-            for outcome in run_batch(batch.items, options, workers=max(1, min(s.batch_workers, n_records))):
-                # Re-scored stored records keep who submitted them; uploads are the batch creator's.
-                owner = (outcome.record.fields.get("submitted_by") if outcome.record else None) or batch.submitted_by
-                report = save_outcome(store, batch.run_id, outcome, rubric_version=rubric_version,
-                                      keep_text=batch.keep_text, submitted_by=owner)
-                if report is None:
-                    assert outcome.failure is not None
-                    batch.failed += 1
-                    if len(batch.failures) < MAX_FAILURES_SHOWN:
-                        batch.failures.append(BatchFailure(source=outcome.failure.source, reason=outcome.failure.reason))
-                elif outcome.skipped:
-                    batch.skipped += 1
-                else:
-                    batch.scored += 1
-                    if outcome.record and outcome.record.fields.get("worker"):
-                        workers.add(str(outcome.record.fields["worker"]))
-                batch.done += 1
-            for worker in sorted(workers):
-                sync_actions(store, worker=worker)
-            store.finish_run(batch.run_id, scored=batch.scored, skipped=batch.skipped, failed=batch.failed)
+            # The same workflow as `caseqa score`: stored in chunks, drift settled, supervision synced.
+            # Re-scored stored records keep who submitted them; uploads are the batch creator's.
+            score_batch(
+                store, batch.items, options, rubric_version=rubric_version, model_version=models_version(s.accurate),
+                caseqa_version=__version__,
+                params={"source": "service", "batch": batch.id, "by": batch.created_by, "inputs": len(batch.items),
+                        "store_text": batch.keep_text, "rubric": s.rubric},
+                workers=max(1, min(s.batch_workers, n_records)), store_text=batch.keep_text,
+                submitted_by=batch.submitted_by, on_run=started, on_outcome=seen,
+            )
         batch.status = "done"
 
     @staticmethod

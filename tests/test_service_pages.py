@@ -244,3 +244,27 @@ def test_the_dashboard_chart_shows_monthly_means_for_each_worker_and_the_team_on
     north = [t for t in tips if t.startswith("sw_north,")]
     assert len(north) == len(months) < len(rows), (north, months)
     assert all("mean" in t for t in north)
+def test_a_checked_word_file_downloads_with_comments_and_edited_text_does_not(page, server, seeded, tmp_path):
+    import io
+    from pathlib import Path
+
+    import docx
+
+    kai = Path(__file__).resolve().parent.parent / "examples" / "review_minutes_kai.docx"
+    sign_in(page, server, seeded.keys["sw_north"])
+    button = page.get_by_role("button", name="Download with comments")
+    assert not button.is_visible()  # nothing to write comments into yet
+    page.locator("#draft-file").set_input_files(str(kai))
+    button.wait_for(state="visible")
+    findings = page.locator("#feedback .findings .finding").count()
+    with page.expect_download() as download:
+        button.click()
+    assert download.value.suggested_filename == "review_minutes_kai - caseqa comments.docx"
+    saved = tmp_path / "kai.docx"
+    download.value.save_as(saved)
+    comments = list(docx.Document(io.BytesIO(saved.read_bytes())).comments)
+    assert len(comments) == findings + 1 and comments[0].author == "caseqa"
+    # Editing the text: the Word file no longer matches what was checked, so the offer goes.
+    page.get_by_label("Draft text").press("End")
+    page.get_by_label("Draft text").type(" More.")
+    button.wait_for(state="hidden")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import re
 import shutil
 import subprocess
@@ -286,3 +287,86 @@ def test_text_that_is_not_a_word_file_is_refused(rich):
     _, _, report, _ = rich
     with pytest.raises(IngestError, match="not a Word document"):
         annotate_docx(b"just some text", report, source="plan.txt")
+
+
+# ---- the ways in: CLI, API, the draft checker ---------------------------------------------------
+
+KAI = ROOT / "examples" / "review_minutes_kai.docx"
+
+
+def test_cli_check_annotate_writes_the_commented_copy(tmp_path):
+    from typer.testing import CliRunner
+
+    from cli import app
+
+    out = tmp_path / "kai-comments.docx"
+    result = CliRunner().invoke(app, ["check", str(KAI), "--annotate", str(out), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    report = Report.from_dict(json.loads(result.stdout))
+    assert len(list(docx.Document(str(out)).comments)) == len(report.findings) + 1
+    assert KAI.read_bytes() != out.read_bytes()
+
+    refused = CliRunner().invoke(app, ["check", str(ROOT / "examples" / "care_plan_amira.txt"), "--annotate",
+                                       str(tmp_path / "x.docx")])
+    assert refused.exit_code == 2 and "only be written into a Word file" in refused.output
+    assert not (tmp_path / "x.docx").exists()
+
+
+def test_cli_score_annotate_writes_one_copy_per_word_file(tmp_path):
+    from typer.testing import CliRunner
+
+    from cli import app
+
+    result = CliRunner().invoke(app, ["score", str(ROOT / "examples"), "--db", str(tmp_path / "db.sqlite"),
+                                      "--annotate", str(tmp_path / "ann"), "--out", str(tmp_path / "r.jsonl"),
+                                      "--workers", "1"])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (tmp_path / "ann").iterdir()) == ["review_minutes_kai.docx"]
+    assert "are not Word files" in result.output
+
+
+@pytest.fixture(scope="module")
+def api(tmp_path_factory):
+    from service_support import TestClient, seed
+
+    from service.app import create_app
+    from service.config import Settings
+
+    seeded = seed(str(tmp_path_factory.mktemp("wc") / "caseqa.db"))
+    with TestClient(create_app(Settings(db=seeded.db, session_secret="w" * 32))) as c:
+        import time
+
+        deadline = time.monotonic() + 60
+        while c.get("/readyz").status_code != 200:
+            assert time.monotonic() < deadline
+            time.sleep(0.1)
+        yield c, seeded
+
+
+def test_api_analyse_annotate_docx_returns_the_commented_file(api):
+    client, seeded = api
+    auth = {"Authorization": f"Bearer {seeded.keys['sw_north']}"}
+    files = {"file": ("kai.docx", KAI.read_bytes(), "application/octet-stream")}
+    r = client.post("/v1/analyse?annotate=docx", files=files, headers=auth)
+    assert r.status_code == 200, r.text
+    assert r.headers["content-type"].startswith("application/vnd.openxmlformats-officedocument.wordprocessingml")
+    assert "attachment" in r.headers["content-disposition"] and "kai - caseqa comments.docx" in r.headers["content-disposition"]
+    document = docx.Document(io.BytesIO(r.content))
+    assert len(list(document.comments)) == int(r.headers["x-caseqa-comments"]) > 1
+    assert load_bytes(r.content, "kai.docx").text == load_bytes(KAI.read_bytes(), "kai.docx").text
+
+    suggested = client.post("/v1/analyse?annotate=docx&suggest=true", files=files, headers=auth)
+    assert suggested.status_code == 200 and b"w:del " in zipfile.ZipFile(io.BytesIO(suggested.content)).read("word/document.xml")
+
+
+def test_api_annotate_refuses_what_is_not_a_word_file_and_needs_a_key(api):
+    client, seeded = api
+    auth = {"Authorization": f"Bearer {seeded.keys['sw_north']}"}
+    txt = {"file": ("plan.txt", b"Jo will visit you by 2 April 2025.", "text/plain")}
+    r = client.post("/v1/analyse?annotate=docx", files=txt, headers=auth)
+    assert r.status_code == 422 and "Word file (.docx)" in r.json()["detail"]
+    r = client.post("/v1/analyse?annotate=docx", json={"text": "Jo will visit you by 2 April 2025."}, headers=auth)
+    assert r.status_code == 422 and "Word file (.docx)" in r.json()["detail"]
+    r = client.post("/v1/analyse?annotate=pdf", files={"file": ("kai.docx", KAI.read_bytes())}, headers=auth)
+    assert r.status_code == 422
+    assert client.post("/v1/analyse?annotate=docx", files={"file": ("kai.docx", KAI.read_bytes())}).status_code == 401

@@ -21,17 +21,15 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Self, cast
 
-from sqlalchemy import CursorResult, Engine, Table, and_, create_engine, event, func, select
+from sqlalchemy import CursorResult, Engine, Table, and_, bindparam, create_engine, event, func, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, IntegrityError
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from analyser.report import Report
+from analyser.store.bulk import ResultInput, Saved, save_chunk
 from analyser.store.models import (
-    ActionRow,
-    DimensionScore,
     Failure,
-    FindingRow,
     Record,
     Result,
     Run,
@@ -43,8 +41,8 @@ from analyser.store.models import (
 )
 
 __all__ = [
-    "ROLES", "ActionStats", "FailureRow", "RecordRow", "RunRow", "Store", "StoreError", "SupervisionActionRow",
-    "SupervisionRow", "UserRow", "key_format_ok", "resolve_url",
+    "ROLES", "ActionStats", "FailureRow", "RecordRow", "ResultInput", "RunRow", "Saved", "Store", "StoreError",
+    "SupervisionActionRow", "SupervisionRow", "UserRow", "key_format_ok", "resolve_url",
 ]
 
 DEFAULT_DB = "caseqa.db"
@@ -254,13 +252,6 @@ def _record_row(result: Result) -> RecordRow:
     )
 
 
-def _add_history(rec: Record, history: dict | None) -> None:
-    # The facts come from the same text, so newer extraction simply replaces older (and records stored
-    # before drift existed gain them the next time they are seen).
-    if history is not None and (rec.fields or {}).get("history") != history:
-        rec.fields = {**(rec.fields or {}), "history": history}
-
-
 def _run_row(run: Run) -> RunRow:
     return RunRow(
         id=run.id,
@@ -464,99 +455,22 @@ class Store:
         either way (as 'scored' when new, 'skipped' when it was already stored), so a run covers all
         of its input records. One transaction per call: a killed batch loses at most in-flight records.
         """
+        item = ResultInput(report, content_hash, fields, text, submitted_by, history)
+        return self.save_results(run_id, [item])[0].result_id
+
+    def save_results(self, run_id: int, items: Sequence[ResultInput]) -> list[Saved]:
+        """Store many reports in one transaction (what :meth:`save_result` does for each, in order):
+        a fixed number of statements per call, whatever its size. Returns where each went, in order.
+        A batch killed mid-call loses that call's items only; the next run scores them again."""
         for attempt in range(3):
             try:
-                return self._save_result(run_id, report, content_hash, fields, text, submitted_by, history)
+                with self._session() as s, s.begin():
+                    return save_chunk(s, run_id, items)
             except IntegrityError:
                 # Another writer stored the same record (or version number) first: read it back.
                 if attempt == 2:
                     raise
         raise AssertionError("unreachable")
-
-    def _save_result(
-        self, run_id: int, report: Report, content_hash: str, fields: dict[str, str], text: str | None,
-        submitted_by: str | None, history: dict | None = None,
-    ) -> int:
-        rubric = report.versions.rubric
-        with self._session() as s, s.begin():
-            existing = s.scalar(
-                select(Result).where(
-                    Result.record_id == report.id, Result.content_hash == content_hash, Result.rubric_version == rubric
-                )
-            )
-            if existing is not None:
-                if text is not None and existing.record.text is None:
-                    existing.record.text = text
-                _add_history(existing.record, history)
-                self._link(s, run_id, existing.id, "skipped")
-                return existing.id
-            rec = s.scalar(select(Record).where(Record.record_id == report.id, Record.content_hash == content_hash))
-            if rec is None:
-                last = s.scalar(select(func.max(Record.version)).where(Record.record_id == report.id)) or 0
-                if last:
-                    # Whoever stores a new version, the record stays its first owner's and team's: who may
-                    # see a record must never change because someone else uploaded under its id.
-                    first = s.scalar(select(Record).where(Record.record_id == report.id).order_by(Record.version).limit(1))
-                    assert first is not None
-                    submitted_by = first.submitted_by
-                    fields = {**fields, "team": first.team} if first.team else {k: v for k, v in fields.items() if k != "team"}
-                rec = Record(
-                    record_id=report.id,
-                    version=last + 1,
-                    content_hash=content_hash,
-                    source=report.source,
-                    child_id=fields.get("child_id"),
-                    child_name=report.meta.child_name or fields.get("child_name"),
-                    doc_type=report.doc_type,
-                    date=report.meta.date or fields.get("date"),
-                    worker=fields.get("worker"),
-                    team=fields.get("team"),
-                    supervisor=fields.get("supervisor"),
-                    submitted_by=submitted_by,
-                    fields={**fields, "history": history} if history is not None else dict(fields),
-                    text=text,
-                )
-                s.add(rec)
-                s.flush()
-            else:
-                if text is not None and rec.text is None:
-                    rec.text = text
-                _add_history(rec, history)
-            result = Result(
-                record_pk=rec.id,
-                run_id=run_id,
-                record_id=report.id,
-                content_hash=content_hash,
-                rubric_version=rubric,
-                model_version=report.versions.model,
-                caseqa_version=report.versions.caseqa,
-                overall_score=report.overall.score,
-                grade=report.overall.grade,
-                actions_count=len(report.actions),
-                actions_not_timebound=sum(not a.timebound for a in report.actions),
-                findings_count=len(report.findings),
-                report=report.to_dict(),
-            )
-            s.add(result)
-            s.flush()
-            s.add_all(DimensionScore(result_id=result.id, dimension=d, score=r.score) for d, r in report.dimensions.items())
-            s.add_all(
-                ActionRow(
-                    result_id=result.id, position=i, text=a.text, owner=a.owner, deadline=a.deadline,
-                    deadline_text=a.deadline_text, timebound=a.timebound, problems=",".join(a.problems),
-                    start=a.start, end=a.end,
-                )
-                for i, a in enumerate(report.actions)
-            )
-            s.add_all(
-                FindingRow(
-                    result_id=result.id, position=i, dimension=f.dimension, code=f.code, severity=f.severity,
-                    message=f.message, excerpt=f.excerpt, suggestion=f.suggestion, start=f.start, end=f.end,
-                )
-                for i, f in enumerate(report.findings)
-            )
-            self._link(s, run_id, result.id, "scored")
-            return result.id
 
     def update_report(self, record_id: str, report: Report, version: int | None = None) -> bool:
         """Replace the stored report JSON of a record version's latest result (the latest version by
@@ -589,6 +503,46 @@ class Store:
                 for r in s.scalars(q.order_by(Record.date, Record.record_id))
             ]
 
+    def linked_records(self, link_keys: Iterable[str]) -> dict[str, list[tuple[RecordRow, Report, dict | None, int]]]:
+        """The latest version of each record of these children, by stored link key
+        (:func:`analyser.linking.stored_link_key`), in date order: (row, report, history facts, result id).
+        Through the ``records.link_key`` index, a page of children per query."""
+        keys = sorted(set(link_keys))
+        out: dict[str, list[tuple[RecordRow, Report, dict | None, int]]] = {k: [] for k in keys}
+        with self._session() as s:
+            for start in range(0, len(keys), 500):
+                q = (select(Result).join(Record, Result.record_pk == Record.id)
+                     .where(Record.link_key.in_(keys[start:start + 500]), Record.version == _latest_version(),
+                            Result.id == _latest_result())
+                     .order_by(Record.date, Record.record_id))
+                for r in s.scalars(q):
+                    out[r.record.link_key].append(
+                        (_record_row(r), Report.from_dict(r.report), (r.record.fields or {}).get("history"), r.id))
+        return out
+
+    def linked_records_prefix(self, prefix: str) -> list[tuple[RecordRow, Report, dict | None, int]]:
+        """Like :meth:`linked_records` for every stored link key starting with ``prefix`` (a child's name
+        and date of birth in every team), in date order; an index range scan, not a table scan."""
+        with self._session() as s:
+            q = (select(Result).join(Record, Result.record_pk == Record.id)
+                 .where(Record.link_key >= prefix, Record.link_key < prefix + "\uffff",
+                        Record.version == _latest_version(), Result.id == _latest_result())
+                 .order_by(Record.date, Record.record_id))
+            return [(_record_row(r), Report.from_dict(r.report), (r.record.fields or {}).get("history"), r.id)
+                    for r in s.scalars(q)]
+
+    def update_reports(self, reports: Iterable[tuple[int, Report]]) -> int:
+        """Replace the report JSON of these results (by result id) in one transaction: how drift
+        sections are kept current in bulk. Returns how many were updated."""
+        rows = [{"pk": pk, "report": rep.to_dict()} for pk, rep in reports]
+        if not rows:
+            return 0
+        table = Result.__table__
+        with self._session() as s, s.begin():
+            s.connection().execute(
+                table.update().where(table.c.id == bindparam("pk")).values(report=bindparam("report")), rows)
+        return len(rows)
+
     def unlinked_records(self) -> Iterator[tuple[str, dict, str | None]]:
         """(record id, fields, child's name) of the latest version of every record without a child id:
         what linking by name plus date of birth searches."""
@@ -598,11 +552,6 @@ class Store:
         with self._session() as s:
             for rid, fields, name in s.execute(q.execution_options(yield_per=1000)):
                 yield rid, dict(fields or {}), name
-
-    @staticmethod
-    def _link(s: Session, run_id: int, result_id: int, outcome: str) -> None:
-        if s.scalar(select(RunItem.id).where(RunItem.run_id == run_id, RunItem.result_id == result_id)) is None:
-            s.add(RunItem(run_id=run_id, result_id=result_id, outcome=outcome))
 
     def save_failure(self, run_id: int, *, source: str, reason: str, record_id: str | None = None) -> None:
         """Record why an input could not be scored (never its text)."""

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from service.api import analyse, batches, children, health, metrics, records, rubric, supervision, users
+from service.api import analyse, batches, children, health, languagetool, metrics, records, rubric, supervision, users
 
 router = APIRouter()
-for module in (analyse, batches, records, children, supervision, rubric, users, health, metrics):
+for module in (analyse, batches, records, children, supervision, rubric, users, languagetool, health, metrics):
     router.include_router(module.router)

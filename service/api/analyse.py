@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Annotated, Any, Literal
 
 import anyio.to_thread
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.datastructures import UploadFile
 
@@ -29,6 +29,7 @@ _UPLOAD_SCHEMA = {
     },
 }
 _PROBLEM = {"content": {"application/problem+json": {"schema": {"type": "object"}}}}
+DOCX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 @router.post(
@@ -40,7 +41,9 @@ _PROBLEM = {"content": {"application/problem+json": {"schema": {"type": "object"
         "(.docx, .pdf, .txt, .md). Returns the report (caseqa.report/2). Not stored unless `store` is true; then "
         "it is stored as submitted by you (with your team), and `store_text` keeps the text too. "
         "With `Accept: text/html` the answer is the highlighted feedback as an HTML fragment (what the draft "
-        "checker page shows)."
+        "checker page shows). With `?annotate=docx` and an uploaded .docx, the answer is that Word file with each "
+        "finding as a comment on its words and a summary comment at the top (`suggest=true` adds the preferred "
+        "words as tracked changes); nothing about the file is kept."
     ),
     openapi_extra={
         "requestBody": {
@@ -52,14 +55,20 @@ _PROBLEM = {"content": {"application/problem+json": {"schema": {"type": "object"
         }
     },
     responses={
-        200: {"content": {"text/html": {"schema": {"type": "string"}}}},
+        200: {"content": {"text/html": {"schema": {"type": "string"}},
+                          DOCX_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}}}},
         401: _PROBLEM, 403: _PROBLEM, 413: _PROBLEM, 415: _PROBLEM, 422: _PROBLEM, 503: _PROBLEM, 504: _PROBLEM,
     },
 )
 async def analyse(
-    request: Request, user: UserDep, settings: SettingsDep, analyses: AnalysesDep, store: StoreDep, drafts: DraftsDep
+    request: Request, user: UserDep, settings: SettingsDep, analyses: AnalysesDep, store: StoreDep, drafts: DraftsDep,
+    annotate: Annotated[Literal["docx"] | None, Query(description="`docx`: answer with the uploaded Word file, commented.")] = None,
+    suggest: Annotated[bool, Query(description="With annotate=docx: preferred words as tracked changes.")] = False,
 ) -> Response:
+    from analyser.word_comments import is_docx_name, not_docx_message
+
     kind = media_type(request)
+    upload_name: str | None = None
     if kind == "application/json":
         body = await json_body(request, AnalyseRequest)
         options: AnalyseOptions = body
@@ -71,6 +80,7 @@ async def analyse(
         upload, text_field = form.get("file"), form.get("text")
         if isinstance(upload, UploadFile):
             data, name = await upload.read(), upload.filename or "upload"
+            upload_name = name
             load = lambda: load_bytes(data, name, max_bytes=settings.max_body_bytes)
         elif isinstance(text_field, str) and text_field.strip():
             load = lambda: from_text(text_field, source=None)
@@ -78,6 +88,9 @@ async def analyse(
             raise HTTPException(422, "send a 'file' (.docx, .pdf, .txt, .md) or a 'text' field")
     else:
         raise unsupported("JSON (application/json) or a file upload (multipart/form-data)")
+    if annotate is not None and not is_docx_name(upload_name):
+        # Checked before the analysis: there is nothing to write comments into.
+        raise HTTPException(422, not_docx_message(upload_name) + " (upload the .docx as the 'file' field)")
 
     meta = options.meta()
     if options.store:
@@ -95,11 +108,34 @@ async def analyse(
             return store.record_versions(analysed.report.id)[-1].version
 
         saved_version = await anyio.to_thread.run_sync(save)
+    if annotate is not None and upload_name is not None:
+        return await _annotated(data, upload_name, analysed.report, suggest)
     if "text/html" in request.headers.get("accept", ""):
         from service.web.render import feedback_fragment
 
         return feedback_fragment(request, analysed, user, saved_version=saved_version)
     return JSONResponse(analysed.report.to_dict())
+
+
+async def _annotated(data: bytes, name: str, report: Report, suggest: bool) -> Response:
+    """The uploaded Word file with the report's findings as comments, as a download."""
+    from pathlib import PureWindowsPath
+    from urllib.parse import quote
+
+    from analyser.word_comments import AnnotateError, annotate_docx
+
+    try:
+        result = await anyio.to_thread.run_sync(lambda: annotate_docx(data, report, source=name, suggest=suggest))
+    except AnnotateError as exc:
+        raise HTTPException(422, str(exc)) from None
+    stem = PureWindowsPath(name).stem or "record"
+    filename = f"{stem} - caseqa comments.docx"
+    ascii_name = filename.encode("ascii", "replace").decode().replace("?", "_").replace('"', "_")
+    return Response(
+        result.data, media_type=DOCX_MEDIA_TYPE,
+        headers={"Content-Disposition": f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}",
+                 "X-Caseqa-Comments": str(result.comments), "Cache-Control": "no-store"},
+    )
 
 
 def _check_id_usable(store: Store, user: UserRow, record_id: str) -> None:

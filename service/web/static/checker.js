@@ -10,6 +10,8 @@
   var slot = document.getElementById("feedback");
   var status = document.getElementById("status");
   var csrf = document.querySelector('meta[name="csrf-token"]').getAttribute("content");
+  var downloadButton = document.getElementById("download-comments");
+  var wordFile = null;   // the Word file last checked: "Download with comments" sends it back commented
   var timer = null;
   var inFlight = null;   // AbortController of the request in flight: a newer check cancels it
   var lastSent = null;   // what the last check was for, so unchanged drafts are not re-sent
@@ -91,6 +93,43 @@
     send(JSON.stringify(body), false).then(function (done) { if (done) savedText = text; });
   }
 
+  function offerDownload(file) {
+    // Only a Word file can carry comments; edited text no longer matches the file, so the offer ends.
+    wordFile = file && /\.docx$/i.test(file.name) ? file : null;
+    downloadButton.hidden = wordFile === null;
+  }
+
+  function downloadWithComments() {
+    if (!wordFile) return;
+    var data = new FormData();
+    data.append("file", wordFile, wordFile.name);
+    var opts = options();
+    delete opts.store; delete opts.store_text;  // the check was saved already, if asked
+    Object.keys(opts).forEach(function (k) { data.append(k, String(opts[k])); });
+    say("Writing the comments into " + wordFile.name + "…");
+    fetch("/v1/analyse?annotate=docx", {
+      method: "POST", body: data, headers: { "X-CSRF-Token": csrf }, credentials: "same-origin"
+    }).then(function (response) {
+      if (response.status === 401) { window.location = "/login?next=/"; return null; }
+      if (!response.ok) {
+        return response.json().catch(function () { return {}; }).then(function (problem) {
+          throw new Error(problem.detail || ("The download failed (" + response.status + ")."));
+        });
+      }
+      var comments = response.headers.get("X-Caseqa-Comments");
+      return response.blob().then(function (blob) {
+        var link = document.createElement("a");
+        link.href = URL.createObjectURL(blob);
+        link.download = wordFile.name.replace(/\.docx$/i, "") + " - caseqa comments.docx";
+        document.body.appendChild(link);
+        link.click();
+        link.remove();
+        setTimeout(function () { URL.revokeObjectURL(link.href); }, 1000);
+        say("Downloaded " + link.download + (comments ? " (" + comments + " comments)." : "."));
+      });
+    }).catch(function (error) { say(error.message, true); });
+  }
+
   function checkText() {
     var text = textarea.value;
     if (!text.trim()) { say("Start typing or paste a draft."); slot.innerHTML = ""; lastSent = null; return; }
@@ -107,7 +146,9 @@
     Object.keys(opts).forEach(function (k) { data.append(k, String(opts[k])); });
     clearTimeout(timer);
     say("Reading " + file.name + "…");
+    offerDownload(null);
     send(data, true).then(function (done) {
+      if (done) offerDownload(file);
       // Put the file's extracted text in the box, so editing it re-checks as usual.
       var extracted = done && done.querySelector(".record-text");
       if (extracted) {
@@ -122,7 +163,8 @@
     timer = setTimeout(checkText, DEBOUNCE_MS);
   }
 
-  textarea.addEventListener("input", schedule);
+  textarea.addEventListener("input", function () { offerDownload(null); schedule(); });
+  downloadButton.addEventListener("click", downloadWithComments);
   form.addEventListener("change", function (event) {
     if (event.target !== fileInput && event.target !== textarea) schedule();
   });
