@@ -25,7 +25,7 @@ import os
 import shutil
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, cast
 
 import typer
 from rich.console import Console
@@ -265,7 +265,7 @@ def score(
     from analyser import __version__
     from analyser.audit_report import AuditReport
     from analyser.batch import BatchOptions
-    from analyser.inputs import RecordInput, iter_records, parse_mapping
+    from analyser.inputs import InputFailure, RecordInput, iter_records, parse_mapping
     from analyser.nlp import models_version
     from analyser.output import ReportWriter
     from analyser.rubric import RubricError, load_rubric
@@ -282,7 +282,7 @@ def score(
         raise _fail(str(exc)) from None
     # Counted first, then read again as the batch goes: 100,000 records' text is never all in memory.
     n_items = n_records = 0
-    input_failures = []
+    input_failures: list[InputFailure] = []
     for item in iter_records(paths, column_map):
         n_items += 1
         if isinstance(item, RecordInput):
@@ -290,8 +290,8 @@ def score(
         elif len(input_failures) < 50:
             input_failures.append(item)
     if not n_records:
-        for item in input_failures:
-            err.print(f"  {item.source}: {item.reason}", highlight=False, soft_wrap=True)
+        for failure in input_failures:
+            err.print(f"  {failure.source}: {failure.reason}", highlight=False, soft_wrap=True)
         raise _fail("no records found in " + " ".join(paths))
     store = _open_store(db)
     try:
@@ -966,7 +966,7 @@ def _bench_scale(sizes: str, workers: int, format: str, out_file: Path | None) -
     t = Table(title=f"caseqa bench --scale: `caseqa score` on generated children's records, {workers} worker(s)")
     for col in ("records", "s / 1,000 (wall)", "CPU s / 1,000", "peak MB", "store MB", "KB / record"):
         t.add_column(col, justify="right")
-    for r in results["sizes"]:  # type: ignore[union-attr]
+    for r in cast(list[dict[str, float]], results["sizes"]):
         t.add_row(f"{r['records']:,}", f"{r['s_per_1000']:.1f}", f"{r['cpu_s_per_1000']:.1f}", f"{r['peak_rss_mb']:.0f}",
                   f"{r['store_mb']:.1f}", f"{r['store_kb_per_record']:.1f}")
     out.print(t)
@@ -974,7 +974,7 @@ def _bench_scale(sizes: str, workers: int, format: str, out_file: Path | None) -
         out.print(f"largest / smallest size, s per 1,000 records: {results['flatness']} wall, {results['cpu_flatness']} CPU "
                   "(target <= 1.3)")
     if "analysis_only" in results:
-        a = results["analysis_only"]
+        a = cast(dict[str, float], results["analysis_only"])
         out.print(f"analysis alone ({a['records']:,} records, one process): {a['cpu_s_per_1000']:.1f} CPU s / 1,000 after a "
                   f"{a['startup_s']:.1f} s start-up; whole process / analysis alone, CPU: {results['whole_vs_analysis_cpu']} "
                   "(target <= 1.25)")

@@ -21,7 +21,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Self, cast
 
-from sqlalchemy import CursorResult, Engine, Table, and_, bindparam, create_engine, event, func, select
+from sqlalchemy import CursorResult, Engine, and_, bindparam, create_engine, event, func, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, IntegrityError
 from sqlalchemy.orm import Session, aliased, sessionmaker
@@ -38,6 +38,7 @@ from analyser.store.models import (
     SupervisionAction,
     User,
     WebSession,
+    table_of,
 )
 
 __all__ = [
@@ -208,11 +209,6 @@ def resolve_url(url: str | None = None) -> str:
 
 def _token_id(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
-
-
-def _table(model: type[Any]) -> Table:
-    # A mapped class's table, typed as a Table (SQLAlchemy types __table__ as any FromClause).
-    return cast(Table, model.__table__)
 
 
 def _utc(value: datetime) -> datetime:
@@ -516,6 +512,7 @@ class Store:
                             Result.id == _latest_result())
                      .order_by(Record.date, Record.record_id))
                 for r in s.scalars(q):
+                    assert r.record.link_key is not None  # the query asked for these keys
                     out[r.record.link_key].append(
                         (_record_row(r), Report.from_dict(r.report), (r.record.fields or {}).get("history"), r.id))
         return out
@@ -537,7 +534,7 @@ class Store:
         rows = [{"pk": pk, "report": rep.to_dict()} for pk, rep in reports]
         if not rows:
             return 0
-        table = Result.__table__
+        table = table_of(Result)
         with self._session() as s, s.begin():
             s.connection().execute(
                 table.update().where(table.c.id == bindparam("pk")).values(report=bindparam("report")), rows)
@@ -718,7 +715,7 @@ class Store:
             user = s.scalar(select(User).where(User.name == name))
             if user is None:
                 return False
-            s.execute(_table(WebSession).delete().where(WebSession.user_id == user.id))
+            s.execute(table_of(WebSession).delete().where(WebSession.user_id == user.id))
             s.delete(user)
             return True
 
@@ -732,7 +729,7 @@ class Store:
             if user is None:
                 raise KeyError(f"no user '{name}'")
             user.key_hash = PasswordHasher().hash(secret)
-            s.execute(_table(WebSession).delete().where(WebSession.user_id == user.id))
+            s.execute(table_of(WebSession).delete().where(WebSession.user_id == user.id))
             return _user_row(user), f"cqa_{user.id}_{secret}"
 
     # ---- web sessions ---------------------------------------------------------------------------
@@ -743,7 +740,7 @@ class Store:
         now = datetime.now(UTC)
         with self._session() as s, s.begin():
             # Expired sessions are swept here, so the table holds only live ones (and stays small).
-            s.execute(_table(WebSession).delete().where(WebSession.expires_at < now))
+            s.execute(table_of(WebSession).delete().where(WebSession.expires_at < now))
             s.add(WebSession(id=_token_id(token), user_id=user_id, created_at=now,
                              expires_at=now + timedelta(seconds=max_age)))
         return token
@@ -760,12 +757,12 @@ class Store:
     def end_session(self, token: str) -> None:
         """Sign a web session out (nothing happens for an unknown token)."""
         with self._session() as s, s.begin():
-            s.execute(_table(WebSession).delete().where(WebSession.id == _token_id(token)))
+            s.execute(table_of(WebSession).delete().where(WebSession.id == _token_id(token)))
 
     def end_sessions(self, user_id: int) -> int:
         """End every web session of a user; returns how many there were."""
         with self._session() as s, s.begin():
-            return cast(CursorResult[Any], s.execute(_table(WebSession).delete().where(WebSession.user_id == user_id))).rowcount or 0
+            return cast(CursorResult[Any], s.execute(table_of(WebSession).delete().where(WebSession.user_id == user_id))).rowcount or 0
 
     # ---- supervision and the audit loop -----------------------------------------------------------
 
@@ -790,7 +787,7 @@ class Store:
         with self._session() as s, s.begin():
             old = s.scalar(select(Supervision).where(Supervision.worker == worker, Supervision.date == day))
             if old is not None:
-                s.execute(_table(SupervisionAction).delete().where(SupervisionAction.supervision_id == old.id))
+                s.execute(table_of(SupervisionAction).delete().where(SupervisionAction.supervision_id == old.id))
                 s.delete(old)
                 s.flush()
             sup = Supervision(worker=worker, date=day, since=_iso(since), due_working_days=due_working_days)

@@ -32,6 +32,7 @@ from analyser.store.models import (
     Result,
     RunItem,
     utcnow,
+    table_of,
 )
 
 
@@ -170,7 +171,7 @@ def save_chunk(s: Session, run_id: int, items: Sequence[ResultInput]) -> list[Sa
 
     # Core statements on the session's connection: the ORM's bulk path costs more per row than SQLite does.
     conn = s.connection()
-    records_t, results_t = Record.__table__, Result.__table__
+    records_t, results_t = table_of(Record), table_of(Result)
     for pk, values in record_updates.items():
         conn.execute(records_t.update().where(records_t.c.id == pk).values(**values))
     if new_records:
@@ -197,7 +198,7 @@ def save_chunk(s: Session, run_id: int, items: Sequence[ResultInput]) -> list[Sa
                           "suggestion": f.suggestion, "start": f.start, "end": f.end} for i, f in enumerate(rep.findings)]
         for model, rows in ((DimensionScore, dims), (ActionRow, actions), (FindingRow, findings)):
             if rows:
-                conn.execute(model.__table__.insert(), rows)
+                conn.execute(table_of(model).insert(), rows)
     # Results stored earlier in this chunk, met again: the same result id.
     for k, it in enumerate(items):
         if out[k] is None:
@@ -207,17 +208,18 @@ def save_chunk(s: Session, run_id: int, items: Sequence[ResultInput]) -> list[Sa
     linked = set(s.scalars(select(RunItem.result_id).where(RunItem.run_id == run_id,
                                                            RunItem.result_id.in_(set(result_ids)))))
     rows = []
-    for (_, outcome), pk in zip(links, result_ids, strict=True):
-        if pk not in linked:
-            linked.add(pk)
-            rows.append({"run_id": run_id, "result_id": pk, "outcome": outcome})
+    for (_, outcome), result_pk in zip(links, result_ids, strict=True):
+        assert result_pk is not None  # every linked item has its result by now
+        if result_pk not in linked:
+            linked.add(result_pk)
+            rows.append({"run_id": run_id, "result_id": result_pk, "outcome": outcome})
     if rows:
-        conn.execute(RunItem.__table__.insert(), rows)
+        conn.execute(table_of(RunItem).insert(), rows)
     saved = []
-    for it, pk in zip(items, out, strict=True):
+    for it, saved_pk in zip(items, out, strict=True):
         rec = records[(it.rid, it.content_hash)]
-        assert pk is not None
-        saved.append(Saved(pk, rec.get("link_key"), rec.get("name")))
+        assert saved_pk is not None
+        saved.append(Saved(saved_pk, rec.get("link_key"), rec.get("name")))
     return saved
 
 
@@ -248,6 +250,7 @@ def _update_new_record(row: dict, it: ResultInput) -> None:
 
 def _result_row(run_id: int, it: ResultInput, record_pk: int, now: datetime) -> dict:
     rep = it.report
+    assert rep is not None, "only new results are written"
     return {
         "record_pk": record_pk, "run_id": run_id, "record_id": rep.id, "content_hash": it.content_hash,
         "rubric_version": rep.versions.rubric, "model_version": rep.versions.model,

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import (
     JSON,
+    Table,
     Boolean,
     DateTime,
     Float,
@@ -23,6 +24,11 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+def table_of(model: type[Base]) -> Table:
+    """A mapped class's table for Core statements (SQLAlchemy types ``__table__`` as any FromClause)."""
+    return model.__table__  # type: ignore[return-value]
 
 
 def utcnow() -> datetime:
