@@ -152,7 +152,12 @@ class Facts:
 
 
 # A letter about a review ("following your daughter's review on ...") is review minutes, whoever it is to.
-_REVIEW_LETTER = re.compile(r"\breview\b", re.IGNORECASE)
+# ("Review of Maisie's care plan", "Maisie's review on 27 November", "the review meeting"; not "before his
+# first review", which a plan letter says of the review to come.)
+_REVIEW_LETTER = re.compile(
+    r"\breview (?:of|on|meeting|held|took place)\b|\b(?:\w+'s|your \w+'s|your|the) (?:looked after |child in care |CLA |LAC )?review (?:on|meeting|today|yesterday|last)\b",
+    re.IGNORECASE,
+)
 
 
 def with_discourse(facts: Facts, document: Document, *, doc_type_given: bool) -> Facts:

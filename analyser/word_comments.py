@@ -50,8 +50,6 @@ _DIMENSION_WORDS = {
     "readability": "Readability",
     "plan_detail": "Plan detail",
 }
-# "Children often prefer: your review / your meeting." -> "your review"
-_PREFERRED_RE = re.compile(r"(?:often prefer|prefer|use|say|write)\s*:\s*(?P<words>[^./,;]+)", re.IGNORECASE)
 
 
 class AnnotateError(ValueError):
@@ -117,13 +115,12 @@ def _short(text: str, limit: int = 60) -> str:
 
 
 def preferred_words(finding: Finding) -> str | None:
-    """The first wording a finding's suggestion prefers, when it names one ("Children often prefer: home")."""
-    if finding.code != "jargon" or not finding.suggestion:
+    """The first wording a finding prefers, from its structured data (jargon: ``data["preferred"]``,
+    e.g. "your review / your meeting" -> "your review"); never read from the message text."""
+    preferred = (finding.data or {}).get("preferred")
+    if not isinstance(preferred, str) or not preferred.strip():
         return None
-    m = _PREFERRED_RE.search(finding.suggestion)
-    if not m:
-        return None
-    words = m.group("words").strip()
+    words = re.split(r"\s*[/;,]\s*|\.\s*$", preferred.strip(), maxsplit=1)[0].strip(" .")
     return words or None
 
 

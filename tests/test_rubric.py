@@ -35,7 +35,7 @@ def test_a_copied_rubric_scores_the_same(tmp_path: Path) -> None:
 
 def test_a_bad_setting_names_the_file_and_the_key(tmp_path: Path) -> None:
     path = _copy_rubric(tmp_path)
-    path.write_text(path.read_text().replace("penalty_no_owner = 35", "penalty_no_owner = 350"))
+    path.write_text(path.read_text().replace("penalty_no_owner = 40", "penalty_no_owner = 400"))
     with pytest.raises(RubricError) as err:
         load_rubric(path)
     assert str(path) in str(err.value) and "timebound_actions.penalty_no_owner" in str(err.value)
