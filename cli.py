@@ -933,16 +933,23 @@ def bench(
         raise _fail(str(exc)) from None
     with err.status("benchmarking ...") as status:
         results = benchmark.run(records, workers=workers, progress=lambda msg: status.update(f"benchmarking: {msg} ..."))
+    if _write_results(results, out_file, format):
+        return
+    render_bench(results, out)
+    if out_file:
+        err.print(f"wrote {out_file}")
+
+
+def _write_results(results: dict, out_file: Path | None, format: str) -> bool:
+    """Save the results as JSON when asked; print them as JSON for --format json (True: nothing more to show)."""
     text = json.dumps(results, indent=2)
     if out_file:
         out_file.parent.mkdir(parents=True, exist_ok=True)
         out_file.write_text(text + "\n", encoding="utf-8")
     if format == "json":
         sys.stdout.write(text + "\n")
-        return
-    render_bench(results, out)
-    if out_file:
-        err.print(f"wrote {out_file}")
+        return True
+    return False
 
 
 def _bench_scale(sizes: str, workers: int, format: str, out_file: Path | None) -> None:
@@ -956,12 +963,7 @@ def _bench_scale(sizes: str, workers: int, format: str, out_file: Path | None) -
         raise _fail(f"--sizes must be comma-separated record counts, e.g. 1000,10000, not '{sizes}'") from None
     with err.status("scale run ...") as status:
         results = scale_run.run(counts, workers=workers, progress=lambda msg: status.update(f"scale run: {msg} ..."))
-    text = json.dumps(results, indent=2)
-    if out_file:
-        out_file.parent.mkdir(parents=True, exist_ok=True)
-        out_file.write_text(text + "\n", encoding="utf-8")
-    if format == "json":
-        sys.stdout.write(text + "\n")
+    if _write_results(results, out_file, format):
         return
     t = Table(title=f"caseqa bench --scale: `caseqa score` on generated children's records, {workers} worker(s)")
     for col in ("records", "s / 1,000 (wall)", "CPU s / 1,000", "peak MB", "store MB", "KB / record"):
