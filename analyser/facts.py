@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
+import datetime as dt
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -142,11 +143,11 @@ _OTHER_PATTERNS = [
 @dataclass(frozen=True)
 class Facts:
     doc_type: str
-    date: date | None
+    date: dt.date | None
     child_name: str | None
     child_age: int | None
-    next_review: date | None
-    birth_date: date | None = None  # read from the record to resolve "before his 18th birthday"; never reported
+    next_review: dt.date | None
+    birth_date: dt.date | None = None  # read from the record to resolve "before his 18th birthday"; never reported
     # Who writes, to whom, and the people named (analyser/discourse.py): read once, for every check.
     discourse: Discourse | None = None
 
@@ -419,7 +420,7 @@ def read_facts(
     date_: date | None = None,
     child_name: str | None = None,
     child_age: int | None = None,
-    next_review: date | None = None,
+    next_review: dt.date | None = None,
 ) -> Facts:
     """Facts for the record; given values win over detected ones."""
     doc_type = doc_type or detect_doc_type(text)

@@ -15,7 +15,8 @@ from analyser.checks.timebound_actions.owners import PRONOUN_SUBJECTS, is_owner
 from analyser.checks.timebound_actions.tokens import head_np, lemma_of, outside_brackets, tag_of
 
 if TYPE_CHECKING:  # pragma: no cover
-    from spacy.tokens import Doc, Token
+    from analyser.nlp import Token
+    from analyser.nlp import Tokens as Doc  # a unit's tokens, indexed and sliced like a spaCy Doc
 
 
 # Verbs that describe a state, not something anyone will do ("you will live with", "you will be 16").
@@ -341,14 +342,14 @@ def find_cue(unit: Unit, in_action_section: bool) -> Cue | None:
         if k < n:
             first_tok = doc[k]
             if first_tok.lower_ in ACTION_VERBS and tag_of(first_tok) in ("VB", "VBP", "NN", "NNP") and not first_tok.text.isupper():
-                nxt = doc[k + 1] if k + 1 < n else None
+                following = doc[k + 1] if k + 1 < n else None
                 # "Contact with mum", "Plan: ...", "Review in 6 months" are noun phrases, not imperatives.
-                if nxt is None or nxt.is_punct or nxt.lower_ in ("is", "was", "has", "have", "are", "were", "will", "in", "of", "for", "date"):
+                if following is None or following.is_punct or following.lower_ in ("is", "was", "has", "have", "are", "were", "will", "in", "of", "for", "date"):
                     return None
                 # "Contact with mum" is a noun phrase; "Liaise with school" is an instruction.
-                if nxt.lower_ == "with" and first_tok.lower_ not in _WITH_VERBS:
+                if following.lower_ == "with" and first_tok.lower_ not in _WITH_VERBS:
                     return None
-                if tag_of(first_tok) in ("NN", "NNP") and tag_of(nxt) not in ("DT", "PRP", "PRP$", "NNP", "NNPS", "JJ", "CD", "RP", "IN"):
+                if tag_of(first_tok) in ("NN", "NNP") and tag_of(following) not in ("DT", "PRP", "PRP$", "NNP", "NNPS", "JJ", "CD", "RP", "IN"):
                     return None
                 if sum(1 for t in doc[k:] if t.is_alpha) < 3:
                     return None  # "Take care," is a sign-off

@@ -12,7 +12,8 @@ from analyser.checks.timebound_actions.tokens import head_np, outside_brackets, 
 
 if TYPE_CHECKING:  # pragma: no cover
     from analyser.checks.timebound_actions.cues import Cue
-    from spacy.tokens import Doc, Token
+    from analyser.nlp import Token
+    from analyser.nlp import Tokens as Doc  # a unit's tokens, indexed and sliced like a spaCy Doc
 
 
 # Roles and relations that can own an action.

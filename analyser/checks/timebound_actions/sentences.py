@@ -30,7 +30,7 @@ from analyser.checks.timebound_actions.owners import (
 from analyser.checks.timebound_actions.tokens import lemma_of
 
 if TYPE_CHECKING:  # pragma: no cover
-    from spacy.tokens import Token
+    from analyser.nlp import Token
 
 
 NUMBER = re.compile(r"\d|%|\b(one|two|three|four|five|six|seven|eight|nine|ten|twice|once)\b", re.IGNORECASE)
