@@ -83,6 +83,8 @@ def _acronym_explained(text: str, acronym: str, expansion: str) -> bool:
 
 @register(
     DIMENSION, settings=ChildLanguageSettings, weight=0.2, order=20,
+    metrics=("second_person", "about_child_references", "third_person_pronouns", "name_mentions", "direct_share",
+             "jargon", "blaming", "unexplained_acronyms", "child_voice", "explanations", "strengths"),
     appearance=Appearance("To the child", "written to the child, without jargon or blame", "#3b73b9", "#d6e4f5", "on dark_blue"),
 )
 def check(ctx: CheckContext[ChildLanguageSettings]) -> CheckResult:

@@ -66,6 +66,8 @@ def find_drafts(analysis: Analysis, facts: Facts, rubric: Rubric) -> list[Draft]
 
 @register(
     DIMENSION, settings=TimeboundSettings, weight=0.35, order=10, provides=(ACTIONS,),
+    metrics=("actions", "timebound", "with_owner", "smart", "vague_timescales", "vague_verbs", "deadlines_past",
+             "timebound_share", "owner_share"),
     appearance=Appearance("Timebound", "who will do what by when", "#d9534f", "#f8d7d6", "on dark_red"),
 )
 def check(ctx: CheckContext[TimeboundSettings]) -> CheckResult:
