@@ -21,7 +21,10 @@ from analyser.ingest import SUPPORTED_SUFFIXES
 EXPORT_SUFFIXES = (".csv", ".jsonl")
 # Fields a record may carry besides its text, and their default column names.
 RECORD_FIELDS = ("id", "text", "child_id", "doc_type", "date", "worker", "team", "supervisor", "child_name", "child_age", "next_review")
-csv.field_size_limit(50 * 1024 * 1024)
+# Large enough that a field over the batch's size limit (25 MB by default) is read whole and then failed
+# as too large, so the rows after it are read as they are; a bigger one is an unreadable stretch of lines.
+CSV_FIELD_LIMIT = 200 * 1024 * 1024
+csv.field_size_limit(CSV_FIELD_LIMIT)
 
 
 @dataclass
@@ -147,31 +150,70 @@ def missing_columns(columns: list[str], mapping: Mapping[str, str], *, required_
 
 def _rows(path: Path, mapping: Mapping[str, str]) -> Iterator[tuple[int, dict | None, str | None]]:
     if path.suffix.lower() == ".jsonl":
-        with path.open(encoding="utf-8-sig", errors="replace") as fh:
-            first = True
-            for n, line in enumerate(fh, 1):
-                if not line.strip():
-                    continue
-                try:
-                    row = json.loads(line)
-                except json.JSONDecodeError as exc:
-                    yield n, None, f"line {n} is not valid JSON ({exc.msg})"
-                    continue
-                if not isinstance(row, dict):
-                    yield n, None, f"line {n} is not a JSON object"
-                    continue
-                # JSON lines may leave optional keys out: only the text and id keys are checked, on the first line.
-                if first and (problem := missing_columns(list(row), mapping, required_only=True)):
-                    raise MissingColumns(problem)
-                first = False
-                yield n, row, None
+        yield from _jsonl_rows(path, mapping)
     else:
-        with path.open(encoding="utf-8-sig", errors="replace", newline="") as fh:
-            reader = csv.DictReader(fh)
-            if reader.fieldnames is not None and (problem := missing_columns(list(reader.fieldnames), mapping)):
+        yield from _csv_rows(path, mapping)
+
+
+def _jsonl_rows(path: Path, mapping: Mapping[str, str]) -> Iterator[tuple[int, dict | None, str | None]]:
+    with path.open(encoding="utf-8-sig", errors="replace") as fh:
+        first = True
+        for n, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError as exc:
+                yield n, None, f"line {n} is not valid JSON ({exc.msg})"
+                continue
+            except RecursionError:  # arrays or objects nested thousands deep: not a record
+                yield n, None, f"line {n} is nested too deeply to be a record"
+                continue
+            if not isinstance(row, dict):
+                yield n, None, f"line {n} is not a JSON object"
+                continue
+            # JSON lines may leave optional keys out: only the text and id keys are checked, on the first line.
+            if first and (problem := missing_columns(list(row), mapping, required_only=True)):
                 raise MissingColumns(problem)
-            for n, row in enumerate(reader, 2):
-                yield n, row, None
+            first = False
+            yield n, row, None
+
+
+def _csv_rows(path: Path, mapping: Mapping[str, str]) -> Iterator[tuple[int, dict | None, str | None]]:
+    """(first line of the row, row, None) for each row; (first line, None, why) for the lines not read.
+
+    The reader is strict: a quote that is never closed, or text after a closing quote, is an error
+    instead of silently merging the rows that follow into one field. Where such a quote ends is
+    guesswork (record text has newlines and quotes of its own), and reading on from a guess would
+    score pieces of a record as records; so the rest of the file, from the row where the problem
+    starts, is one failure naming its lines. Fixing the file and scoring it again scores only those.
+    """
+    with path.open(encoding="utf-8-sig", errors="replace", newline="") as fh:
+        reader = csv.reader(fh, strict=True)
+        header: list[str] | None = None
+        done = 0  # lines read up to the end of the last whole row
+        try:
+            for row in reader:
+                start, done = done + 1, reader.line_num
+                if header is None:
+                    header = row
+                    if problem := missing_columns(header, mapping):
+                        raise MissingColumns(problem)
+                    continue
+                if not row:  # a blank line, as csv.DictReader skips it
+                    continue
+                yield start, dict(zip(header, row, strict=False)), None
+        except csv.Error as exc:
+            start = done + 1
+            end = reader.line_num + sum(1 for _ in fh)
+            if "field limit" in str(exc):
+                why = f"a field is larger than {CSV_FIELD_LIMIT // (1024 * 1024)} MB"
+            elif "end of data" in str(exc):
+                why = f"a quote opened in the row on line {start} is never closed"
+            else:
+                why = f"not valid CSV from the row on line {start} ({exc}; a quote not closed?)"
+            what = f"line {start}" if start == end else f"lines {start}-{end}"
+            yield start, None, f"{why}: {what} (the rest of the file) were not read"
 
 
 def iter_records(paths: list[str], mapping: dict[str, str] | None = None) -> Iterator[RecordInput | InputFailure]:

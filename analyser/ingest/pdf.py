@@ -69,7 +69,8 @@ def _load(data: bytes, source: str) -> Document:
     if failed and failed == min(count, MAX_PAGES):
         raise IngestError(source, "not a PDF or it is corrupt")
 
-    text = normalise_newlines("\n".join(texts))
+    # Broken font maps can extract as NUL characters: not text, and PostgreSQL cannot store them.
+    text = normalise_newlines("\n".join(texts)).replace("\x00", "")
     if not text.strip():
         raise IngestError(source, "no readable text (scanned PDF without a text layer?)")
     doc = Document(text=text, blocks=split_blocks(text), source=source, format="pdf")
