@@ -280,7 +280,12 @@ def score(
     # Counted first, then read again as the batch goes: 100,000 records' text is never all in memory.
     n_items = n_records = 0
     input_failures = []
-    for item in iter_records(paths, column_map):
+
+    def collided(name: str, ids: list[str]) -> None:
+        err.print(f"{len(ids)} files are named '{name}': their record ids are their paths ({', '.join(ids)})",
+                  highlight=False, soft_wrap=True)
+
+    for item in iter_records(paths, column_map, on_collision=collided):
         n_items += 1
         if isinstance(item, RecordInput):
             n_records += 1

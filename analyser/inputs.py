@@ -11,7 +11,7 @@ import glob
 import json
 import math
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -98,12 +98,23 @@ def record_from_row(row: Mapping[str, object], mapping: dict[str, str], source: 
 
 def expand_paths(paths: list[str]) -> tuple[list[Path], list[InputFailure]]:
     """Files from paths, folders (recursive) and globs, in a stable order."""
+    files, _, failures = _expand(paths)
+    return files, failures
+
+
+def _expand(paths: list[str]) -> tuple[list[Path], dict[Path, Path], list[InputFailure]]:
+    """Files, the input root each was found under (the folder given, a glob's fixed part, or a file's
+    own folder), and the paths that gave nothing."""
     files: list[Path] = []
+    roots: dict[Path, Path] = {}
     failures: list[InputFailure] = []
     for raw in paths:
-        matches = sorted(glob.glob(raw, recursive=True)) if any(c in raw for c in "*?[") else [raw]
+        magic = glob.has_magic(raw)
+        matches = sorted(glob.glob(raw, recursive=True)) if magic else [raw]
         if not matches:
             failures.append(InputFailure(raw, "no file matches this pattern"))
+        glob_root = Path(*[part for part in Path(raw).parts[: next(
+            (i for i, part in enumerate(Path(raw).parts) if glob.has_magic(part)), len(Path(raw).parts))]] or ["."])
         for m in matches:
             p = Path(m)
             if p.is_dir():
@@ -113,8 +124,10 @@ def expand_paths(paths: list[str]) -> tuple[list[Path], list[InputFailure]]:
                         child = Path(root) / name
                         if child.suffix.lower() in SUPPORTED_SUFFIXES + EXPORT_SUFFIXES and not name.startswith((".", "~$")):
                             files.append(child)
+                            roots.setdefault(child, glob_root if magic else p)
             elif p.exists():
                 files.append(p)
+                roots.setdefault(p, glob_root if magic else p.parent)
             else:
                 failures.append(InputFailure(str(p), "file not found"))
     seen: set[Path] = set()
@@ -124,7 +137,42 @@ def expand_paths(paths: list[str]) -> tuple[list[Path], list[InputFailure]]:
         if key not in seen:
             seen.add(key)
             unique.append(f)
-    return unique, failures
+    return unique, roots, failures
+
+
+def path_ids(files: list[Path], roots: Mapping[Path, Path]) -> tuple[dict[Path, str], dict[str, list[str]]]:
+    """A unique record id for each file, and the names that collided -> the ids their files got.
+
+    A file's id is its name without the suffix (``review`` for ``in/a/review.txt``), as a record's id
+    in the case system usually is. Files sharing that name (``a/review.txt`` and ``b/review.txt``, or
+    ``good.txt`` and ``good.pdf``) would become versions of one record, so each gets its path from the
+    input root instead: ``a/review``, ``b/review``; with the suffix when that is still shared (``good.pdf``).
+    """
+    def relative(f: Path, suffix: bool) -> str:
+        root = roots.get(f, f.parent)
+        try:
+            rel = f.relative_to(root)
+        except ValueError:
+            rel = f
+        return (rel if suffix else rel.with_suffix("")).as_posix()
+
+    by_stem: dict[str, list[Path]] = {}
+    for f in files:
+        by_stem.setdefault(f.stem, []).append(f)
+    ids: dict[Path, str] = {}
+    collisions: dict[str, list[str]] = {}
+    for stem, group in by_stem.items():
+        if len(group) == 1:
+            ids[group[0]] = stem
+            continue
+        names = [relative(f, False) for f in group]
+        if len(set(names)) < len(names):
+            names = [relative(f, True) for f in group]
+        if len(set(names)) < len(names):  # the same relative path under different roots
+            names = [f.as_posix() for f in group]
+        ids.update(zip(group, names, strict=True))
+        collisions[stem] = names
+    return ids, collisions
 
 
 class MissingColumns(ValueError):
@@ -216,14 +264,25 @@ def _csv_rows(path: Path, mapping: Mapping[str, str]) -> Iterator[tuple[int, dic
             yield start, None, f"{why}: {what} (the rest of the file) were not read"
 
 
-def iter_records(paths: list[str], mapping: dict[str, str] | None = None) -> Iterator[RecordInput | InputFailure]:
-    """Every record under the given paths, in order; failures are yielded, not raised."""
+def iter_records(
+    paths: list[str], mapping: dict[str, str] | None = None,
+    on_collision: Callable[[str, list[str]], None] | None = None,
+) -> Iterator[RecordInput | InputFailure]:
+    """Every record under the given paths, in order; failures are yielded, not raised.
+
+    Files get unique ids (:func:`path_ids`); ``on_collision(name, ids)`` hears of each file name shared
+    by several files, and the ids they were given instead.
+    """
     mapping = mapping or parse_mapping(None)
-    files, failures = expand_paths(paths)
+    files, roots, failures = _expand(paths)
     yield from failures
+    ids, collisions = path_ids([f for f in files if f.suffix.lower() not in EXPORT_SUFFIXES], roots)
+    if on_collision is not None:
+        for stem, given in collisions.items():
+            on_collision(stem, given)
     for path in files:
         if path.suffix.lower() not in EXPORT_SUFFIXES:
-            yield RecordInput(id=path.stem, source=str(path), path=path)
+            yield RecordInput(id=ids[path], source=str(path), path=path)
             continue
         try:
             for n, row, problem in _rows(path, mapping):

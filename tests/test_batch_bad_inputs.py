@@ -149,3 +149,20 @@ def test_an_unclosed_quote_at_the_end_of_a_csv_is_reported_with_its_lines(tmp_pa
     [(src, why)] = [(src, why) for (_, src), why in failures.items()]
     first = 2 + record_text(1).count("\n") + 1
     assert src.endswith(f"in.csv:{first}") and "never closed" in why and f"lines {first}-{first + 1}" in why
+
+
+def test_files_sharing_a_name_get_ids_from_their_paths_and_the_collision_is_reported(tmp_path):
+    from test_ingest import make_pdf
+
+    folder = tmp_path / "in"
+    for rel, i in (("a/review.txt", 1), ("b/review.txt", 2), ("good.txt", 3), ("only.txt", 5)):
+        (folder / rel).parent.mkdir(parents=True, exist_ok=True)
+        (folder / rel).write_text(record_text(i), encoding="utf-8")
+    (folder / "good.pdf").write_bytes(make_pdf(record_text(4).splitlines()))
+    r, ids, failures = score(tmp_path, str(tmp_path / "c.db"), folder)
+    assert r.exit_code == 0, r.output
+    assert sorted(ids) == ["a/review", "b/review", "good.pdf", "good.txt", "only"]
+    with Store(str(tmp_path / "c.db")) as s:
+        assert all(len(s.record_versions(rid)) == 1 for rid in ids)  # none became another's version
+    assert "named 'review'" in r.output and "a/review, b/review" in r.output
+    assert "named 'good'" in r.output
