@@ -49,6 +49,7 @@ class BatchOptions:
     rubric: str | None = None
     accurate: bool = False
     max_bytes: int = 25 * 1024 * 1024
+    max_words: int | None = 200_000  # analyser.ingest.DEFAULT_MAX_WORDS; None: no limit
     keep_text: bool = False
     # (record id, content hash) of results already stored for this rubric version.
     known: frozenset[tuple[str, str]] = field(default_factory=frozenset)
@@ -118,12 +119,12 @@ def process_record(record: RecordInput, options: BatchOptions) -> Outcome:
     """
     from analyser import analyse_document
     from analyser.drift import history_facts
-    from analyser.ingest import IngestError
+    from analyser.ingest import IngestError, check_words
 
     try:
         if problem := nul_problem(record):
             return Outcome(record, failure=InputFailure(record.source, problem, record.id.replace("\x00", "")))
-        document = _load(record, options.max_bytes)
+        document = check_words(_load(record, options.max_bytes), options.max_words, record.source)
         meta = record_meta(record)
         digest = content_hash(document.text, meta, options.accurate)
         text = document.text if options.keep_text else None
