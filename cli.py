@@ -146,10 +146,11 @@ def check(
     show_all: Annotated[bool, typer.Option("--all", help="List every finding (default: the 10 most important groups).")] = False,
     annotate: Annotated[Path | None, typer.Option("--annotate", help="Write a copy of the Word file with each finding as a comment on its words (the record must be a .docx).")] = None,
     suggest: Annotated[bool, typer.Option("--suggest", help="With --annotate: also write preferred words as tracked changes to accept or reject.")] = False,
+    max_words: Annotated[int, typer.Option("--max-words", min=1, help="Refuse a record with more words than this (the service's limit).")] = 200_000,
 ) -> None:
     """Check one record and show what to fix, pointing at the words: most important findings first, repeats grouped."""
     from analyser import analyse_document
-    from analyser.ingest import IngestError, from_text, load_file
+    from analyser.ingest import IngestError, check_words, from_text, load_file
     from analyser.rubric import RubricError
     from analyser.word_comments import is_docx_name, not_docx_message
 
@@ -169,6 +170,7 @@ def check(
             document = from_text(sys.stdin.read(), source=None)
         else:
             document = load_file(file)
+        check_words(document, max_words)
         report = analyse_document(document, accurate=accurate, **_meta(doc_type, child_name, child_age, date, rubric))
     except (IngestError, RubricError, ValueError) as exc:
         raise _fail(str(exc)) from None
@@ -258,6 +260,7 @@ def score(
     workers: Annotated[int, typer.Option("--workers", "-w", min=1, help="Worker processes (default: the machine's cores).")] = os.cpu_count() or 1,
     store_text: Annotated[bool, typer.Option("--store-text", help="Keep each record's text in the store (off by default: children's data).")] = False,
     max_mb: Annotated[int, typer.Option("--max-mb", min=1, help="Files larger than this many MB fail as too large.")] = 25,
+    max_words: Annotated[int, typer.Option("--max-words", min=1, help="Records with more words than this fail as too long (the service's limit).")] = 200_000,
     rubric: RubricOpt = None,
     accurate: Annotated[bool, typer.Option("--accurate", help="Run the full spaCy pipeline everywhere (slower).")] = False,
     annotate: Annotated[Path | None, typer.Option("--annotate", help="Write a copy of each Word (.docx) record, with its findings as comments, into this folder.")] = None,
@@ -283,7 +286,12 @@ def score(
     # Counted first, then read again as the batch goes: 100,000 records' text is never all in memory.
     n_items = n_records = 0
     input_failures: list[InputFailure] = []
-    for item in iter_records(paths, column_map):
+
+    def collided(name: str, ids: list[str]) -> None:
+        err.print(f"{len(ids)} files are named '{name}': their record ids are their paths ({', '.join(ids)})",
+                  highlight=False, soft_wrap=True)
+
+    for item in iter_records(paths, column_map, on_collision=collided):
         n_items += 1
         if isinstance(item, RecordInput):
             n_records += 1
@@ -304,10 +312,11 @@ def score(
     annotated = _Annotations(annotate) if annotate is not None else None
     with err.status("loading the language pipeline ..."):
         model_version = models_version(accurate)
-    params = {"paths": paths, "map": mapping, "accurate": accurate, "max_mb": max_mb, "store_text": store_text,
+    params = {"paths": paths, "map": mapping, "accurate": accurate, "max_mb": max_mb, "max_words": max_words,
+              "store_text": store_text,
               "workers": workers, "inputs": n_items, **rubric_params}
     options = BatchOptions(
-        rubric=str(rubric) if rubric else None, accurate=accurate, max_bytes=max_mb * 1024 * 1024,
+        rubric=str(rubric) if rubric else None, accurate=accurate, max_bytes=max_mb * 1024 * 1024, max_words=max_words,
         keep_text=store_text or html is not None,
         known=frozenset(store.scored_keys(rubric_version)),  # type: ignore[attr-defined]
     )

@@ -49,6 +49,7 @@ class BatchOptions:
     rubric: str | None = None
     accurate: bool = False
     max_bytes: int = 25 * 1024 * 1024
+    max_words: int | None = 200_000  # analyser.ingest.DEFAULT_MAX_WORDS; None: no limit
     keep_text: bool = False
     # (record id, content hash) of results already stored for this rubric version.
     known: frozenset[tuple[str, str]] = field(default_factory=frozenset)
@@ -59,11 +60,28 @@ def record_meta(record: RecordInput) -> dict[str, object]:
     given metadata wins over what the text says."""
     meta: dict[str, object] = {k: record.fields[k] for k in META_FIELDS if record.fields.get(k)}
     if "child_age" in meta:
-        try:
-            meta["child_age"] = int(str(meta["child_age"]).strip())
-        except ValueError:
-            del meta["child_age"]
+        given = str(meta["child_age"]).strip()
+        # An age is a few digits: anything longer is not one (and int() of 5,000 digits raises).
+        if len(given) <= 3 and given.isascii() and given.isdigit():
+            meta["child_age"] = int(given)
+        elif len(given) <= 3 or not given.isdigit():
+            del meta["child_age"]  # not a number ('unknown', '12y'): the text's own age is used
+        else:
+            raise ValueError(f"child_age is {len(given)} digits long, not an age in years (0-25)")
     return meta
+
+
+def nul_problem(record: RecordInput) -> str | None:
+    """Why a record cannot be stored as it is: NUL characters (PostgreSQL's text columns refuse them,
+    and they are never in a real record), naming the field but never quoting it."""
+    if "\x00" in record.id:
+        return "the record id contains a NUL character (\\x00)"
+    for key, value in record.fields.items():
+        if "\x00" in key or "\x00" in str(value):
+            return f"the '{key.replace(chr(0), '')}' field contains a NUL character (\\x00)"
+    if record.text is not None and "\x00" in record.text:
+        return "the text contains a NUL character (\\x00)"
+    return None
 
 
 def content_hash(text: str, meta: dict[str, object], accurate: bool = False) -> str:
@@ -93,10 +111,12 @@ def process_record(record: RecordInput, options: BatchOptions) -> Outcome:
     """
     from analyser import analyse_document
     from analyser.drift import history_facts
-    from analyser.ingest import IngestError
+    from analyser.ingest import IngestError, check_words
 
     try:
-        document = _load(record, options.max_bytes)
+        if problem := nul_problem(record):
+            return Outcome(record, failure=InputFailure(record.source, problem, record.id.replace("\x00", "")))
+        document = check_words(_load(record, options.max_bytes), options.max_words, record.source)
         meta = record_meta(record)
         digest = content_hash(document.text, meta, options.accurate)
         text = document.text if options.keep_text else None

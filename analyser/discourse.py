@@ -11,6 +11,7 @@ mum, Dawn"); nothing is guessed from outside the text. Where the record does not
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from typing import Literal
@@ -484,15 +485,22 @@ def _mentions(text: str, d: Discourse, child_name: str | None) -> list[Mention]:
         person = next((p for p in d.people if p.role == rel), None) or Person(rel, None, gender, _relation_kind(rel))  # type: ignore[arg-type]
         names.append((rel, person))
     names.sort(key=lambda x: len(x[0]), reverse=True)
+    # Spans already taken by a longer name, sorted by start: a match inside one is part of that name.
+    # Only spans starting at most the longest name's length before a match can hold it, so the check
+    # is a bisect, not a scan (a record naming the child thousands of times was quadratic).
     taken: list[tuple[int, int]] = []
+    longest = max((len(n) for n, _ in names), default=0)
     for name, person in names:
         flags = re.IGNORECASE if name.islower() else 0
         for m in re.finditer(rf"\b{re.escape(name)}\b", text, flags):
-            if any(s <= m.start() < e for s, e in taken):
+            at = m.start()
+            lo = bisect.bisect_left(taken, (at - longest, -1))
+            hi = bisect.bisect_right(taken, (at, len(text) + 1))
+            if any(s <= at < e for s, e in taken[lo:hi]):
                 continue
             if text.startswith(("'s", "’s"), m.end()):
                 continue  # "the school near Mum's": a possessive names a place, not who "she" is
-            taken.append((m.start(), m.end()))
+            bisect.insort(taken, (m.start(), m.end()))
             plural = name.endswith("s") and name in ("parents", "carers", "foster carers")
             found.append(Mention(m.start(), m.end(), person, plural))
     # "Grace and Samuel", "Mr and Mrs Evans": a pair named together is what "they" points back to.

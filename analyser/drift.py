@@ -42,7 +42,7 @@ from typing import TYPE_CHECKING, Any
 from analyser import date_fields, dates
 from analyser.rules import word_list
 from analyser.checks.timebound_actions import PROGRESS_SECTION  # one definition of a progress heading
-from analyser.linking import LinkedBy, link, name_key, stored_key
+from analyser.linking import LinkedBy, link, link_name_dob, name_dob_digest, name_key, stored_key
 from analyser.report import Action, DriftSection, Finding, Report
 
 if TYPE_CHECKING:
@@ -158,6 +158,28 @@ def history_facts(text: str) -> dict[str, Any]:
             "reports_progress": reports_progress}
 
 
+def stored_history(history: Mapping[str, Any], fields: Mapping[str, Any], child_name: str | None, *,
+                   keep_text: bool) -> dict[str, Any]:
+    """The history facts as the store keeps them with a record's fields: derived facts only.
+
+    The child's full name and date of birth become the digest a name-and-birthday link needs
+    (:func:`analyser.linking.name_dob_digest`); a progress sentence becomes its content words (what
+    drift matches against earlier actions: no names, dates, owners or stop words) unless the record's
+    text is stored anyway (``keep_text``), when it keeps its wording for the drift finding's excerpt.
+    """
+    out: dict[str, Any] = {k: v for k, v in history.items() if k not in ("dob", "child_full_name", "progress")}
+    digest = link_name_dob({**fields, "history": history}, child_name)
+    if digest:
+        out["name_dob"] = digest
+    progress = history.get("progress")
+    if progress is None or keep_text:
+        out["progress"] = progress
+    else:
+        out["progress"] = [{"start": p["start"], "end": p["end"], "done": p["done"],
+                            "words": list(content_words(p["text"]))} if "text" in p else p for p in progress]
+    return out
+
+
 def progress_status(sentence: str) -> bool | None:
     """True when the sentence reports something done, False when not done, None when it reports neither."""
     if _NOT_DONE.search(sentence):
@@ -202,8 +224,16 @@ class ProgressLine:
 
     start: int
     end: int
-    text: str
-    done: bool
+    text: str = ""  # empty when the store kept only its words (the record's text not stored)
+    done: bool = False
+    words: tuple[str, ...] | None = None  # its content words, when stored without the text
+
+    def content(self, names: Iterable[str]) -> tuple[str, ...]:
+        """What the line says was done, as :func:`content_words` gives it, the child's names removed."""
+        if self.words is None:
+            return content_words(self.text, names=names)
+        drop = {_stem(n.lower()) for n in names if n}
+        return tuple(w for w in self.words if w not in drop)
 
 
 @dataclass(frozen=True)
@@ -238,7 +268,8 @@ class TimelineRecord:
             doc_type=report.doc_type,
             date=date_fields.iso_date(report.meta.date),
             entered_care=date_fields.iso_date(history.get("entered_care")),
-            progress=None if progress is None else tuple(ProgressLine(**p) for p in progress),
+            progress=None if progress is None else tuple(
+                ProgressLine(**{**p, "words": tuple(p["words"])} if "words" in p else p) for p in progress),
             team=team,
             reports_progress=bool(history.get("reports_progress")),
         )
@@ -409,7 +440,7 @@ def _compare(prev: TimelineRecord, cur: TimelineRecord, seen: Mapping[int, _Seen
             matched[i] = j
             taken.add(j)
     lines = cur.progress or ()
-    line_words = [content_words(p.text, names=names) for p in lines]
+    line_words = [p.content(names) for p in lines]
     review_reports_progress = cur.is_review and cur.progress is not None
     for i, action in enumerate(prev.report.actions):
         mentions = [(similarity(prev_words[i], lw), p) for lw, p in zip(line_words, lines)]
@@ -600,7 +631,7 @@ def timeline_for(store: Store, child: str, *, dob: str | None = None, team: str 
         dob_iso = _date_of_birth(dob)
         if dob_iso is None:
             raise ValueError(f"date of birth '{dob}' is not a date (use YYYY-MM-DD or DD/MM/YYYY)")
-        key = f"{_name_key(child)}|{dob_iso.isoformat()}|{team if team is not None else '*'}"
+        key = f"{name_dob_digest(child, dob_iso.isoformat())}|{team if team is not None else '*'}"
         linked_by = "name+dob"
     else:
         key, linked_by = child, "child_id"

@@ -7,6 +7,7 @@ however many records the store holds. Never by name alone: two children may shar
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Mapping
 from typing import Any, Literal
@@ -19,19 +20,36 @@ def name_key(name: str) -> str:
     return " ".join(sorted(w.lower() for w in re.findall(r"[A-Za-z]+", name)))
 
 
+def name_dob_digest(name: str, dob: str) -> str:
+    """The child's name (normalised) and date of birth as a digest: what a name-and-birthday link keys
+    on, so neither is stored (records.fields, records.link_key) to make the link. Deterministic, so the
+    same child links across runs and stores; a one-way hash, though names and birthdays are few enough
+    that someone holding the store could test guesses against it."""
+    return hashlib.sha256(f"caseqa.link/1|{name_key(name)}|{dob}".encode()).hexdigest()[:40]
+
+
+def link_name_dob(fields: Mapping[str, Any], child_name: str | None) -> str | None:
+    """The name+dob digest of a record, from its fields (a stored ``history`` carries it as ``name_dob``;
+    fresh facts carry the full name and date of birth), or None when it has no name or no date of birth."""
+    history = fields.get("history") or {}
+    if history.get("name_dob"):
+        return str(history["name_dob"])
+    dob = fields.get("dob") or history.get("dob")
+    name = fields.get("child_full_name") or history.get("child_full_name") or fields.get("child_name") or child_name
+    return name_dob_digest(str(name), str(dob)) if dob and name else None
+
+
 def link(fields: Mapping[str, Any], child_name: str | None) -> tuple[str | None, LinkedBy | None]:
-    """``(child id, "child_id")``, ``(name|dob|team, "name+dob")`` or ``(None, None)`` from a record's fields
+    """``(child id, "child_id")``, ``(digest|team, "name+dob")`` or ``(None, None)`` from a record's fields
     (its ``history`` facts included) and the child's name as the report gives it."""
     child_id = str(fields.get("child_id") or "").strip()
     if child_id:
         return child_id, "child_id"
-    history = fields.get("history") or {}
-    dob = fields.get("dob") or history.get("dob")
-    name = fields.get("child_full_name") or history.get("child_full_name") or fields.get("child_name") or child_name
-    if dob and name:
+    digest = link_name_dob(fields, child_name)
+    if digest:
         # The team is part of a name-and-birthday link: a name and a date of birth are not an identity,
         # so a record filed in one team never joins (or reads the drift quotes of) another team's child.
-        return f"{name_key(str(name))}|{dob}|{fields.get('team') or ''}", "name+dob"
+        return f"{digest}|{fields.get('team') or ''}", "name+dob"
     return None, None
 
 

@@ -18,6 +18,7 @@ over every unit.
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -265,13 +266,32 @@ def _run(names: tuple[str, ...], docs: Iterable[Doc]) -> Iterator[Doc]:
     return iter(stream)
 
 
+# The tagger's arrays grow with the tokens in a batch: 150 units of 1,000 words in one batch took
+# gigabytes. A record of ordinary size is one batch as before (the same tags); a huge one several.
+_BATCH_TOKENS = 20_000
+
+
+def _token_batches(units: list[Tokens]) -> Iterator[list[Tokens]]:
+    batch: list[Tokens] = []
+    size = 0
+    for u in units:
+        if batch and (size + len(u) > _BATCH_TOKENS or len(batch) >= _BATCH):
+            yield batch
+            batch, size = [], 0
+        batch.append(u)
+        size += len(u)
+    if batch:
+        yield batch
+
+
 def tag_units(units: list[Tokens]) -> None:
-    """Tag several units in one batch (far cheaper per unit than one at a time)."""
-    todo = [u for u in units if not u.tagged]
-    for tokens, doc in zip(todo, _run(_TAGGING, (u.doc for u in todo))):
-        for tok, t in zip(tokens, doc):
-            tok.tag_ = t.tag_
-        tokens.tagged = True
+    """Tag several units in one batch (far cheaper per unit than one at a time), at most
+    ``_BATCH_TOKENS`` tokens a batch."""
+    for todo in _token_batches([u for u in units if not u.tagged]):
+        for tokens, doc in zip(todo, _run(_TAGGING, (u.doc for u in todo))):
+            for tok, t in zip(tokens, doc):
+                tok.tag_ = t.tag_
+            tokens.tagged = True
 
 
 @dataclass(frozen=True)
@@ -348,6 +368,7 @@ class Unit:
     block: int  # index into Document.blocks
     doc: Tokens | None = None  # the unit's tokens, offsets relative to ``start``
     section: int = -1  # index of the heading block the unit sits under, -1 before any heading
+    cut: bool = False  # a piece of a unit over MAX_UNIT_WORDS words (see make_units)
 
 
 @dataclass(slots=True)
@@ -424,24 +445,51 @@ def _append_trimmed(text: str, s: int, e: int, out: list[tuple[int, int]]) -> No
         out.append((s, e))
 
 
+# A unit's cost grows faster than its length (tagging, the checks' pairwise work): one 150,000-word
+# sentence took 14 s and 2.5 GB. No real sentence, bullet or table row is this long, so a longer one is
+# analysed in pieces of this many words (``Unit.cut``; readability says so in its long-sentence finding).
+MAX_UNIT_WORDS = 1000
+_WORD_SPAN = re.compile(r"\S+")
+
+
+def _pieces(text: str, s: int, e: int) -> list[tuple[int, int]]:
+    """``(s, e)``, or consecutive spans of at most MAX_UNIT_WORDS words covering it, cut at whitespace."""
+    if e - s <= 2 * MAX_UNIT_WORDS:  # a word and its space take two characters: cannot be over the cap
+        return [(s, e)]
+    starts = [m.start() for m in _WORD_SPAN.finditer(text, s, e)]
+    if len(starts) <= MAX_UNIT_WORDS:
+        return [(s, e)]
+    cuts = starts[::MAX_UNIT_WORDS] + [e]
+    out: list[tuple[int, int]] = []
+    for a, b in pairwise(cuts):
+        _append_trimmed(text, a, b, out)
+    return out
+
+
 def make_units(document: Document) -> list[Unit]:
     """Cut the document into units, each remembering its block and the heading it sits under."""
     units: list[Unit] = []
     section = -1
     text = document.text
+
+    def add(kind: UnitKind, s: int, e: int, i: int, section: int) -> None:
+        spans = _pieces(text, s, e)
+        for a, b in spans:
+            units.append(Unit(kind, a, b, text[a:b], i, section=section, cut=len(spans) > 1))
+
     for i, block in enumerate(document.blocks):
         if block.kind == "heading":
             section = i
-            units.append(Unit("heading", block.start, block.end, text[block.start : block.end], i, section=i))
+            add("heading", block.start, block.end, i, i)
         elif block.kind == "table_row":
-            units.append(Unit("table_row", block.start, block.end, text[block.start : block.end], i, section=section))
+            add("table_row", block.start, block.end, i, section)
         elif block.kind == "bullet":
             # A bullet holding several full sentences is several units; one without full stops stays whole.
             for s, e in split_sentences(text, block.start, block.end):
-                units.append(Unit("bullet", s, e, text[s:e], i, section=section))
+                add("bullet", s, e, i, section)
         else:
             for s, e in split_sentences(text, block.start, block.end):
-                units.append(Unit("sentence", s, e, text[s:e], i, section=section))
+                add("sentence", s, e, i, section)
     return units
 
 

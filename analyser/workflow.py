@@ -28,8 +28,10 @@ from typing import TYPE_CHECKING
 from analyser.batch import BatchOptions, Outcome, run_batch
 from analyser.inputs import InputFailure, RecordInput
 
+from sqlalchemy.exc import SQLAlchemyError
+
 if TYPE_CHECKING:  # pragma: no cover
-    from analyser.store import Store
+    from analyser.store import Saved, Store
     from analyser.supervision import SyncResult
 
 CHUNK_RECORDS = 64
@@ -89,13 +91,37 @@ def score_batch(
     summary = BatchSummary(run_id)
     children: set[tuple[str, LinkedBy]] = set()
     pending: list[ResultInput] = []
+    sources: dict[str, str] = {}  # record id -> where it came from, for a failure to store it
     last_write = time.monotonic()
+
+    def save(items: list[ResultInput]) -> list[tuple[ResultInput, Saved]]:
+        """Store a chunk; if the store refuses it, each item on its own, so only the items it refuses fail."""
+        try:
+            return list(zip(items, store.save_results(run_id, items), strict=True))
+        except SQLAlchemyError:
+            if len(items) == 1:
+                raise
+        stored = []
+        for item in items:
+            try:
+                stored += save([item])
+            except SQLAlchemyError as exc:
+                # The database's message quotes the statement's parameters (record text): never shown.
+                reason = f"could not be stored ({type(getattr(exc, 'orig', None) or exc).__name__})"
+                failure = InputFailure(sources.get(item.rid, item.rid), reason, item.rid)
+                summary.failed += 1
+                if item.report is None:
+                    summary.skipped -= 1
+                else:
+                    summary.scored -= 1
+                summary.failures.append(failure)
+                store.save_failure(run_id, source=failure.source, reason=reason, record_id=item.rid)
+        return stored
 
     def write() -> None:
         nonlocal last_write
         if pending:
-            saved = store.save_results(run_id, pending)
-            for item, where in zip(pending, saved, strict=True):
+            for item, where in save(pending):
                 if where.link_key:
                     how, _, key = where.link_key.partition(":")
                     children.add((key, how))  # type: ignore[arg-type]
@@ -104,6 +130,7 @@ def score_batch(
                     if reason:
                         summary.unlinked[reason] = summary.unlinked.get(reason, 0) + 1
             pending.clear()
+            sources.clear()
         last_write = time.monotonic()
 
     for outcome in run_batch(items, options, workers=workers):
@@ -123,6 +150,7 @@ def score_batch(
             summary.scored += 1
             if record.fields.get("worker"):
                 summary.workers_seen.add(str(record.fields["worker"]))
+        sources[record.id] = record.source
         pending.append(ResultInput(
             outcome.report, outcome.content_hash, record.fields, outcome.text if store_text else None,
             record.fields.get("submitted_by") or submitted_by, outcome.history,

@@ -5,19 +5,27 @@ runs too (chunked store writes, drift settled, supervision actions synced). Batc
 single background thread (two cores: draft checks must stay quick while a batch runs); with
 ``CASEQA_BATCH_WORKERS`` > 1 the thread hands records to that many worker processes. Progress lives
 in memory: a batch's status is lost when the service restarts (its run and results are not).
-Uploaded files wait in a private temporary folder that is deleted when the batch ends.
+Uploaded files wait in a private folder (0700) under the service's own upload folder
+(``caseqa-batch-<pid>-*`` in the temp dir), deleted when the batch ends; the upload folder goes when the
+service stops, and upload folders left by a service that died (kill -9, a crash) are deleted when the
+next one starts.
 """
 
 from __future__ import annotations
 
+import atexit
 import logging
+import os
 import queue
 import shutil
+import tempfile
 import threading
+import time
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 
 from analyser import __version__
 from analyser.inputs import InputFailure, RecordInput
@@ -28,6 +36,44 @@ from service.schemas import BatchFailure, BatchStatus
 
 log = logging.getLogger("caseqa.service")
 MAX_FAILURES_SHOWN = 100
+UPLOADS_PREFIX = "caseqa-batch-"
+LEGACY_UPLOADS_AGE = 24 * 3600.0  # seconds
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process: alive
+        return True
+    return True
+
+
+def clean_leftover_uploads(temp_dir: str | None = None) -> int:
+    """Delete upload folders that no running service owns, only this user's; how many.
+
+    A folder named with a process id (``caseqa-batch-<pid>-<random>``) goes once that process is dead.
+    The per-batch folders older versions made (``caseqa-batch-<random>``) name no process: they go
+    after a day, so an older service still running a batch next to this one keeps its files."""
+    base = Path(temp_dir or tempfile.gettempdir())
+    removed = 0
+    for entry in base.glob(UPLOADS_PREFIX + "*"):
+        try:
+            st = entry.lstat()
+            if not entry.is_dir() or entry.is_symlink() or st.st_uid != os.getuid():
+                continue
+        except OSError:
+            continue
+        pid_part, dash, _ = entry.name[len(UPLOADS_PREFIX):].partition("-")
+        if pid_part.isdigit() and dash:
+            if _alive(int(pid_part)):
+                continue
+        elif time.time() - st.st_mtime < LEGACY_UPLOADS_AGE:
+            continue
+        shutil.rmtree(entry, ignore_errors=True)
+        removed += 1
+    return removed
 
 
 @dataclass
@@ -65,6 +111,11 @@ class BatchRunner:
 
     def __init__(self, settings: Settings, metrics: Metrics) -> None:
         self.settings, self.metrics = settings, metrics
+        if cleaned := clean_leftover_uploads():
+            log.warning("deleted %d upload folder(s) left by a service that stopped without cleaning up", cleaned)
+        # mkdtemp makes it 0700: only this user reads the uploads. Gone at exit even without close().
+        self.uploads = tempfile.mkdtemp(prefix=f"{UPLOADS_PREFIX}{os.getpid()}-")
+        atexit.register(shutil.rmtree, self.uploads, True)
         self.batches: dict[str, Batch] = {}
         self._queue: queue.Queue[Batch | None] = queue.Queue()
         self._lock = threading.Lock()
@@ -81,6 +132,10 @@ class BatchRunner:
         self._queue.put(batch)
         return batch
 
+    def upload_folder(self) -> str:
+        """A new private folder (0700) for one batch's uploaded files."""
+        return tempfile.mkdtemp(prefix="batch-", dir=self.uploads)
+
     def get(self, batch_id: str) -> Batch | None:
         with self._lock:
             return self.batches.get(batch_id)
@@ -96,6 +151,7 @@ class BatchRunner:
                 break
             if batch is not None:
                 self._cleanup(batch)
+        shutil.rmtree(self.uploads, ignore_errors=True)
 
     def _loop(self) -> None:
         while (batch := self._queue.get()) is not None:

@@ -21,7 +21,8 @@ class AnalyseOptions(BaseModel):
 
     id: str | None = RecordId
     doc_type: DocType | None = Field(None, description="Default: read from the text.")
-    child_name: str | None = Field(None, min_length=1, max_length=100, description="The child's first name.")
+    child_name: str | None = Field(None, min_length=1, max_length=100, pattern=r"^[^\x00-\x1f]+$",
+                                   description="The child's first name.")
     child_age: int | None = Field(None, ge=0, le=25, description="Sets the target reading age.")
     date: str | None = Field(None, max_length=40, description="The record's date: YYYY-MM-DD or DD/MM/YYYY.")
     next_review: str | None = Field(None, max_length=40, description="The next review's date.")

@@ -21,6 +21,7 @@ from analyser.drift import (
     not_linked_reason,
     review_timescale_findings,
 )
+from analyser.linking import name_dob_digest
 from cli import app
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -109,11 +110,14 @@ def test_links_by_name_and_date_of_birth_from_the_header():
     report = analyse(FIRST, id="r1")
     facts = history_facts(FIRST)
     assert facts["dob"] == "2015-03-12" and facts["child_full_name"] == "Amira Khan"
-    assert link_key(report, {"history": facts}) == ("amira khan|2015-03-12|", "name+dob")
-    assert link_key(report, {"history": facts, "team": "North"})[0] == "amira khan|2015-03-12|North"
+    # The key is a digest of the normalised name and birthday (never spelt out), then the team.
+    amira = name_dob_digest("Amira Khan", "2015-03-12")
+    assert amira == name_dob_digest("KHAN, amira", "2015-03-12") != name_dob_digest("Amira Khan", "2015-03-13")
+    assert link_key(report, {"history": facts}) == (f"{amira}|", "name+dob")
+    assert link_key(report, {"history": facts, "team": "North"})[0] == f"{amira}|North"
     # "KHAN, Amira" with the date written another way is the same child.
     other = FIRST.replace("Name: Amira Khan", "Name: KHAN, Amira").replace("DOB: 12/03/2015", "DOB: 12 March 2015")
-    assert link_key(analyse(other), {"history": history_facts(other)})[0] == "amira khan|2015-03-12|"
+    assert link_key(analyse(other), {"history": history_facts(other)})[0] == f"{amira}|"
 
 
 def test_never_links_by_name_alone_and_says_why():
@@ -321,3 +325,67 @@ def test_the_drift_example_in_the_readme_and_drift_md_is_what_the_commands_print
         shown = {" ".join(line.split()) for line in (ROOT / doc).read_text(encoding="utf-8").splitlines()
                  if re.match(r"\s*20\d\d-\d\d-\d\d\s+(care plan|review minutes)", line)}
         assert shown == rows, doc
+
+
+def test_without_store_text_the_stored_facts_hold_no_sentence_full_name_or_birthday(tmp_path):
+    """records.fields.history and records.link_key keep derived facts only (issue 13, item 17), and drift
+    finds the same things from them as from records stored with their text."""
+    import sqlite3
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name, text in (("a", FIRST), ("b", SECOND), ("c", THIRD)):
+        (folder / f"{name}.txt").write_text(text, encoding="utf-8")
+    timelines = {}
+    for db, extra in ((str(tmp_path / "plain.db"), ()), (str(tmp_path / "text.db"), ("--store-text",))):
+        assert run_cli("score", str(folder), "--db", db, "--out", str(tmp_path / "o.jsonl"), "--workers", "1", *extra).exit_code == 0
+        timelines[db] = json.loads(run_cli("drift", "--child", "Amira Khan", "--dob", "12/03/2015", "--db", db,
+                                           "--format", "json").stdout)
+        stored = sqlite3.connect(db).execute("select fields, link_key from records").fetchall()
+        assert len(stored) == 3 and all(key.startswith("name+dob:") for _, key in stored)
+        if not extra:
+            kept = json.dumps(stored)
+            for secret in ("Khan", "2015-03-12", "12/03/2015", "swimming club - Done", "Dental check - Done"):
+                assert secret not in kept, secret
+    plain, with_text = timelines.values()
+    assert [r["id"] for r in plain["records"]] == ["a", "b", "c"] and plain["findings"]
+    # The same findings; only a progress line's excerpt needs the text.
+    assert [(f["record_id"], f["code"], f["message"]) for f in plain["findings"]] == \
+           [(f["record_id"], f["code"], f["message"]) for f in with_text["findings"]]
+
+
+def test_migration_0005_rewrites_stored_facts_and_keeps_linking(tmp_path):
+    """A store written before 0005 (plain name, birthday and sentences) is rewritten on open."""
+    import sqlite3
+
+    from analyser.store import Store
+
+    db = tmp_path / "old.db"
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text(FIRST, encoding="utf-8")
+    (folder / "b.txt").write_text(SECOND, encoding="utf-8")
+    assert run_cli("score", str(folder), "--db", str(db), "--out", str(tmp_path / "o.jsonl"), "--workers", "1").exit_code == 0
+    before = json.loads(run_cli("drift", "--child", "Amira Khan", "--dob", "2015-03-12", "--db", str(db),
+                                "--format", "json").stdout)
+    con = sqlite3.connect(db)
+    # Make it look as 0004 left it: facts as read, keys spelt out.
+    for pk, fields in con.execute("select id, fields from records").fetchall():
+        f = json.loads(fields)
+        f["history"].pop("name_dob")
+        f["history"].update(dob="2015-03-12", child_full_name="Amira Khan")
+        f["history"]["progress"] = [{"start": p["start"], "end": p["end"], "done": p["done"],
+                                     "text": "Sam to arrange a swimming club - Done."} for p in f["history"]["progress"]]
+        con.execute("update records set fields = ?, link_key = 'name+dob:amira khan|2015-03-12|' where id = ?",
+                    (json.dumps(f), pk))
+    con.execute("update alembic_version set version_num = '0004'")
+    con.commit()
+    con.close()
+    with Store(str(db)):  # opening a store brings it to the latest revision
+        pass
+    kept = json.dumps(sqlite3.connect(db).execute("select fields, link_key from records").fetchall())
+    assert "Khan" not in kept and "2015-03-12" not in kept and "swimming" not in kept
+    after = json.loads(run_cli("drift", "--child", "Amira Khan", "--dob", "2015-03-12", "--db", str(db),
+                               "--format", "json").stdout)
+    assert [r["id"] for r in after["records"]] == [r["id"] for r in before["records"]] == ["a", "b"]
+    assert [(f["code"], f["message"]) for f in after["findings"]] == [(f["code"], f["message"]) for f in before["findings"]]

@@ -126,6 +126,18 @@ def test_drafts_are_not_stored_unless_asked_then_filed_under_the_caller(client, 
     assert with_text.status_code == 200 and detail["record"]["version"] == 2 and detail["text"].endswith("More.")
 
 
+@pytest.mark.parametrize("body", [
+    {"text": GOOD_DRAFT + "\x00"}, {"text": GOOD_DRAFT, "child_name": "Amira\x00"},
+])
+def test_a_nul_character_is_a_4xx_naming_it_not_a_500_even_when_stored(client, seeded, body):
+    # PostgreSQL's text columns refuse NUL: storing one answered 500 (with the SQL in the log).
+    for store in (False, True):
+        r = client.post("/v1/analyse", json={**body, "store": store, "id": "S-nul"}, headers=seeded.auth("sw_south"))
+        problem = is_problem(r, 422)
+        assert "NUL" in problem["detail"] or "child_name" in str(problem)
+    assert client.get("/v1/records/S-nul", headers=seeded.auth("sw_south")).status_code == 404
+
+
 def test_a_stored_draft_cannot_take_over_someone_elses_record_id(client, seeded):
     r = client.post("/v1/analyse", json={"text": GOOD_DRAFT, "store": True, "id": "N-1"}, headers=seeded.auth("sw_south"))
     is_problem(r, 409)

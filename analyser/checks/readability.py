@@ -16,7 +16,7 @@ from pydantic import Field
 from analyser import nlp, syllables
 from analyser.checks import CheckContext, CheckResult, clamp, finding, wants_tags
 from analyser.facts import Facts
-from analyser.nlp import Tokens, Unit
+from analyser.nlp import MAX_UNIT_WORDS, Tokens, Unit
 from analyser.report import Finding
 from analyser.registry import Appearance, register
 from analyser.rubric import CheckSettings, Rubric
@@ -122,8 +122,10 @@ def check(ctx: CheckContext[ReadabilitySettings]) -> CheckResult:
             long_units += 1
             if long_units <= MAX_FINDINGS_PER_CODE:
                 severity = "error" if n > s.very_long_sentence_words else "warning"
+                message = (f"This sentence has over {MAX_UNIT_WORDS:,} words: it was analysed in pieces of "
+                           f"{MAX_UNIT_WORDS:,}." if unit.cut else f"This sentence has {n} words.")
                 findings.append(finding(analysis, DIMENSION, "long_sentence", severity,
-                    f"This sentence has {n} words.", unit.start, unit.end,
+                    message, unit.start, unit.end,
                     "Split it into sentences of 15 to 20 words, one idea each.", data={"words": n}))
         passive = _is_passive(unit)
         if passive:

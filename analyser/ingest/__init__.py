@@ -20,10 +20,14 @@ from analyser.document import Document
 from .errors import IngestError
 from .text import decode_text_bytes, from_text
 
-__all__ = ["DEFAULT_MAX_BYTES", "SUPPORTED_SUFFIXES", "IngestError", "from_text", "load_bytes", "load_file"]
+__all__ = ["DEFAULT_MAX_BYTES", "DEFAULT_MAX_WORDS", "SUPPORTED_SUFFIXES", "IngestError", "check_words", "from_text",
+           "load_bytes", "load_file"]
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".docx", ".pdf")
 DEFAULT_MAX_BYTES = 25 * 1024 * 1024
+# The service's limit too (CASEQA_MAX_WORDS): the longest real records are tens of thousands of words,
+# and analysis costs grow with the words, so a larger file is refused before any language processing.
+DEFAULT_MAX_WORDS = 200_000
 _MB = 1024 * 1024
 
 
@@ -44,6 +48,17 @@ def _unsupported(suffix: str) -> str:
     if suffix == ".doc":
         return f"unsupported file type .doc (old Word format: save it as .docx, or use {listed})"
     return f"unsupported file type {suffix} (use {listed})"
+
+
+def check_words(document: Document, max_words: int | None, source: str | None = None) -> Document:
+    """``document``, or IngestError when it has more than ``max_words`` whitespace-separated words
+    (a cheap upper bound, counted before any language processing). None: no limit."""
+    if max_words is not None:
+        words = len(document.text.split())
+        if words > max_words:
+            raise IngestError(source or document.source or "text",
+                              f"the document has {words:,} words; the limit is {max_words:,}")
+    return document
 
 
 def load_bytes(data: bytes, filename: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:

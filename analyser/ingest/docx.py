@@ -352,15 +352,19 @@ def load_docx(data: bytes, source: str) -> Document:
 
         document = docx.Document(io.BytesIO(data))
         body = document.element.body
-    except IngestError:
-        raise
+    except (IngestError, ImportError):
+        raise  # an ImportError is a broken installation, not a broken file: an internal error
+    except MemoryError:
+        raise IngestError(source, "Word document is too large to read in the memory available") from None
     except Exception:  # PackageNotFoundError, ValueError (not a docx content type), lxml, KeyError...
         raise IngestError(source, "not a Word document or it is corrupt") from None
 
     try:
         return _extract(document, body, source)
-    except IngestError:
-        raise
+    except (IngestError, ImportError):
+        raise  # an ImportError is a broken installation, not a broken file: an internal error
+    except MemoryError:
+        raise IngestError(source, "Word document is too large to read in the memory available") from None
     except Exception:  # malformed-but-parseable XML in places we did not expect
         raise IngestError(source, "not a Word document or it is corrupt") from None
 

@@ -16,6 +16,22 @@ from .text import normalise_newlines, split_blocks, validate
 # A broken page is skipped rather than failing the whole file, but a document of broken pages is
 # corrupt. Pages beyond this are ignored (records are tens of pages; this bounds the work).
 MAX_PAGES = 2000
+_BOMB = "PDF looks malformed (suspicious compression: a page unpacks to more than 75 MB)"
+
+
+def _over_limit(pages, n: int, limit_error: type[Exception]) -> bool:  # type: ignore[no-untyped-def]
+    """Whether a page's content stream inflates past pypdf's output limit. extract_text() swallows
+    that error and returns no text, which would read as a scan: checked only when no text came out."""
+    for i in range(n):
+        try:
+            contents = pages[i].get_contents()
+            if contents is not None:
+                contents.get_data()
+        except limit_error:
+            return True
+        except Exception:  # noqa: BLE001 - other damage is judged by the text, as before
+            continue
+    return False
 
 
 def load_pdf(data: bytes, source: str) -> Document:
@@ -27,11 +43,9 @@ def load_pdf(data: bytes, source: str) -> Document:
 
 
 def _load(data: bytes, source: str) -> Document:
-    try:
-        from pypdf import PdfReader
-        from pypdf.errors import FileNotDecryptedError
-    except ImportError:  # pragma: no cover - pypdf is a hard dependency
-        raise IngestError(source, "PDF support is not installed") from None
+    # pypdf missing is our fault, not the file's: the ImportError reaches the caller as an internal error.
+    from pypdf import PdfReader
+    from pypdf.errors import FileNotDecryptedError, LimitReachedError
 
     try:
         reader = PdfReader(io.BytesIO(data))  # tries the empty password itself
@@ -64,13 +78,23 @@ def _load(data: bytes, source: str) -> Document:
             texts.append(pages[i].extract_text(extraction_mode="plain") or "")
         except FileNotDecryptedError:
             raise IngestError(source, "PDF is encrypted") from None
+        except LimitReachedError:
+            # pypdf stops inflating a stream past its output limit (75 MB): a compression bomb, not a record.
+            raise IngestError(source, _BOMB) from None
+        except MemoryError:
+            raise IngestError(source, "PDF is too large to read in the memory available") from None
+        except ImportError:
+            raise
         except Exception:
             failed += 1
     if failed and failed == min(count, MAX_PAGES):
         raise IngestError(source, "not a PDF or it is corrupt")
 
-    text = normalise_newlines("\n".join(texts))
+    # Broken font maps can extract as NUL characters: not text, and PostgreSQL cannot store them.
+    text = normalise_newlines("\n".join(texts)).replace("\x00", "")
     if not text.strip():
+        if _over_limit(pages, min(count, MAX_PAGES), LimitReachedError):
+            raise IngestError(source, _BOMB)
         raise IngestError(source, "no readable text (scanned PDF without a text layer?)")
     doc = Document(text=text, blocks=split_blocks(text), source=source, format="pdf")
     return validate(doc, source, "no readable text (scanned PDF without a text layer?)")

@@ -523,6 +523,9 @@ def from_text(text: str, *, source: str | None = None, format: str = "record",
     """
     if not isinstance(text, str):
         raise TypeError("from_text expects str")
+    if "\x00" in text:
+        # Never in a real record (files with NULs are binary, above), and PostgreSQL cannot store it.
+        raise IngestError(source or "text", "the text contains a NUL character (\\x00)")
     text = normalise_newlines(text)
     doc = Document(text=text, blocks=split_blocks(text), source=source, format=format)
     if validate_text:

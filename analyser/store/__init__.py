@@ -552,8 +552,12 @@ class Store:
 
     def save_failure(self, run_id: int, *, source: str, reason: str, record_id: str | None = None) -> None:
         """Record why an input could not be scored (never its text)."""
+        # A NUL cannot go into PostgreSQL's text columns, and a failure must always be recordable.
+        def clean(value: str | None) -> str | None:
+            return value.replace("\x00", "") if value is not None else None
+
         with self._session() as s, s.begin():
-            s.add(Failure(run_id=run_id, source=source, reason=reason, record_id=record_id))
+            s.add(Failure(run_id=run_id, source=clean(source), reason=clean(reason), record_id=clean(record_id)))
 
     def _version_result(self, s: Session, record_id: str, version: int | None) -> Result | None:
         q = select(Result).join(Record, Result.record_pk == Record.id).where(Record.record_id == record_id)

@@ -74,6 +74,16 @@ def record_fields(fields: dict[str, str], history: dict | None) -> dict:
     return {**fields, "history": history} if history is not None else dict(fields)
 
 
+def _for_store(history: dict | None, fields: dict, child_name: str | None, text_kept: bool) -> dict | None:
+    """History facts as stored: derived facts only (analyser.drift.stored_history), never a verbatim
+    sentence, full name or date of birth unless the record's text is kept anyway."""
+    if history is None:
+        return None
+    from analyser.drift import stored_history  # the checks' vocabulary: loaded only when storing facts
+
+    return stored_history(history, fields, child_name, keep_text=text_kept)
+
+
 def _merged_history(stored: dict | None, history: dict | None) -> dict | None:
     """The record's new fields when ``history`` replaces what is stored (None: nothing to change)."""
     # The facts come from the same text, so newer extraction simply replaces older (and records stored
@@ -151,8 +161,8 @@ def save_chunk(s: Session, run_id: int, items: Sequence[ResultInput]) -> list[Sa
                 given = {**given, "team": first_team} if first_team else {k: v for k, v in given.items() if k != "team"}
             else:
                 first_owner[rep.id] = (version, submitted_by, given.get("team"))
-            fields = record_fields(given, it.history)
             child_name = rep.meta.child_name or it.fields.get("child_name")
+            fields = record_fields(given, _for_store(it.history, given, child_name, it.text is not None))
             new_by_key[rec_key] = {
                 "_key": rec_key, "record_id": rep.id, "version": version, "content_hash": it.content_hash,
                 "source": rep.source, "child_id": it.fields.get("child_id"), "child_name": child_name,
@@ -230,7 +240,9 @@ def _update_record(rec: dict, it: ResultInput, updates: dict[int, dict]) -> None
         values["text"] = it.text
         rec["has_text"] = True
     if "fields" in rec:
-        fields = _merged_history(rec["fields"], it.history)
+        base = {k: v for k, v in (rec["fields"] or {}).items() if k != "history"}
+        history = _for_store(it.history, base, rec.get("name"), bool(rec.get("has_text")))
+        fields = _merged_history(rec["fields"], history)
         if fields is not None:
             rec["fields"] = fields
             values["fields"] = fields
@@ -242,7 +254,8 @@ def _update_record(rec: dict, it: ResultInput, updates: dict[int, dict]) -> None
 def _update_new_record(row: dict, it: ResultInput) -> None:
     if it.text is not None and row["text"] is None:
         row["text"] = it.text
-    fields = _merged_history(row["fields"], it.history)
+    base = {k: v for k, v in (row["fields"] or {}).items() if k != "history"}
+    fields = _merged_history(row["fields"], _for_store(it.history, base, row["child_name"], row["text"] is not None))
     if fields is not None:
         row["fields"] = fields
         row["link_key"] = stored_link_key(fields, row["child_name"])

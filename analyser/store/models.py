@@ -69,7 +69,7 @@ class Record(Base):
     content_hash: Mapped[str] = mapped_column(String(64), index=True)
     source: Mapped[str | None] = mapped_column(String(1000))
     child_id: Mapped[str | None] = mapped_column(String(200), index=True)
-    # How drift finds the child's other records: "child_id:<id>" or "name+dob:<name key>|<dob>"
+    # How drift finds the child's other records: "child_id:<id>" or "name+dob:<digest of name and dob>|<team>"
     # (analyser.linking.stored_link_key), kept current with the record's fields.
     link_key: Mapped[str | None] = mapped_column(String(400), index=True)
     child_name: Mapped[str | None] = mapped_column(String(200))

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
 from pathlib import Path, PureWindowsPath
 from typing import Annotated
 
@@ -96,7 +95,7 @@ async def create_batch(request: Request, user: Creator, settings: SettingsDep, s
         if fields.worker:
             team = await anyio.to_thread.run_sync(_worker_batch_team, store, user, fields.worker, team)
         extra = {k: v for k, v in (("worker", fields.worker), ("team", team)) if v}
-        folder = tempfile.mkdtemp(prefix="caseqa-batch-")  # mode 0700: only this user reads the uploads
+        folder = runner.upload_folder()  # mode 0700: only this user reads the uploads
         saved = [await _save_upload(u, i, folder, extra) for i, u in enumerate(uploads)]
         items = await anyio.to_thread.run_sync(_usable_ids, store, user, saved)
         keep_text = fields.store_text
