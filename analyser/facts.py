@@ -150,6 +150,35 @@ class Facts:
     birth_date: dt.date | None = None  # read from the record to resolve "before his 18th birthday"; never reported
     # Who writes, to whom, and the people named (analyser/discourse.py): read once, for every check.
     discourse: Discourse | None = None
+    # School holidays whose dates the record states ("the Easter holidays, from 7 to 21 April"):
+    # (season word or "", first day or None, last day), so "for the Easter holidays" has a date.
+    school_holidays: tuple[tuple[str, dt.date | None, dt.date], ...] = ()
+
+
+_HOLIDAY = re.compile(
+    r"\b(?:(?P<season>easter|summer|christmas|winter|spring|autumn|october|february|may|whitsun)\s+)?"
+    r"(?:school\s+)?(?:holidays?|half[- ]term(?:\s+holidays?)?)\b",
+    re.IGNORECASE,
+)
+_RANGE_START = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?\s*(?:to|-|–|until)\s*", re.IGNORECASE)
+
+
+def read_school_holidays(text: str, record_date: date | None) -> tuple[tuple[str, date | None, date], ...]:
+    """Holidays the record dates: a holiday's name followed closely by a range of two dates."""
+    found: list[tuple[str, date | None, date]] = []
+    for m in _HOLIDAY.finditer(text):
+        window = re.split(r"\n|(?<=[.;])\s", text[m.end() : m.end() + 60], maxsplit=1)[0]
+        ds = [d for d in dates.find_dates(window, record_date) if d.value is not None]
+        season = (m.group("season") or "").lower()
+        if len(ds) >= 2 and ds[0].start < 25 and ds[1].value is not None and ds[0].value is not None and ds[0].value <= ds[1].value:
+            found.append((season, ds[0].value, ds[1].value))
+        elif len(ds) == 1 and ds[0].start < 25 and ds[0].value is not None and (r := _RANGE_START.match(ds[0].text)):
+            end = ds[0].value
+            try:
+                found.append((season, end.replace(day=int(r.group(1))), end))
+            except ValueError:
+                continue
+    return tuple(found)
 
 
 # A letter about a review ("following your daughter's review on ...") is review minutes, whoever it is to.
@@ -433,4 +462,5 @@ def read_facts(
         child_age=child_age if child_age is not None else detect_child_age(text, record_date, birth_date),
         next_review=next_review or detect_next_review(text, record_date, doc_type),
         birth_date=birth_date,
+        school_holidays=read_school_holidays(text, record_date),
     )

@@ -235,3 +235,17 @@ def test_a_birthday_deadline_resolves_from_the_date_of_birth() -> None:
     assert a.deadline == "2025-08-14" and a.timebound
     a = only("Pathway plan\nDate: 03/03/2025\nDOB: 14/08/2007\n\nJo will take you to buy a cake before your birthday.\n")
     assert a.deadline == "2025-08-14"
+
+
+def test_school_holidays_have_a_date_only_when_the_record_states_them() -> None:
+    from analyser import analyse
+
+    stated = analyse(
+        "REVIEW MINUTES\nDate: 01/03/2025\nThe Easter holidays are from 7 to 21 April.\n"
+        "Grace will book your check-up for the Easter holidays.\nJo will visit you before the Easter holidays.\n"
+        "Sam will ring you before the summer holidays.\n"
+    )
+    by_text = {a.text.split()[0]: a for a in stated.actions}
+    assert by_text["Grace"].deadline == "2025-04-21" and by_text["Grace"].timebound  # during: the last day
+    assert by_text["Jo"].deadline == "2025-04-04"  # before: the last school day (Friday) before them
+    assert by_text["Sam"].deadline is None and not by_text["Sam"].timebound  # the summer's dates are not given

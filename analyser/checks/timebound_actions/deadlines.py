@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 
 from analyser import dates
 from analyser.facts import Facts
@@ -14,7 +14,39 @@ def deadline_for(text: str, facts: Facts) -> dates.DateMention | None:
     found = dates.find_deadline(text, facts.date, facts.next_review)
     if found is None and facts.birth_date is not None and "birthday" in text.lower():
         return _birthday_deadline(text, facts.birth_date, facts.date)
+    if found is None and facts.school_holidays:
+        return _holiday_deadline(text, facts.school_holidays)
     return found
+
+
+# "for the Easter holidays", "before the summer holidays": a date only when the record states the
+# holiday's dates (facts.school_holidays); otherwise the action stays without one and asks for it.
+_HOLIDAY_PHRASE = re.compile(
+    r"\b(?P<prep>before|by|ahead of|in|during|for|over|at)\s+(?:the\s+)?"
+    r"(?:(?P<season>easter|summer|christmas|winter|spring|autumn|october|february|may|whitsun)\s+)?"
+    r"(?:school\s+)?(?:holidays?|half[- ]term(?:\s+holidays?)?)\b",
+    re.IGNORECASE,
+)
+
+
+def _holiday_deadline(text: str, holidays: tuple[tuple[str, date | None, date], ...]) -> dates.DateMention | None:
+    m = _HOLIDAY_PHRASE.search(text)
+    if m is None:
+        return None
+    season = (m.group("season") or "").lower()
+    fitting = [h for h in holidays if h[0] == season] or ([holidays[0]] if len(holidays) == 1 and not season else [])
+    if len({(h[1], h[2]) for h in fitting}) != 1:
+        return None  # not stated, or stated twice differently: no guess
+    first, last = fitting[0][1], fitting[0][2]
+    before = m.group("prep").lower() in ("before", "by", "ahead of")
+    if before and first is None:
+        return None
+    value = last
+    if before and first is not None:
+        value = first - timedelta(days=1)
+        while value.weekday() >= 5:  # the last school day before the holiday
+            value -= timedelta(days=1)
+    return dates.DateMention(m.start(), m.end(), m.group(0), value, "absolute")
 
 
 # "before Kofi's 18th birthday", "by his birthday": a date when the record gives the date of birth.
