@@ -881,6 +881,7 @@ def _evaluate_calibration(folders: list[Path], format: str, accurate: bool) -> N
             continue
         render_calibration(folder, res, out)
 
+
 @app.command()
 def evaluate(
     gold: Annotated[list[Path] | None, typer.Option("--gold", help="A folder with gold.jsonl (or sub-folders with one); repeat for several sets.")] = None,

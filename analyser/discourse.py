@@ -222,10 +222,9 @@ class Discourse:
             return self._last_plural(at, scope_start)
         joint = re.split(r"\s*(?:,|&|\band\b)\s*", words)
         if len(joint) > 1:
-            parts = [self.resolve(p, at, scope_start) or self.relation(p) or p for p in joint if p.strip()]
+            parts = [self.resolve(p, at, scope_start) or p for p in joint if p.strip()]
             return " and ".join(parts) if any(p != q for p, q in zip(parts, joint)) else None
-        rel = self.relation(words)
-        return rel
+        return self.relation(words)
 
     def _addressee_label(self) -> str | None:
         a = self.addressee

@@ -12,6 +12,7 @@ from pypdf import PdfReader, PdfWriter
 
 from analyser.document import Document
 from analyser.ingest import SUPPORTED_SUFFIXES, IngestError, from_text, load_bytes, load_file
+from pdf_support import pdf_from_objects
 
 ENGLISH = (
     "Amira is nine and lives with her foster carers in Leeds. She is settled and enjoys school. "
@@ -67,17 +68,7 @@ def make_pdf(lines: list[str]) -> bytes:
         b"<< /Length " + str(len(stream)).encode() + b" >>\nstream\n" + stream + b"\nendstream",
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
     ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for i, obj in enumerate(objs, 1):
-        offsets.append(len(out))
-        out += f"{i} 0 obj\n".encode() + obj + b"\nendobj\n"
-    xref = len(out)
-    out += f"xref\n0 {len(objs) + 1}\n0000000000 65535 f \n".encode()
-    for off in offsets:
-        out += f"{off:010d} 00000 n \n".encode()
-    out += f"trailer\n<< /Size {len(objs) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
-    return bytes(out)
+    return pdf_from_objects(objs)
 
 
 def encrypt_pdf(data: bytes, user: str, owner: str) -> bytes:

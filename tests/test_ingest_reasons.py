@@ -12,6 +12,7 @@ import pytest
 from analyser.batch import BatchOptions, process_record
 from analyser.ingest import IngestError, load_bytes
 from analyser.inputs import RecordInput
+from pdf_support import pdf_from_objects
 
 
 def flate_bomb_pdf(inflated_mb: int = 100) -> bytes:
@@ -23,17 +24,7 @@ def flate_bomb_pdf(inflated_mb: int = 100) -> bytes:
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>",
         b"<< /Length " + str(len(stream)).encode() + b" /Filter /FlateDecode >>\nstream\n" + stream + b"\nendstream",
     ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for i, obj in enumerate(objs, 1):
-        offsets.append(len(out))
-        out += f"{i} 0 obj\n".encode() + obj + b"\nendobj\n"
-    xref = len(out)
-    out += f"xref\n0 {len(objs) + 1}\n0000000000 65535 f \n".encode()
-    for off in offsets:
-        out += f"{off:010d} 00000 n \n".encode()
-    out += f"trailer\n<< /Size {len(objs) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
-    return bytes(out)
+    return pdf_from_objects(objs)
 
 
 def small_docx() -> bytes:
