@@ -28,7 +28,7 @@ from markupsafe import Markup, escape
 
 from analyser.drift import CODES as DRIFT_CODES
 from analyser.registry import DIMENSION_COLOURS, DIMENSION_TINTS
-from analyser.report import DIMENSIONS, GRADES, Finding, Report
+from analyser.report import DIMENSIONS, GRADES, Finding, Report, mean_score, score_text
 
 # The badges carry white text (dark on requires improvement): each keeps WCAG AA's 4.5:1 with its text.
 GRADE_COLOURS = {
@@ -124,7 +124,7 @@ class _Group:
 
     records: int = 0
     overall: float = 0.0
-    dimensions: dict[str, float] = field(default_factory=lambda: {d: 0.0 for d in DIMENSIONS})
+    dimensions: dict[str, list[float | None]] = field(default_factory=lambda: {d: [] for d in DIMENSIONS})
     grades: Counter = field(default_factory=Counter)
     not_timebound: int = 0
     actions: int = 0
@@ -133,7 +133,7 @@ class _Group:
         self.records += 1
         self.overall += report.overall.score
         for d in DIMENSIONS:
-            self.dimensions[d] += report.dimensions[d].score
+            self.dimensions[d].append(report.dimensions[d].score)
         self.grades[report.overall.grade] += 1
         self.actions += len(report.actions)
         self.not_timebound += sum(not a.timebound for a in report.actions)
@@ -144,7 +144,8 @@ class _Group:
             "name": name,
             "records": self.records,
             "overall": self.overall / n,
-            "dimensions": {d: self.dimensions[d] / n for d in DIMENSIONS},
+            # Means over the records the dimension was scored on (None: scored on none of them).
+            "dimensions": {d: mean_score(self.dimensions[d]) for d in DIMENSIONS},
             "grades": {g: self.grades.get(g, 0) for g in GRADES},
             "actions": self.actions,
             "not_timebound": self.not_timebound,
@@ -192,6 +193,7 @@ class AuditReport:
             lstrip_blocks=True,
         )
         self.env.filters["label"] = label
+        self.env.filters["score"] = score_text
         self.env.globals.update(
             DIMENSIONS=DIMENSIONS, GRADES=GRADES, DIMENSION_COLOURS=DIMENSION_COLOURS, DIMENSION_TINTS=DIMENSION_TINTS,
             GRADE_COLOURS=GRADE_COLOURS
@@ -215,7 +217,9 @@ class AuditReport:
         self.grades[report.overall.grade] += 1
         self.bins["overall"][_bin(report.overall.score)] += 1
         for d in DIMENSIONS:
-            self.bins[d][_bin(report.dimensions[d].score)] += 1
+            score = report.dimensions[d].score
+            if score is not None:  # a dimension not scored is in no bin
+                self.bins[d][_bin(score)] += 1
         self.total.add(report)
         self.teams[fields.get("team") or "(no team)"].add(report)
         self.workers[fields.get("worker") or "(no worker)"].add(report)

@@ -153,6 +153,8 @@ class Facts:
     # School holidays whose dates the record states ("the Easter holidays, from 7 to 21 April"):
     # (season word or "", first day or None, last day), so "for the Easter holidays" has a date.
     school_holidays: tuple[tuple[str, dt.date | None, dt.date], ...] = ()
+    # Whether the caller gave the document type (--doc-type, the API's doc_type) rather than caseqa reading it.
+    doc_type_given: bool = False
 
 
 _HOLIDAY = re.compile(
@@ -253,7 +255,11 @@ def _cells(line: str, offset: int) -> list[tuple[str, int]]:
 
 
 def detect_doc_type(text: str) -> str:
-    """Rule-based document type: weighted cues, the title (first lines) counting double."""
+    """Rule-based document type. What the record calls itself decides first: its title (first two
+    non-empty lines), else a heading in its opening lines ("LAC REVIEW", "CHILD IN CARE - CARE PLAN"),
+    when the content does not contradict it; only then the weighted content cues, the opening counting
+    double, and the cues of records that are not plans (a health assessment or PEP the plan mentions
+    near its top does not make a care plan "other")."""
     head = text[:300]
     scores: dict[str, float] = {}
     for doc_type, patterns in _TYPE_PATTERNS.items():
@@ -265,11 +271,8 @@ def detect_doc_type(text: str) -> str:
                 if pattern.search(head):
                     total += weight
         scores[doc_type] = total
-    other = sum(w for pattern, w in _OTHER_PATTERNS if pattern.search(head))
     best = max(scores, key=lambda k: scores[k])
-    if other and other >= scores[best] / 2:
-        return "other"
-    titled = _title_type(text)
+    titled = _title_type(text) or _heading_type(text)
     if titled == "other":
         return "other"
     if titled == "plan":
@@ -279,13 +282,15 @@ def detect_doc_type(text: str) -> str:
         # The title says what the record is: a review of a 17-year-old talks about the pathway plan
         # all through, and is still the review's minutes.
         return titled
+    other = sum(w for pattern, w in _OTHER_PATTERNS if pattern.search(head))
+    if other and other >= scores[best] / 2:
+        return "other"
     return best if scores[best] >= 2.5 else "other"
 
 
-def _title_type(text: str) -> str | None:
-    """The document type its title (first two non-empty lines) names, if it names one; "plan" for
-    a plan of unnamed kind ("Kai's plan")."""
-    title = " ".join([line for line in text[:400].splitlines() if line.strip()][:2])
+def _named_type(title: str) -> str | None:
+    """The document type a title names: "other" for a record that is not a plan (a visit note), "plan"
+    for a plan of unnamed kind ("Kai's plan"), None when it names none."""
     if any(pattern.search(title) for pattern, _ in _OTHER_PATTERNS):
         return "other"
     # The type named first wins: "Care Plan - Review Update" is a plan, "Review of Kofi's care plan" a review.
@@ -293,6 +298,35 @@ def _title_type(text: str) -> str | None:
     if named:
         return min(named)[1]
     return "plan" if _GENERIC_PLAN_TITLE.search(title) else None
+
+
+def _title_type(text: str) -> str | None:
+    """The document type its title (first two non-empty lines) names, if it names one."""
+    return _named_type(" ".join([line for line in text[:400].splitlines() if line.strip()][:2]))
+
+
+# A heading-shaped line: ALL CAPS, a Markdown heading or a bold line, short.
+_HEADING_LINE = re.compile(r"^\s*(?:#{1,6}\s+(?P<md>[^\n]+)|\*\*(?P<bold>[^*\n]+)\*\*\s*)$")
+_HEADER_LINES = 10  # the opening lines a heading may name the record in
+_PROSE_WORDS = 12  # a line this long is the record's body: the opening has ended
+
+
+def _heading_type(text: str) -> str | None:
+    """The type a heading in the record's opening lines names ("Ashby Council / Children's Services /
+    LAC REVIEW"); the opening ends at the first line of prose."""
+    lines = [line.strip() for line in text[:2000].splitlines() if line.strip()][:_HEADER_LINES]
+    for line in lines:
+        if len(line.split()) > _PROSE_WORDS:
+            break
+        m = _HEADING_LINE.match(line)
+        words = m.group("md") or m.group("bold") if m else line
+        letters = [c for c in words if c.isalpha()]
+        if not (m or (len(letters) >= 3 and words.upper() == words and ": " not in words)):
+            continue
+        named = _named_type(words)
+        if named is not None and named != "plan":
+            return named
+    return None
 
 
 def detect_date(text: str, doc_type: str | None = None) -> date | None:
@@ -452,11 +486,13 @@ def read_facts(
     next_review: dt.date | None = None,
 ) -> Facts:
     """Facts for the record; given values win over detected ones."""
+    given = doc_type is not None
     doc_type = doc_type or detect_doc_type(text)
     record_date = date_ or detect_date(text, doc_type)
     birth_date = detect_birth_date(text)
     return Facts(
         doc_type=doc_type,
+        doc_type_given=given,
         date=record_date,
         child_name=child_name or detect_child_name(text),
         child_age=child_age if child_age is not None else detect_child_age(text, record_date, birth_date),

@@ -13,6 +13,7 @@ from analyser.report import Finding
 
 # Highest impact first.
 RULE_ORDER: tuple[str, ...] = (
+    "plan_detail.nearly_empty",
     "timebound_actions.no_actions",
     "timebound_actions.no_owner",
     "timebound_actions.no_deadline",
@@ -23,6 +24,8 @@ RULE_ORDER: tuple[str, ...] = (
     "child_directed_language.blaming_language",
     "plan_detail.filler",
     "timebound_actions.vague_verb",
+    # caseqa could not read the record's type: said early so the user can give --doc-type
+    "plan_detail.doc_type_unknown",
     # (rules not listed rank here)
     "child_directed_language.jargon",
     "readability.long_sentence",

@@ -1,6 +1,6 @@
 """The report contract: the one result type the CLI, the service, the batch runner and the store emit.
 
-``caseqa.report/2`` (``/1`` plus each finding's ``rule``, ``term`` and ``data``, each action's ``owner_text``, and the meta's ``author``, ``addressee`` and ``service``) is documented in ``analyser/schema/report.schema.json`` (generated from these
+``caseqa.report/3`` (``/1`` plus each finding's ``rule``, ``term`` and ``data``, each action's ``owner_text``, and the meta's ``author``, ``addressee`` and ``service``; ``/3`` adds each dimension's ``applies``: a dimension that does not apply has a null score) is documented in ``analyser/schema/report.schema.json`` (generated from these
 models by ``python -m analyser.report``) and tested against it.
 """
 
@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler
 # The report's dimensions are the registered checks (analyser/registry.py), read live.
 from analyser.registry import DIMENSIONS
 
-SCHEMA_ID = "caseqa.report/2"
+SCHEMA_ID = "caseqa.report/3"
 DocType = Literal["care_plan", "review_minutes", "pathway_plan", "other"]
 Severity = Literal["info", "warning", "error"]
 Grade = Literal["outstanding", "good", "requires_improvement", "inadequate"]
@@ -28,6 +28,19 @@ class _Model(BaseModel):
 
 
 FindingValue = str | int | float | bool | None
+# How a dimension that does not apply is shown wherever scores are shown.
+NOT_SCORED = "not scored"
+
+
+def score_text(score: float | None, spec: str = ".0f") -> str:
+    """A score as people read it ("83"), or "not scored": the pages, the terminal and Word comments use it."""
+    return NOT_SCORED if score is None else format(score, spec)
+
+
+def mean_score(scores: list[float | None]) -> float | None:
+    """The mean of the scores that were given (a dimension not scored counts as absent, not as 0 or 100)."""
+    given = [s for s in scores if s is not None]
+    return sum(given) / len(given) if given else None
 
 
 class Finding(_Model):
@@ -76,9 +89,26 @@ class Action(_Model):
 
 
 class DimensionResult(_Model):
-    score: float
+    """One dimension's result. A dimension that does not apply to the record (plan detail for a record
+    whose type caseqa cannot read, timebound actions for a record that needs none and has none) is *not
+    scored*: ``applies`` is false, ``score`` is null, the summary says why, and the overall score leaves
+    it out (the other weights renormalised). It is never given marks for what it was not asked to do."""
+
+    score: float | None = Field(description="0-100, higher is better; null when the dimension is not scored.")
     summary: str
     metrics: dict[str, float | int] = Field(default_factory=dict)
+    applies: bool = Field(default=True, description="False: not scored for this record (see summary); "
+                          "left out of the overall score.")
+
+    @model_validator(mode="after")
+    def _score_iff_applies(self) -> DimensionResult:
+        if self.applies != (self.score is not None):
+            raise ValueError("a dimension has a score exactly when it applies")
+        return self
+
+    def shown(self, spec: str = ".0f") -> str:
+        """The score as people read it: "83", or "not scored" (every adapter writes it this way)."""
+        return score_text(self.score, spec)
 
 
 class Person(_Model):

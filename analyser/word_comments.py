@@ -72,7 +72,8 @@ def comment_text(finding: Finding) -> str:
 def top_fixes(report: Report, n: int = 3) -> list[Finding]:
     """The ``n`` most important fixes: worst severity first, then the weakest dimension, then text order;
     one per rule, so three jargon words do not crowd out a missing deadline."""
-    scores = {name: result.score for name, result in report.dimensions.items()}
+    # A dimension that is not scored ranks with the strongest: its findings are not the weakest's.
+    scores = {name: 100.0 if result.score is None else result.score for name, result in report.dimensions.items()}
     ranked = sorted(
         (f for f in report.findings if f.suggestion or f.severity != "info"),
         key=lambda f: (_SEVERITY_RANK.get(f.severity, 3), scores.get(f.dimension, 100.0), f.start, f.end),
@@ -95,7 +96,7 @@ def summary_text(report: Report) -> str:
         f"{SUMMARY_PREFIX}: {_GRADE_WORDS.get(report.overall.grade, report.overall.grade)} "
         f"({report.overall.score:g}/100).",
         "; ".join(
-            f"{_DIMENSION_WORDS.get(d, d)} {report.dimensions[d].score:g}" for d in DIMENSIONS if d in report.dimensions
+            f"{_DIMENSION_WORDS.get(d, d)} {report.dimensions[d].shown('g')}" for d in DIMENSIONS if d in report.dimensions
         ) + ".",
     ]
     fixes = top_fixes(report)

@@ -74,7 +74,7 @@ def _scores(report: Report) -> Table:
     table.add_column("summary", ratio=1)
     for d in DIMENSIONS:
         r = report.dimensions[d]
-        table.add_row(Text(f" {_label(d)} ", style=styles.dimension_label(d)), f"{r.score:.0f}", r.summary)
+        table.add_row(Text(f" {_label(d)} ", style=styles.dimension_label(d)), r.shown(), r.summary)
     return table
 
 

@@ -105,7 +105,7 @@ def calibrate(folder: Path, analyse: Callable[[Path], Report], *, grade_for: Cal
                   "overall": report.overall.score, "dimensions": {}}
         for d, dim in report.dimensions.items():
             bands = [r.get("bands", {}).get(d) for r in row["readers"]]
-            if any(b is None for b in bands) or getattr(dim, "applies", True) is False:
+            if any(b is None for b in bands) or dim.score is None:  # not scored: nothing to compare
                 continue
             levels = [_ordinal(b, where) for b in bands]
             result.dim_levels.setdefault(d, []).append(sum(levels) / len(levels))

@@ -326,9 +326,10 @@ def _score_record(ev: Evaluation, g: dict, report: Report, keep_errors: bool) ->
         ev.author_right += owner_matches(gold_author, (meta.get("author") or {}).get("name"))
     for d in DIMENSIONS:
         level = (g.get("quality") or {}).get(d)
-        if level is not None:
+        score = report.dimensions[d].score
+        if level is not None and score is not None:  # a dimension not scored is not ordered
             ev.levels[d].append(int(level))
-            ev.scores[d].append(report.dimensions[d].score)
+            ev.scores[d].append(score)
 
 
 def _score_pairs(ev: Evaluation, gold: Iterable[dict], reports: dict[str, Report]) -> None:
@@ -350,6 +351,8 @@ def _score_pairs(ev: Evaluation, gold: Iterable[dict], reports: dict[str, Report
             better, worse = (a, b) if la > lb else (b, a)
             sb = reports[better["id"]].dimensions[d].score
             sw = reports[worse["id"]].dimensions[d].score
+            if sb is None or sw is None:
+                continue
             ev.pair_total[d] += 1
             ev.pair_right[d] += 1.0 if sb > sw else (0.5 if sb == sw else 0.0)
 

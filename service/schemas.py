@@ -63,7 +63,8 @@ class RecordSummary(BaseModel):
     date: str | None
     overall_score: float
     grade: str
-    scores: dict[str, float]
+    scores: dict[str, float | None] = Field(description="Every dimension's score; null: not scored for this record "
+                                            "(it does not apply) and left out of the overall score.")
     actions: int
     actions_not_timebound: int
     findings: int
@@ -92,7 +93,7 @@ class VersionSummary(BaseModel):
 
 class RecordDetail(BaseModel):
     record: RecordSummary
-    report: Report = Field(description="The full report (caseqa.report/2).")
+    report: Report = Field(description="The full report (caseqa.report/3).")
     text: str | None = Field(description="The record's text when it was stored with it; else null.")
     versions: list[VersionSummary]
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from analyser import analyse, analyse_file
 
 TO_CHILD = (
@@ -100,3 +102,132 @@ def test_grade_follows_the_rubric_thresholds(examples) -> None:
     poor = analyse_file(examples / "care_plan_amira_before.txt")
     assert good.overall.grade in ("outstanding", "good")
     assert poor.overall.grade in ("requires_improvement", "inadequate")
+
+
+# ---- issue 14: thin is thin, no silent points, readability years -----------------------------------
+
+THIN_PLAN = """CARE PLAN
+
+Name: Jamie Brown
+Date: 03/03/2025
+Social worker: Jo Smith
+
+Plan for permanence
+The plan for permanence remains as per plan and there are no concerns about it at this time.
+
+Placement
+The child is placed with foster carers which is stable. No concerns.
+
+Health
+Health needs are being met.
+
+Education
+Education remains as per plan with the school and the plan continues as it is now.
+
+Emotional and behavioural development
+Stable.
+
+Identity
+No concerns have been raised about identity at this review or since the last one.
+
+Family time
+Family time continues as per plan and remains appropriate for the child at present.
+
+Contingency plan
+TBC.
+
+Child's views
+The child is happy and settled and has no concerns about the plan or where they live.
+
+Actions
+- Jo Smith will visit the child at home by 31 March 2025.
+- Jo Smith will update the education plan with the school by 30 April 2025.
+- Jo Smith will book the health assessment by 14 March 2025.
+- Sam Reid (foster carer) will take the child to the dentist by 28 March 2025.
+- Jo Smith will ring the child's mum about family time by 10 March 2025.
+- Jo Smith will send the plan to the IRO by 7 March 2025.
+"""
+
+
+def _plan_findings(report, code: str) -> dict[str, object]:
+    return {str(f.data["section"]): f for f in report.findings if f.rule == f"plan_detail.{code}"}
+
+
+def test_a_plan_with_every_heading_and_only_filler_under_them_is_thin() -> None:
+    r = analyse(THIN_PLAN)
+    pd = r.dimensions["plan_detail"]
+    assert pd.metrics["sections_present"] == pd.metrics["sections_required"] == 9
+    assert pd.metrics["sections_substantive"] == 0
+    assert pd.score is not None and pd.score <= 45
+
+
+def test_filler_makes_a_section_thin_whatever_its_length_around_it() -> None:
+    r = analyse(THIN_PLAN)
+    thin, only = _plan_findings(r, "thin_section"), _plan_findings(r, "filler")
+    assert "placement" in thin and thin["placement"].data["filler"] == "stable"  # "... which is stable. No concerns."
+    assert "health" in only and only["health"].term == "being met"  # "Health needs are being met."
+    assert "contingency" in only and only["contingency"].term == "TBC"  # "TBC." is the filler, not 0 words
+    assert "The child's wishes" in str(only.get("views", thin.get("views")).message)  # not "The the child's"
+
+
+def test_filler_with_names_dates_or_numbers_beside_it_is_not_thin() -> None:
+    text = THIN_PLAN.replace(
+        "The child is placed with foster carers which is stable. No concerns.",
+        "Jamie has lived with Sam and Priya Reid since 4 May 2023; the placement is stable and they will "
+        "adopt him if the court agrees in June.")
+    r = analyse(text)
+    assert "placement" not in _plan_findings(r, "thin_section") and "placement" not in _plan_findings(r, "filler")
+
+
+def test_the_childs_quoted_words_are_not_filler() -> None:
+    text = THIN_PLAN.replace(
+        "The child is happy and settled and has no concerns about the plan or where they live.",
+        'You said things are "fine" and that the one thing you really want is to see your dad more often.')
+    assert "views" not in _plan_findings(analyse(text), "thin_section")
+
+
+def test_every_point_plan_detail_loses_is_in_its_summary_and_metrics(examples) -> None:
+    for path in sorted(examples.glob("*.txt")):
+        pd = analyse_file(path).dimensions["plan_detail"]
+        if pd.score is None or "points_lost_sections" not in pd.metrics:
+            continue
+        lost = sum(float(v) for k, v in pd.metrics.items() if k.startswith("points_lost_"))
+        assert pd.score == pytest.approx(max(0.0, 100 - lost), abs=0.3), path.name
+        if pd.score < 99.5:
+            assert "-" in pd.summary.split("present", 1)[1], (path.name, pd.summary)  # "(... -7)"
+
+
+INSPECTION = (
+    "The inspection found that care planning for children in care is not consistently clear about "
+    "responsibilities. Some managers do not routinely check that assessments consider the complete history "
+    "of each child and their family. As a result, a number of children wait too long to understand where they "
+    "will live permanently. Reviewing officers do not always challenge social workers when plans fall behind "
+    "the expected statutory timescales."
+)
+
+
+def test_five_years_too_hard_is_clearly_poor_and_the_summary_agrees() -> None:
+    rd = analyse(INSPECTION).dimensions["readability"]
+    assert rd.metrics["target_reading_age"] == 12 and round(float(rd.metrics["reading_age"])) == 17
+    assert rd.score is not None and rd.score <= 40  # was 47 with 10 points a year
+    assert "5 years too hard" in rd.summary
+    lost = sum(float(v) for k, v in rd.metrics.items() if k.startswith("points_lost_"))
+    assert rd.score == pytest.approx(max(0.0, 100 - lost), abs=0.2)
+    assert f"-{rd.metrics['points_lost_reading_age']:.0f}" in rd.summary
+
+
+def test_readability_summary_names_what_cost_points_when_the_reading_age_is_fine() -> None:
+    text = ("The IRO and the SW met the FC. The LADO and the CAMHS worker sent a report. The PEP and the RHA "
+            "are due. You like the park.")
+    rd = analyse(text, child_age=14).dimensions["readability"]
+    assert "readable for the child" in rd.summary and rd.score is not None and rd.score < 90
+    assert "acronyms per 100 words -" in rd.summary
+
+
+def test_points_for_years_over_take_each_year_at_its_rate() -> None:
+    from analyser.checks.readability import points_for_years_over
+
+    assert points_for_years_over(0, [10, 20]) == 0
+    assert points_for_years_over(1.5, [10, 20]) == pytest.approx(20)
+    assert points_for_years_over(3, [10, 20]) == pytest.approx(50)  # the last rate for every further year
+    assert points_for_years_over(2, 12) == pytest.approx(24)  # a single number: the same every year

@@ -107,3 +107,23 @@ def test_next_review_needs_a_day_and_a_care_plans_first_review_counts() -> None:
     assert read_facts("Review minutes\nDate: 12/12/2024\nYour next review will be in June 2025.\n").next_review is None
     text = "Care plan\nDate: 01/10/2024\n\n10. Review\nFirst CLA review to be held on 21/10/2024.\n"
     assert read_facts(text).next_review == date(2024, 10, 21)
+
+
+@pytest.mark.parametrize("text,expected", [
+    # The title names the type: the health assessment and PEP it mentions near the top do not make it "other".
+    ("CHILD IN CARE - CARE PLAN\nName: Amy Lee\nHealth assessment: due 3 March 2025.\n"
+     "Personal education plan: reviewed in January.\nAmy lives with her carers.\n", "care_plan"),
+    # A heading in the opening lines decides before the content cues.
+    ("Ashby Council\nChildren's Services\nDate: 02/03/2025\nLAC REVIEW\nHealth assessment done.\n"
+     "Amy is well and settled with her carers.\n", "review_minutes"),
+    ("Ashby Council\nChildren's Services\nPATHWAY PLAN REVIEW\nAmy is well and settled.\n", "pathway_plan"),
+    # A title naming a record that is not a plan still wins.
+    ("Statutory visit record\nI visited Amy at home and talked about her care plan.\n", "other"),
+])
+def test_the_title_line_and_headings_decide_the_type_before_content_cues(text, expected) -> None:
+    assert read_facts(text).doc_type == expected
+
+
+def test_facts_say_whether_the_type_was_given() -> None:
+    assert read_facts("CARE PLAN\nYou live with Sam.").doc_type_given is False
+    assert read_facts("CARE PLAN\nYou live with Sam.", doc_type="other").doc_type_given is True

@@ -700,3 +700,10 @@ def test_docx_any_part_that_unpacks_far_more_than_it_packs_is_refused(part):
             zout.writestr(part, b"<x>" + b" " * (12 * 1024 * 1024) + b"</x>")
     with pytest.raises(IngestError, match="suspicious compression"):
         load_bytes(out.getvalue(), "bomb.docx")
+
+
+def test_a_placeholder_line_under_a_heading_is_its_content_not_an_all_caps_heading():
+    doc = from_text("CONTINGENCY PLAN\nTBC.\n\nCHILD'S VIEWS\nN/A\n", source=None)
+    kinds = [(b.kind, doc.text[b.start:b.end]) for b in doc.blocks]
+    assert ("heading", "CONTINGENCY PLAN") in kinds and ("heading", "TBC.") not in kinds
+    assert any(doc.text[b.start:b.end] == "TBC." and b.kind != "heading" for b in doc.blocks)

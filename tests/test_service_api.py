@@ -296,7 +296,7 @@ def test_record_detail_has_the_full_report_and_the_text_only_when_stored(client,
     aud = seeded.auth("auditor")
     n1, n2 = client.get("/v1/records/N-1", headers=aud).json(), client.get("/v1/records/N-2", headers=aud).json()
     assert n1["text"] == POOR_DRAFT and n2["text"] is None
-    assert n1["report"]["schema"] == "caseqa.report/2" and n1["versions"][0]["version"] == 1
+    assert n1["report"]["schema"] == "caseqa.report/3" and n1["versions"][0]["version"] == 1
 
 
 # ---- rubric, metrics, users ------------------------------------------------------------------------
@@ -492,3 +492,44 @@ def test_api_docs_are_served_without_a_cdn(seeded):
         schema = client.get("/openapi.json").json()
     assert schema["paths"]["/v1/analyse"]["post"]["requestBody"]["content"].keys() == {
         "application/json", "multipart/form-data"}
+
+
+def test_a_draft_with_dimensions_not_scored_answers_null_scores_and_renders(client, seeded):
+    # Issue 14: "The child is fine. No concerns." under two headings was graded good (84) through the API.
+    sw = seeded.auth("sw_north")
+    thin = client.post("/v1/analyse", json={"text": "Summary\nThe child is fine.\n\nPlan\nNo concerns.\n"}, headers=sw)
+    assert thin.status_code == 200 and thin.json()["overall"]["grade"] == "inadequate"
+    from test_scoring import VISIT
+
+    r = client.post("/v1/analyse", json={"text": VISIT, "store": True, "id": "N-visit"}, headers=sw)
+    report = r.json()
+    jsonschema.validate(report, json.loads(SCHEMA_PATH.read_text()))
+    assert report["dimensions"]["plan_detail"]["score"] is None and report["dimensions"]["plan_detail"]["applies"] is False
+    row = client.get("/v1/records/N-visit", headers=sw).json()["record"]
+    assert row["scores"]["plan_detail"] is None and row["scores"]["readability"] is not None
+    listed = {x["record_id"]: x for x in client.get("/v1/records", headers=sw).json()["records"]}
+    assert listed["N-visit"]["scores"]["timebound_actions"] is None
+    html = client.post("/v1/analyse", json={"text": VISIT}, headers={**sw, "Accept": "text/html"})
+    assert html.status_code == 200 and "not scored" in html.text
+
+
+def test_worker_means_leave_out_records_a_dimension_was_not_scored_on():
+    from datetime import UTC, datetime
+
+    from analyser.report import DIMENSIONS
+    from analyser.store import RecordRow
+    from service.web.routes import _worker_rows
+
+    def row(rid: str, plan: float | None) -> RecordRow:
+        scores = dict.fromkeys(DIMENSIONS, 50.0)
+        scores["plan_detail"] = plan
+        return RecordRow(record_id=rid, version=1, content_hash="h", run_id=1, source=None, worker="Jo", team="N",
+                         supervisor=None, child_id=None, child_name=None, doc_type="other", date=None,
+                         overall_score=50.0, grade="requires_improvement", scores=scores, actions=0,
+                         actions_not_timebound=0, findings=0, submitted_by=None, scored_at=datetime.now(UTC),
+                         rubric_version="r", dob=None)
+
+    (jo,) = _worker_rows([row("a", 80.0), row("b", None)])
+    assert jo["dimensions"]["plan_detail"] == 80.0
+    (nobody,) = _worker_rows([row("c", None)])
+    assert nobody["dimensions"]["plan_detail"] is None

@@ -155,3 +155,15 @@ def test_urls_bare_paths_postgres_and_bad_schemes(tmp_path, monkeypatch):
         resolve_url("mysql://u@h/db")
     with pytest.raises(StoreError, match="cannot open"):
         Store("postgresql://nobody@127.0.0.1:1/none")
+
+
+def test_a_dimension_not_scored_is_stored_as_none_and_round_trips(store):
+    from test_scoring import VISIT
+
+    report = analyse(VISIT, id="V1")
+    run = new_run(store, report.versions.rubric)
+    store.save_result(run, report, content_hash="hv", fields={"worker": "Jo"})
+    row = next(r for r in store.list_records() if r.record_id == "V1")
+    assert row.scores["plan_detail"] is None and row.scores["timebound_actions"] is None
+    assert row.scores["readability"] == report.dimensions["readability"].score
+    assert store.get_report("V1") == report

@@ -418,3 +418,29 @@ def test_a_first_supervision_over_36_records_fits_on_two_pages(tmp_path):
 
         rows = sum(len(t.rows) for t in docx_doc.tables)
         assert rows <= 70, rows
+
+
+def test_strengths_never_pick_a_dimension_that_was_not_scored() -> None:
+    from analyser.report import DimensionResult
+    from analyser.supervision import strengths
+    from test_scoring import VISIT
+
+    report = analyse(VISIT)
+    bare = {d: DimensionResult(score=None, summary="Not scored.", applies=False) for d in report.dimensions}
+    bare["child_directed_language"] = DimensionResult(score=16, summary="Written about the child.")
+    line = strengths(report.model_copy(update={"dimensions": bare}))
+    assert line.startswith("Strongest on child directed language (16)")
+    none = {d: DimensionResult(score=None, summary="Not scored.", applies=False) for d in report.dimensions}
+    assert strengths(report.model_copy(update={"dimensions": none})) == "No dimension could be scored."
+
+
+def test_a_nearly_empty_record_is_a_shortfall_and_an_unread_type_is_not() -> None:
+    from analyser.rubric import load_rubric
+    from analyser.supervision.shortfalls import describe, shortfalls
+    from test_scoring import VISIT
+
+    assert not [k for k in shortfalls(analyse(VISIT)) if "doc_type_unknown" in k]
+    groups = shortfalls(analyse("Summary\nThe child is fine.\n\nPlan\nNo concerns.\n"))
+    assert "plan_detail:nearly_empty" in groups
+    text = describe(groups["plan_detail:nearly_empty"], "the care plan", "Amy", load_rubric())
+    assert text.startswith("Write the care plan in full") and "Amy's views" in text

@@ -173,3 +173,12 @@ def test_every_help_page_reads_at_the_width_without_python_types(width):
             for line in block.splitlines():
                 # each line is a code ("  1  ...") or its continuation, indented under the text
                 assert not line.strip() or re.match(r"^\s+\d  ", line) or re.match(r"^\s{5,}\S", line), (where, line)
+
+
+def test_a_dimension_not_scored_shows_as_not_scored() -> None:
+    from test_scoring import VISIT
+
+    console = recording(100)
+    render_report(analyse(VISIT), VISIT, console)
+    out = console.export_text()
+    assert re.search(r"plan detail\s+not scored", out) and re.search(r"timebound actions\s+not scored", out)

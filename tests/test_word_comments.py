@@ -370,3 +370,13 @@ def test_api_annotate_refuses_what_is_not_a_word_file_and_needs_a_key(api):
     r = client.post("/v1/analyse?annotate=pdf", files={"file": ("kai.docx", KAI.read_bytes())}, headers=auth)
     assert r.status_code == 422
     assert client.post("/v1/analyse?annotate=docx", files={"file": ("kai.docx", KAI.read_bytes())}).status_code == 401
+
+
+def test_the_summary_comment_says_not_scored_and_ranking_survives_it() -> None:
+    from analyser import analyse
+    from analyser.word_comments import summary_text, top_fixes
+    from test_scoring import VISIT
+
+    report = analyse(VISIT)
+    assert "not scored" in summary_text(report)
+    assert top_fixes(report)  # sorting by dimension score does not meet a None

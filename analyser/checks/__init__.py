@@ -31,7 +31,10 @@ ACTIONS: Provision[list[Action]] = Provision("actions", "the record's actions: w
 
 @dataclass
 class CheckResult:
-    score: float
+    """A check's answer. ``score`` is None when the dimension does not apply to the record (the summary
+    says why); scoring then leaves it out of the overall score instead of giving it free marks."""
+
+    score: float | None
     summary: str
     metrics: dict[str, float | int] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
@@ -41,6 +44,10 @@ class CheckResult:
         """Hand ``value`` to the checks that require ``what`` (and to the report, for actions)."""
         self.provided[what.name] = value
         return self
+
+    @property
+    def applies(self) -> bool:
+        return self.score is not None
 
 
 @dataclass(frozen=True)

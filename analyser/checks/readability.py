@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import statistics
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from analyser import nlp, syllables
 from analyser.checks import CheckContext, CheckResult, clamp, finding, wants_tags
@@ -29,13 +29,36 @@ class ReadabilitySettings(CheckSettings):
     min_reading_age: int = Field(ge=5, le=25)
     long_sentence_words: int = Field(ge=5)
     very_long_sentence_words: int = Field(ge=5)
-    points_per_year_over: float = Field(ge=0)
+    # Points for the 1st, 2nd, ... year the reading age is above the target; the last number counts for
+    # every further year (a single number: the same for every year).
+    points_per_year_over: float | list[float]
     penalty_long_sentence_share: float = Field(ge=0)
     penalty_passive_share: float = Field(ge=0)
     penalty_per_acronym_per_100_words: float = Field(ge=0)
     max_acronym_penalty: float = Field(ge=0)
 
+    @field_validator("points_per_year_over")
+    @classmethod
+    def _rates(cls, value: float | list[float]) -> float | list[float]:
+        rates = value if isinstance(value, list) else [value]
+        if not rates or any(r < 0 for r in rates):
+            raise ValueError("must be a number >= 0 or a non-empty list of them")
+        return value
+
 MAX_FINDINGS_PER_CODE = 15
+
+
+def points_for_years_over(gap: float, per_year: float | list[float]) -> float:
+    """Points lost for a reading age ``gap`` years above the target: each year at its own rate, a part
+    year in proportion ([10, 10, 10, 20]: 3 years too hard lose 30, 4.5 years 60)."""
+    rates = [per_year] if isinstance(per_year, int | float) else per_year
+    lost, year = 0.0, 0
+    while gap > 0:
+        rate = rates[min(year, len(rates) - 1)]
+        lost += rate * min(1.0, gap)
+        gap -= 1.0
+        year += 1
+    return lost
 _BE_FORMS = {"is", "are", "was", "were", "be", "been", "being", "am", "'s", "'re", "get", "got", "gets"}
 # Participles after "be" that describe a state, not a passive action ("you are settled").
 _ADJECTIVAL = {
@@ -96,7 +119,8 @@ def target_reading_age(facts: Facts, rubric: Rubric) -> int:
     DIMENSION, settings=ReadabilitySettings, weight=0.15, order=30,
     metrics=("flesch_reading_ease", "flesch_kincaid_grade", "reading_age", "target_reading_age", "words_per_sentence",
              "sentence_length_sd", "max_sentence_words", "long_sentences", "passive_sentences", "long_sentence_share",
-             "passive_share", "acronyms_per_100_words", "sentences", "words"),
+             "passive_share", "acronyms_per_100_words", "sentences", "words", "points_lost_reading_age",
+             "points_lost_long_sentences", "points_lost_passive", "points_lost_acronyms"),
     appearance=Appearance("Readability", "short sentences a child can read", "#2e8b57", "#d5ecdf", "on dark_green"),
 )
 def check(ctx: CheckContext[ReadabilitySettings]) -> CheckResult:
@@ -154,13 +178,15 @@ def check(ctx: CheckContext[ReadabilitySettings]) -> CheckResult:
     long_share = long_units / units
     passive_share = passive_units / units
     acronym_density = 100 * total_acronyms / total_words
-    score = clamp(
-        100
-        - max(0.0, reading_age - target) * s.points_per_year_over
-        - long_share * s.penalty_long_sentence_share
-        - passive_share * s.penalty_passive_share
-        - min(s.max_acronym_penalty, acronym_density * s.penalty_per_acronym_per_100_words)
-    )
+    gap = reading_age - target
+    # Every point lost, by where it was lost: the summary names each (no silent deductions).
+    lost = {
+        "points_lost_reading_age": points_for_years_over(gap, s.points_per_year_over),
+        "points_lost_long_sentences": long_share * s.penalty_long_sentence_share,
+        "points_lost_passive": passive_share * s.penalty_passive_share,
+        "points_lost_acronyms": min(s.max_acronym_penalty, acronym_density * s.penalty_per_acronym_per_100_words),
+    }
+    score = clamp(100 - sum(lost.values()))
     metrics: dict[str, float | int] = {
         "flesch_reading_ease": round(fre, 1),
         "flesch_kincaid_grade": round(fk, 1),
@@ -174,13 +200,24 @@ def check(ctx: CheckContext[ReadabilitySettings]) -> CheckResult:
         "long_sentence_share": round(long_share, 3),
         "passive_share": round(passive_share, 3),
         "acronyms_per_100_words": round(acronym_density, 1),
+        **{k: round(v, 1) for k, v in lost.items()},
     }
-    gap = reading_age - target
-    summary = (
-        f"Reading age about {reading_age:.0f} against a target of {target}"
-        + (" (readable for the child)" if gap <= 0 else f" ({gap:.0f} years too hard)")
-        + f"; {wps:.0f} words a sentence on average"
-        + (f", {long_units} sentences over {s.long_sentence_words} words" if long_units else "")
-        + "."
-    )
+    if gap <= 0:
+        verdict = "readable for the child"
+    elif gap < 1:
+        verdict = f"under a year too hard, -{lost['points_lost_reading_age']:.0f}"
+    else:
+        years = round(gap)
+        verdict = f"{years} year{'s' if years != 1 else ''} too hard, -{lost['points_lost_reading_age']:.0f}"
+    parts = [f"Reading age about {reading_age:.0f} against a target of {target} ({verdict})",
+             f"{wps:.0f} words a sentence on average"]
+    if long_units:
+        parts.append(f"{long_units} sentence{'s' if long_units != 1 else ''} over {s.long_sentence_words} words"
+                     + (f" -{lost['points_lost_long_sentences']:.0f}" if lost["points_lost_long_sentences"] >= 0.5 else ""))
+    if lost["points_lost_passive"] >= 0.5:
+        parts.append(f"{passive_units} passive sentence{'s' if passive_units != 1 else ''} "
+                     f"-{lost['points_lost_passive']:.0f}")
+    if lost["points_lost_acronyms"] >= 0.5:
+        parts.append(f"{acronym_density:.0f} acronyms per 100 words -{lost['points_lost_acronyms']:.0f}")
+    summary = "; ".join(parts) + "."
     return CheckResult(score, summary, metrics, findings)

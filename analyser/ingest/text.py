@@ -28,6 +28,7 @@ from __future__ import annotations
 import re
 
 from analyser.document import Block, Document
+from analyser.rules import word_list
 
 from .errors import IngestError
 
@@ -46,6 +47,11 @@ def normalise_newlines(text: str) -> str:
 
 # Control characters that never occur in real text files (tab, LF, VT, FF, CR are allowed).
 # U+FFFD comes from undecodable bytes in the cp1252 fallback.
+# "TBC." under a heading is the section's content (a placeholder), not an ALL-CAPS title.
+_PLACEHOLDER_LINE = re.compile(
+    r"^\W*(?:" + "|".join(re.escape(w) for w in sorted(word_list("placeholders", "not_a_title"), key=len, reverse=True))
+    + r")\W*$", re.IGNORECASE,
+)
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f\ufffd]")
 _MAX_CONTROL_SHARE = 0.01
 
@@ -263,7 +269,7 @@ def classify_line(text: str, ls: int, le: int) -> Line:
             if inner_s < inner_e:
                 return Line(HEAD, inner_s, inner_e, cs, 0, indent=indent, words=nw)
     caps = _PAREN_RE.sub("", s) if "(" in s else s  # "PREVIOUS RECS (review 15/01/2025)" is a caps title
-    if nw <= 12 and caps.upper() == caps and sum(c.isalpha() for c in caps) >= 3:
+    if nw <= 12 and caps.upper() == caps and sum(c.isalpha() for c in caps) >= 3 and not _PLACEHOLDER_LINE.match(s):
         # ALL-CAPS title, unless it is a "DOB: 01/02/2015" / "IRO: K SANDHU" style field
         key, colon, value = s.partition(":")
         if not (colon and value.strip()):

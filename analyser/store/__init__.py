@@ -26,7 +26,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, IntegrityError
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
-from analyser.report import Report
+from analyser.report import DIMENSIONS, Report
 from analyser.store.bulk import ResultInput, Saved, save_chunk
 from analyser.store.models import (
     Failure,
@@ -92,7 +92,7 @@ class RecordRow:
     date: str | None
     overall_score: float
     grade: str
-    scores: dict[str, float]
+    scores: dict[str, float | None]  # every dimension; None: not scored for this record
     actions: int
     actions_not_timebound: int
     findings: int
@@ -237,7 +237,7 @@ def _record_row(result: Result) -> RecordRow:
         date=rec.date,
         overall_score=result.overall_score,
         grade=result.grade,
-        scores={d.dimension: d.score for d in result.dimensions},
+        scores={**dict.fromkeys(DIMENSIONS), **{d.dimension: d.score for d in result.dimensions}},
         actions=result.actions_count,
         actions_not_timebound=result.actions_not_timebound,
         findings=result.findings_count,

@@ -199,7 +199,9 @@ def save_chunk(s: Session, run_id: int, items: Sequence[ResultInput]) -> list[Sa
             out[k] = pk
             rep = it.report
             assert rep is not None
-            dims += [{"result_id": pk, "dimension": d, "score": r.score} for d, r in rep.dimensions.items()]
+            # A dimension not scored for the record has no row (RecordRow.scores gives it as None).
+            dims += [{"result_id": pk, "dimension": d, "score": r.score} for d, r in rep.dimensions.items()
+                     if r.score is not None]
             actions += [{"result_id": pk, "position": i, "text": a.text, "owner": a.owner, "deadline": a.deadline,
                          "deadline_text": a.deadline_text, "timebound": a.timebound, "problems": ",".join(a.problems),
                          "start": a.start, "end": a.end} for i, a in enumerate(rep.actions)]

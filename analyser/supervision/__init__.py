@@ -161,8 +161,11 @@ def strengths(report: Report) -> str:
     if found:
         line = "; ".join(found[:3])
         return line[0].upper() + line[1:] + "."
-    best = max(DIMENSIONS, key=lambda d: report.dimensions[d].score)
-    return f"Strongest on {best.replace('_', ' ')} ({report.dimensions[best].score:.0f}): {report.dimensions[best].summary}"
+    scored = [d for d in DIMENSIONS if report.dimensions[d].score is not None]
+    if not scored:
+        return "No dimension could be scored."
+    best = max(scored, key=lambda d: report.dimensions[d].score or 0.0)
+    return f"Strongest on {best.replace('_', ' ')} ({report.dimensions[best].shown()}): {report.dimensions[best].summary}"
 
 
 def _care_actions(report: Report, record: str, on: dt.date) -> list[CareAction]:

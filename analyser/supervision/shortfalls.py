@@ -90,6 +90,11 @@ def shortfalls(report: Report) -> dict[str, Group]:
             if code == "no_actions":
                 _add(groups, d, code, Item(f"{d}:{code}:record"))
             continue  # the per-action problems are read from the actions above
+        if d == "plan_detail" and code == "doc_type_unknown":
+            continue  # caseqa could not read the record's type: a note to the user, not the worker's shortfall
+        if d == "plan_detail" and code == "nearly_empty":
+            _add(groups, d, code, Item(f"{d}:{code}:record"))
+            continue
         if d == "plan_detail":
             # The section's name ("placement plan", not its explanation) comes with the finding.
             name = f.data.get("section_name")
@@ -109,7 +114,7 @@ def shortfalls(report: Report) -> dict[str, Group]:
 # The order actions are listed in: the heaviest dimensions of the rubric first, who/when before the rest.
 GROUP_ORDER = (
     "timebound_actions:no_actions", "timebound_actions:who_when", "timebound_actions:deadline_past",
-    "timebound_actions:vague_verb", "plan_detail:missing_section", "plan_detail:thin_section", "plan_detail:filler",
+    "timebound_actions:vague_verb", "plan_detail:nearly_empty", "plan_detail:missing_section", "plan_detail:thin_section", "plan_detail:filler",
     "child_directed_language:written_about_child", "child_directed_language:blaming_language",
     "child_directed_language:jargon", "child_directed_language:unexplained_acronym", "readability:long_sentence",
     "readability:dense_acronyms", "readability:passive_voice",
@@ -234,6 +239,9 @@ def describe(group: Group, record: str, child_name: str | None, rubric: Rubric) 
         what = "the sentence" if n == 1 else f"the {n} sentences"
         return f"Use words instead of letters in {what} crowded with acronyms in {record}"
     sections = join([i.term for i in items if i.term]) if any(i.term for i in items) else ""
+    if code == "nearly_empty":
+        who = child_name or "the child"
+        return f"Write {record} in full: what is happening for {who}, who will do what by when, and {who}'s views"
     if code == "missing_section":
         noun = "a section" if n == 1 else "sections"
         return f"Add {noun} on {sections or 'the missing subjects'} to {record}"

@@ -38,7 +38,7 @@ DOCX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingm
     summary="Check a draft",
     description=(
         "Analyse one record: JSON `{\"text\": ...}` with optional metadata, or a multipart upload with a `file` "
-        "(.docx, .pdf, .txt, .md). Returns the report (caseqa.report/2). Not stored unless `store` is true; then "
+        "(.docx, .pdf, .txt, .md). Returns the report (caseqa.report/3). Not stored unless `store` is true; then "
         "it is stored as submitted by you (with your team), and `store_text` keeps the text too. "
         "With `Accept: text/html` the answer is the highlighted feedback as an HTML fragment (what the draft "
         "checker page shows). With `?annotate=docx` and an uploaded .docx, the answer is that Word file with each "

@@ -15,13 +15,14 @@ from starlette.responses import HTMLResponse
 
 from analyser.audit_report import GRADE_COLOURS, highlight, label
 from analyser.registry import DIMENSION_COLOURS, DIMENSION_HELP, DIMENSION_SHORT, DIMENSION_TINTS
-from analyser.report import DIMENSIONS, GRADES, Report
+from analyser.report import DIMENSIONS, GRADES, Report, score_text
 from analyser.store import UserRow
 from service.analysis import Analysed
 
 WEB = Path(__file__).parent
 templates = Jinja2Templates(directory=str(WEB / "templates"))
 templates.env.filters["label"] = label
+templates.env.filters["score"] = score_text
 templates.env.globals.update(
     DIMENSIONS=DIMENSIONS, GRADES=GRADES, DIMENSION_COLOURS=DIMENSION_COLOURS, GRADE_COLOURS=GRADE_COLOURS,
     DIMENSION_TINTS=DIMENSION_TINTS, DIMENSION_SHORT=DIMENSION_SHORT, DIMENSION_HELP=DIMENSION_HELP,

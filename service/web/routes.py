@@ -17,7 +17,7 @@ from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from analyser.date_fields import iso_date
-from analyser.report import DIMENSIONS, DOC_TYPES, GRADES
+from analyser.report import DIMENSIONS, DOC_TYPES, GRADES, mean_score
 from analyser.store import ActionStats, RecordRow, Store, SupervisionActionRow, UserRow
 from service.api.children import child_timeline
 from service.api.records import record_detail, visible_records
@@ -133,7 +133,8 @@ def _worker_rows(rows: list[RecordRow]) -> list[dict[str, Any]]:
         actions = sum(r.actions for r in rs)
         out.append({
             "name": name, "records": n, "overall": sum(r.overall_score for r in rs) / n,
-            "dimensions": {d: sum(r.scores.get(d, 0.0) for r in rs) / n for d in DIMENSIONS},
+            # Means over the records each dimension was scored on (None when it was scored on none).
+            "dimensions": {d: mean_score([r.scores.get(d) for r in rs]) for d in DIMENSIONS},
             "timebound_share": (1 - sum(r.actions_not_timebound for r in rs) / actions) if actions else None,
             "grades": {g: sum(r.grade == g for r in rs) for g in GRADES},
         })

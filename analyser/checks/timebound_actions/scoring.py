@@ -133,7 +133,9 @@ def score_drafts(ctx: CheckContext[TimeboundSettings], drafts: list[Draft]) -> C
                 "Add the plan's actions, each with a named person and a date, e.g. "
                 "'Jo (your social worker) will book your health assessment by 15 March 2025.'"))
             return CheckResult(settings.score_no_actions, "No actions found.", metrics, findings).provide(ACTIONS, actions)
-        return CheckResult(100.0, "No actions expected for this kind of record.", metrics, findings).provide(ACTIONS, actions)
+        # Nothing is required of it and it has none: not scored (no free marks), left out of the overall.
+        return CheckResult(None, "Not scored: no actions found, and none are expected of this kind of record.",
+                           metrics, findings).provide(ACTIONS, actions)
     score = clamp(sum(per_action_scores) / n)
     summary = (
         f"{timebound_n} of {n} actions are timebound and {owned} of {n} name who will do them"
