@@ -44,6 +44,7 @@ from analyser.rules import word_list
 from analyser.checks.timebound_actions import PROGRESS_SECTION  # one definition of a progress heading
 from analyser.linking import LinkedBy, link, link_name_dob, name_dob_digest, name_key, stored_key
 from analyser.report import Action, DriftSection, Finding, Report
+from analyser.wording import count
 
 if TYPE_CHECKING:
     from analyser.store import RecordRow, Store
@@ -470,8 +471,8 @@ def _carried_or_slipped(prev: TimelineRecord, cur: TimelineRecord, earlier: Acti
         days = (new - old).days
         return Finding(
             dimension=DIMENSION, code="slipped", severity="warning",
-            message=(f"Deadline slipped by {days} days: {_of(prev)} set {_quote(earlier.text)} for {_fmt(old)}; "
-                     f"this record moves it to {_fmt(new)} ({seen.times} records so far{since})."),
+            message=(f"Deadline slipped by {count(days, 'day')}: {_of(prev)} set {_quote(earlier.text)} for {_fmt(old)}; "
+                     f"this record moves it to {_fmt(new)} ({count(seen.times, 'record')} so far{since})."),
             start=later.start, end=later.end, excerpt=later.text,
             suggestion="Say why the deadline moved and what will make the new one hold; escalate if it slips again.",
         )
@@ -479,7 +480,7 @@ def _carried_or_slipped(prev: TimelineRecord, cur: TimelineRecord, earlier: Acti
     return Finding(
         dimension=DIMENSION, code="carried_over", severity="error" if seen.times >= 3 else "warning",
         message=(f"Carried over from {_of(prev)} ({_quote(earlier.text)}{due}): "
-                 f"{seen.times} records so far{since}."),
+                 f"{count(seen.times, 'record')} so far{since}."),
         start=later.start, end=later.end, excerpt=later.text,
         suggestion="Record what got in the way, name who will do it and give a firm date; escalate to the manager or IRO if it keeps returning.",
     )
@@ -490,7 +491,7 @@ def _reported_not_done(prev: TimelineRecord, cur: TimelineRecord, earlier: Actio
         dimension=DIMENSION, code="carried_over", severity="error" if seen.times >= 3 else "warning",
         message=(f"Not done since {_of(prev)} ({_quote(earlier.text)}"
                  + (f", due {_fmt(earlier.deadline)}" if earlier.deadline else "")
-                 + f"); this review reports it not done: {seen.times} records so far."),
+                 + f"); this review reports it not done: {count(seen.times, 'record')} so far."),
         start=line.start, end=line.end, excerpt=line.text,
         suggestion="Make it a decision again with a named person and a new date, or record why it is no longer needed.",
     )
@@ -502,7 +503,7 @@ def _unreported(prev: TimelineRecord, cur: TimelineRecord, earlier: Action) -> F
         days = (cur.date - old).days
         return Finding(
             dimension=DIMENSION, code="deadline_passed", severity="error",
-            message=(f"{_quote(earlier.text)} was due by {_fmt(old)} ({_of(prev)}); the deadline passed {days} days "
+            message=(f"{_quote(earlier.text)} was due by {_fmt(old)} ({_of(prev)}); the deadline passed {count(days, 'day')} "
                      f"before this review, which does not say it was done."),
             start=0, end=0, excerpt=earlier.text,
             suggestion="Say in the progress on previous decisions whether it was done; if not, why, and what happens now.",
@@ -547,7 +548,7 @@ def review_timescale_findings(timeline: Sequence[TimelineRecord]) -> dict[str, l
             days = (rev.date - due).days
             out.setdefault(rev.record_id, []).append(Finding(
                 dimension=DIMENSION, code="review_late", severity="error",
-                message=f"This review on {_fmt(rev.date)} was {days} day{'s' if days != 1 else ''} late: {rule}, so it was due by {_fmt(due)}.",
+                message=f"This review on {_fmt(rev.date)} was {count(days, 'day')} late: {rule}, so it was due by {_fmt(due)}.",
                 start=0, end=0, excerpt="",
                 suggestion="Record why the review was late; book the next one within timescale and tell the IRO's manager.",
             ))

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler
 
 # The report's dimensions are the registered checks (analyser/registry.py), read live.
 from analyser.registry import DIMENSIONS
+from analyser.wording import tidy
 
 SCHEMA_ID = "caseqa.report/3"
 DocType = Literal["care_plan", "review_minutes", "pathway_plan", "other"]
@@ -71,6 +72,10 @@ class Finding(_Model):
         # Reports stored before findings carried a rule (caseqa.report/1) get theirs from dimension and code.
         if not self.rule:
             self.rule = f"{self.dimension}.{self.code}"
+        # Every finding's words pass here, whoever built them (checks, drift): no "The the ...".
+        self.message = tidy(self.message)
+        if self.suggestion is not None:
+            self.suggestion = tidy(self.suggestion)
         return self
 
 
@@ -109,6 +114,11 @@ class DimensionResult(_Model):
     def shown(self, spec: str = ".0f") -> str:
         """The score as people read it: "83", or "not scored" (every adapter writes it this way)."""
         return score_text(self.score, spec)
+
+    @model_validator(mode="after")
+    def _tidy(self) -> DimensionResult:
+        self.summary = tidy(self.summary)
+        return self
 
 
 class Person(_Model):

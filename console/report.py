@@ -16,6 +16,7 @@ from rich.text import Text
 
 from analyser.importance import importance
 from analyser.report import DIMENSIONS, Finding, Report
+from analyser.wording import count
 from console import styles
 
 SHOWN = 10  # finding groups listed unless --all
@@ -161,7 +162,7 @@ def render_report(report: Report, text: str, console: Console, *, show_all: bool
         console.rule(Text(f"actions: who will do what, by when ({len(report.actions)})"), style="none")
         console.print(_actions(report))
     if groups:
-        title = f"findings ({len(report.findings)} in {len(groups)} groups, most important first)"
+        title = f"findings ({len(report.findings)} in {count(len(groups), 'group')}, most important first)"
         console.rule(Text(title), style="none")
         grid = Table.grid(padding=(0, 1))
         grid.add_column(justify="right", no_wrap=True)

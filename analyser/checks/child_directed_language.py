@@ -16,6 +16,7 @@ from analyser.nlp import Analysis, Unit
 from analyser.report import Finding
 from analyser.registry import Appearance, register
 from analyser.rubric import CheckSettings
+from analyser.wording import count
 
 DIMENSION = "child_directed_language"
 
@@ -194,16 +195,17 @@ def check(ctx: CheckContext[ChildLanguageSettings]) -> CheckResult:
     elif direct_share >= 0.5:
         summary = f"Written to the child ({round(100 * direct_share)}% of references are 'you')"
     elif about:
-        summary = f"Written about the child ({len(about)} references like 'the child' or 'the young person', {second} uses of 'you')"
+        summary = (f"Written about the child ({count(len(about), 'reference')} like 'the child' or 'the young person', "
+                   f"{count(second, 'use')} of 'you')")
     else:
-        summary = f"Written about the child in the third person ({third} uses of 'he', 'she', 'his', 'her'; {second} of 'you')"
+        summary = f"Written about the child in the third person ({count(third, 'use')} of 'he', 'she', 'his', 'her'; {second} of 'you')"
     extras = []
     if jargon_hits:
-        extras.append(f"{jargon_hits} jargon terms")
+        extras.append(count(jargon_hits, "jargon term"))
     if blaming_hits:
-        extras.append(f"{blaming_hits} blaming words")
+        extras.append(count(blaming_hits, "blaming word"))
     if acronym_hits:
-        extras.append(f"{acronym_hits} unexplained acronyms")
+        extras.append(count(acronym_hits, "unexplained acronym"))
     summary += ("; " + ", ".join(extras) if extras else "") + "."
     metrics: dict[str, float | int] = {
         "second_person": second,

@@ -23,6 +23,7 @@ from analyser.report import Finding, FindingValue
 from analyser.registry import Appearance, register
 from analyser.rubric import CheckSettings, Rubric, Section, compile_phrases
 from analyser.rules import Match
+from analyser.wording import capital, count, the
 
 DIMENSION = "plan_detail"
 
@@ -221,7 +222,6 @@ def check(ctx: CheckContext[PlanDetailSettings]) -> CheckResult:
     thin: list[str] = []
     for key in required:
         label = lex.sections[key].label
-        the_label = label.removeprefix("the ")  # "The child's wishes ...", not "The the child's ..."
         ids: dict[str, FindingValue] = {"section": key, "section_name": lex.sections[key].name}
         section = found.get(key)
         if section is None:
@@ -252,7 +252,8 @@ def check(ctx: CheckContext[PlanDetailSettings]) -> CheckResult:
             credits.append(s.filler_only_credit)
             thin.append(label)
             span_unit = section.units[0]
-            f_ = phrase_finding(analysis, filler_rule, Match(span_unit.start, span_unit.end, m.group(0)), label=the_label)
+            f_ = phrase_finding(analysis, filler_rule, Match(span_unit.start, span_unit.end, m.group(0)), label=label,
+                                section=f"{capital(the(label))} section")
             findings.append(f_.model_copy(update={"term": m.group(0), "data": {**ids, "filler": m.group(0)}}))
         elif m is not None:
             # Filler with words around it but no one, no date, no number: thin whatever its length.
@@ -260,7 +261,7 @@ def check(ctx: CheckContext[PlanDetailSettings]) -> CheckResult:
             thin.append(label)
             if anchor is not None:
                 findings.append(finding(analysis, DIMENSION, "thin_section", "warning",
-                    f"The {the_label} section is thin: '{m.group(0)}' says nothing specific, and it names no one, "
+                    f"{capital(the(label))} section is thin: '{m.group(0)}' says nothing specific, and it names no one, "
                     "no date and no number.", anchor.start, anchor.end,
                     "Say what is happening: who is involved, what will change, and by when.",
                     term=lex.sections[key].name, data={**ids, "words": words, "filler": m.group(0)}))
@@ -270,7 +271,7 @@ def check(ctx: CheckContext[PlanDetailSettings]) -> CheckResult:
             thin.append(label)
             if anchor is not None:
                 findings.append(finding(analysis, DIMENSION, "thin_section", "warning",
-                    f"The {the_label} section is thin ({words} words).",
+                    f"{capital(the(label))} section is thin ({count(words, 'word')}).",
                     anchor.start, anchor.end,
                     "Add specifics: who is involved, dates, and what will change.",
                     term=lex.sections[key].name, data={**ids, "words": words}))

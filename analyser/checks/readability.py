@@ -20,6 +20,7 @@ from analyser.nlp import MAX_UNIT_WORDS, Tokens, Unit
 from analyser.report import Finding
 from analyser.registry import Appearance, register
 from analyser.rubric import CheckSettings, Rubric
+from analyser.wording import count
 
 DIMENSION = "readability"
 
@@ -147,7 +148,7 @@ def check(ctx: CheckContext[ReadabilitySettings]) -> CheckResult:
             if long_units <= MAX_FINDINGS_PER_CODE:
                 severity = "error" if n > s.very_long_sentence_words else "warning"
                 message = (f"This sentence has over {MAX_UNIT_WORDS:,} words: it was analysed in pieces of "
-                           f"{MAX_UNIT_WORDS:,}." if unit.cut else f"This sentence has {n} words.")
+                           f"{MAX_UNIT_WORDS:,}." if unit.cut else f"This sentence has {count(n, 'word')}.")
                 findings.append(finding(analysis, DIMENSION, "long_sentence", severity,
                     message, unit.start, unit.end,
                     "Split it into sentences of 15 to 20 words, one idea each.", data={"words": n}))
@@ -218,6 +219,6 @@ def check(ctx: CheckContext[ReadabilitySettings]) -> CheckResult:
         parts.append(f"{passive_units} passive sentence{'s' if passive_units != 1 else ''} "
                      f"-{lost['points_lost_passive']:.0f}")
     if lost["points_lost_acronyms"] >= 0.5:
-        parts.append(f"{acronym_density:.0f} acronyms per 100 words -{lost['points_lost_acronyms']:.0f}")
+        parts.append(f"{count(round(acronym_density), 'acronym')} per 100 words -{lost['points_lost_acronyms']:.0f}")
     summary = "; ".join(parts) + "."
     return CheckResult(score, summary, metrics, findings)

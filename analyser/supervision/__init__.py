@@ -26,6 +26,7 @@ from analyser.dates import add_working_days, long_date
 from analyser.report import DIMENSIONS, Report
 from analyser.rubric import Rubric, load_rubric
 from analyser.store import Store, SupervisionActionRow
+from analyser.wording import count as plural_count
 from analyser.supervision.model import (
     TEMPLATE_FIELDS,
     CareAction,
@@ -143,7 +144,7 @@ def strengths(report: Report) -> str:
     found: list[str] = []
     actions, smart = count("timebound_actions", "actions"), count("timebound_actions", "smart")
     if actions and smart * 2 >= actions:
-        found.append(f"{smart} of {actions} actions are SMART")
+        found.append(f"{smart} of {plural_count(actions, 'action')} {'is' if actions == 1 else 'are'} SMART")
     if (metric("child_directed_language", "direct_share") or 0) >= 0.6:
         found.append(f"written to {child}")
     if count("child_directed_language", "child_voice"):
@@ -157,7 +158,7 @@ def strengths(report: Report) -> str:
         found.append(f"easy to read (reading age {reading_age:.0f})")
     req, sub = count("plan_detail", "sections_required"), count("plan_detail", "sections_substantive")
     if req and sub * 2 >= req:
-        found.append(f"{sub} of {req} sections are detailed")
+        found.append(f"{sub} of {plural_count(req, 'section')} {'is' if req == 1 else 'are'} detailed")
     if found:
         line = "; ".join(found[:3])
         return line[0].upper() + line[1:] + "."

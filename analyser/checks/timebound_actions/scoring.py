@@ -9,6 +9,7 @@ from analyser.checks import ACTIONS, CheckContext, CheckResult, clamp, finding, 
 from analyser.report import Action, Finding
 from analyser.rubric import CheckSettings, Rubric
 from analyser.rules import Match
+from analyser.wording import count
 from analyser.checks.timebound_actions.sentences import Draft
 
 
@@ -138,9 +139,10 @@ def score_drafts(ctx: CheckContext[TimeboundSettings], drafts: list[Draft]) -> C
                            metrics, findings).provide(ACTIONS, actions)
     score = clamp(sum(per_action_scores) / n)
     summary = (
-        f"{timebound_n} of {n} actions are timebound and {owned} of {n} name who will do them"
-        + (f"; {counts['vague_timescale']} use a vague timescale" if counts["vague_timescale"] else "")
-        + (f"; {counts['deadline_past']} deadlines had already passed" if counts["deadline_past"] else "")
+        f"{timebound_n} of {count(n, 'action')} {'is' if n == 1 else 'are'} timebound and {owned} of {n} "
+        + ("names who will do it" if n == 1 else "name who will do them")
+        + (f"; {counts['vague_timescale']} with a vague timescale" if counts["vague_timescale"] else "")
+        + (f"; {count(counts['deadline_past'], 'deadline')} had already passed" if counts["deadline_past"] else "")
         + "."
     )
     return CheckResult(score, summary, metrics, findings).provide(ACTIONS, actions)
