@@ -216,6 +216,9 @@ class Discourse:
             return self.service
         if w in ("you", "yourself"):
             return self._addressee_label()
+        # "The child is to attend the dentist": the record's child, by name where it gives one.
+        if re.sub(r"^(?:the|this)\s+", "", w) in ("child", "young person", "yp", "cyp"):
+            return self.child.name if self.child else None
         if w in ("he", "she", "him", "her"):
             return self._last_fitting(_PRONOUN_GENDER[w], at, scope_start)
         if w == "they":

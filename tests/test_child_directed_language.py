@@ -44,3 +44,12 @@ def test_letter_to_a_parent_is_not_written_to_the_child() -> None:
     assert "written to Ms Patel" in f.message and "Aisha" in f.message
     # A review letter to a parent is review minutes, not a care plan.
     assert r.doc_type == "review_minutes"
+
+
+def test_a_service_named_by_an_acronym_is_not_a_reference_to_the_child() -> None:
+    # "LAC nurse" is the looked-after children's nurse; "LAC" alone still writes about the child.
+    from analyser import analyse
+
+    text = ("CARE PLAN\nName: Amira Khan\nDate: 04/03/2025\n\nHealth\nThe LAC nurse will see you on 3 April 2025 "
+            "and the CLA health team will send your mum the letter. The LAC is settled.\n")
+    assert analyse(text).dimensions["child_directed_language"].metrics["about_child_references"] == 1

@@ -231,3 +231,17 @@ def test_points_for_years_over_take_each_year_at_its_rate() -> None:
     assert points_for_years_over(1.5, [10, 20]) == pytest.approx(20)
     assert points_for_years_over(3, [10, 20]) == pytest.approx(50)  # the last rate for every further year
     assert points_for_years_over(2, 12) == pytest.approx(24)  # a single number: the same every year
+
+
+def test_grown_up_is_an_age_not_a_passive() -> None:
+    text = ("You will live with Sarah and Tom until you are grown up. Your bedroom was painted by Tom.")
+    passives = [f.excerpt for f in analyse(text).findings if f.rule == "readability.passive_voice"]
+    assert passives == ["was painted"]
+
+
+def test_a_short_line_of_filler_in_a_full_section_is_pointed_at() -> None:
+    text = ("CARE PLAN\nName: Amira Khan\nDate: 04/03/2025\n\nEducation\nAmira attends Oakwood Primary in Year 4 "
+            "and her teacher Mrs Bell says her reading has improved since January. PEP ongoing.\n\nPlacement\nAmira lives with Sarah and Tom Hale in Solihull "
+            "and has her own room. She walks to school with Sarah and goes to Brownies on Tuesdays.\n")
+    found = [f for f in analyse(text).findings if f.rule == "plan_detail.filler_sentence"]
+    assert [(f.excerpt, f.term) for f in found] == [("PEP ongoing.", "ongoing")]

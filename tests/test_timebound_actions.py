@@ -249,3 +249,19 @@ def test_school_holidays_have_a_date_only_when_the_record_states_them() -> None:
     assert by_text["Grace"].deadline == "2025-04-21" and by_text["Grace"].timebound  # during: the last day
     assert by_text["Jo"].deadline == "2025-04-04"  # before: the last school day (Friday) before them
     assert by_text["Sam"].deadline is None and not by_text["Sam"].timebound  # the summer's dates are not given
+
+
+def test_the_child_written_about_is_the_owner_of_their_own_action() -> None:
+    from analyser import analyse
+
+    r = analyse("CARE PLAN\nName: Amira Khan\nDate: 04/03/2025\n\nHealth\nThe child is to attend the dentist asap.\n")
+    assert [(a.text, a.owner, a.timebound) for a in r.actions] == [("The child is to attend the dentist asap.", "Amira", False)]
+    assert any(f.rule == "timebound_actions.vague_timescale" and f.term == "asap" for f in r.findings)
+
+
+def test_a_passive_with_this_under_will_is_an_unowned_action_and_a_should_is_not() -> None:
+    from analyser import analyse
+
+    r = analyse("REVIEW MINUTES\nDate: 04/03/2025\n\nFamily time\nDad has asked for more time; this will be considered.\n"
+                "It should be noted that Josh enjoys football.\n")
+    assert [(a.text, a.owner) for a in r.actions] == [("Dad has asked for more time; this will be considered.", None)]

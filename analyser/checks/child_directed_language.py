@@ -36,7 +36,8 @@ SECOND_PERSON = {"you", "your", "yours", "yourself", "you're", "you've", "you'll
 THIRD_PRONOUNS = {"he", "she", "him", "her", "his", "hers", "himself", "herself"}
 ABOUT_CHILD = re.compile(
     r"\b(the child|this child|the young person|this young person|the baby|the infant|the subject|"
-    r"the looked[- ]after child|the yp|he/she|she/he|his/her|her/his|him/her|s/he)\b|\b(CYP|YP|LAC|CLA|CiC)\b(?!\s+review)",
+    r"the looked[- ]after child|the yp|he/she|she/he|his/her|her/his|him/her|s/he)\b|\b(CYP|YP|LAC|CLA|CiC)\b(?!\s+(?:review|nurse|nurses|team|health|service|services|procedures?|"
+    r"regulations|status|doctor|medical|council|forum|meeting|co-?ordinator|coordinator|manager|worker|plan)\b)",
     re.IGNORECASE,
 )
 _CASE_SENSITIVE_ABOUT = {"cyp", "yp", "lac", "cla", "cic"}

@@ -67,6 +67,8 @@ _ADJECTIVAL = {
     "involved", "based", "located", "allowed", "supposed", "used", "called", "named", "aged", "bored",
     "confused", "upset", "frightened", "annoyed", "surprised", "engaged", "disappointed", "prepared",
     "determined", "committed", "motivated", "known", "entitled", "qualified", "closed", "done", "finished",
+    # "until you are grown up": grown up, an age, not something done to you.
+    "grown",
 }
 _KEY_VALUE = re.compile(r"^[A-Z][\w '’/()-]{0,40}:\s*\S")
 _ACRONYM = re.compile(r"\b[A-Z]{2,6}s?\b")

@@ -30,7 +30,8 @@ from analyser.checks.timebound_actions.owners import (
 from analyser.checks.timebound_actions.tokens import lemma_of
 
 if TYPE_CHECKING:  # pragma: no cover
-    from analyser.nlp import Token
+    from analyser.checks.timebound_actions.cues import Cue
+    from analyser.nlp import Token, Tokens
 
 
 NUMBER = re.compile(r"\d|%|\b(one|two|three|four|five|six|seven|eight|nine|ten|twice|once)\b", re.IGNORECASE)
@@ -55,6 +56,14 @@ def strip_span(text: str, span: tuple[int, int] | None) -> str:
     if span is None:
         return text
     return text[: span[0]] + text[span[1] :]
+
+
+_PASSIVE_PRONOUNS = {"this", "it"}
+
+
+def _modal_will(doc: Tokens, cue: Cue) -> bool:
+    """The cue is "will" or "shall" (a plan's commitment), not "should" or "could"."""
+    return 0 <= cue.index < len(doc) and doc[cue.index].lower_ in ("will", "shall", "'ll")
 
 
 def unit_action(unit: Unit, facts: Facts, rubric: Rubric, in_action_section: bool, heading: str = "") -> Draft | None:
@@ -85,7 +94,10 @@ def unit_action(unit: Unit, facts: Facts, rubric: Rubric, in_action_section: boo
                 and head.lower_ in ("you", "he", "she")):
             return None
         # "It should be noted that ...", "What will happen next", "This will help you": no one acts.
-        if head is not None and head.lower_ in PRONOUN_SUBJECTS and not cue.that_clause:
+        # A passive with "this" or "it" is still a commitment ("Dad has asked for more time; this will be
+        # considered"): nobody is named, which is the finding; the descriptive ones are excluded below.
+        if (head is not None and head.lower_ in PRONOUN_SUBJECTS and not cue.that_clause
+                and not (cue.passive and head.lower_ in _PASSIVE_PRONOUNS and _modal_will(doc, cue))):
             return None
         if head is not None and head.lower_ in DEFINITION_HEADS:
             return None
