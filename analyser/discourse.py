@@ -76,8 +76,10 @@ _NAME_RE = re.compile(_NAME)
 
 # ---- author --------------------------------------------------------------------------------------------
 _AUTHOR_FIELD = re.compile(
-    rf"^[ \t*#_]*(?i:written by|author|completed by|prepared by|from|report by|minutes by|chaired by)[ \t]*[:\-–]?[ \t]*"
-    rf"(?P<name>{_NAME})(?:[ \t]*[,(–-][ \t]*(?P<role>[A-Za-z' ]{{2,40}}?))?\)?[ \t]*$",
+    rf"^[ \t*#_|]*(?i:written by|author|completed by|prepared by|from|report by|minutes by|chaired by)[ \t*_]*[:\-–|]?[ \t*_]*"
+    # "Completed by | Shona Pritchard (Social Worker)" (a table row); "*Prepared by Nikhil Sharma, Social
+    # Worker, Greywater Children's Services*" (a signature line naming the service after the role).
+    rf"(?P<name>(?:[A-Z]\.[ \t]*)?{_NAME})(?:[ \t]*[,(–-][ \t]*(?P<role>[A-Za-z' ]{{2,40}}?))?\)?(?:[ \t]*[,(][^\n|]{{1,80}}?)?[ \t*_|]*$",
     re.MULTILINE,
 )
 _ROLE_FIELD = re.compile(
@@ -138,6 +140,8 @@ _TITLED = re.compile(r"\b(?P<title>Mr|Mrs|Ms|Miss|Mx|Dr)\.?[ \t]+(?P<surname>[A-
 _PRONOUN_GENDER = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f", "hers": "f"}
 # Words that start a sentence in capitals and are never a person's name.
 _NOT_NAMES = {
+    # A role field's "Allocate PA": nobody named yet (with "not yet allocated", "tbc" below).
+    "allocate", "awaiting", "vacant", "tba", "none", "unallocated",
     "the", "a", "an", "this", "that", "these", "those", "it", "we", "i", "you", "he", "she", "they", "there", "here",
     "your", "our", "my", "his", "her", "their", "if", "when", "then", "and", "but", "or", "so", "as", "at", "in", "on",
     "by", "to", "for", "from", "with", "of", "all", "no", "yes", "next", "date", "review", "plan", "care", "child",
@@ -307,10 +311,24 @@ def _role_of(words: str | None) -> str | None:
 
 
 def _author(text: str, doc_type: str | None, people: list[Person]) -> Person | None:
+    """The writer, with their full name where the record gives it anywhere ("From Priya" in a plan that
+    says "my name is Priya Chandran")."""
+    found = _author_as_named(text, doc_type, people)
+    if found is None or " " in found.name:
+        return found
+    fuller = {m.group(0) for m in re.finditer(rf"\b{re.escape(found.name)}[ \t]+[A-Z][a-zA-Z'’-]+\b", text)}
+    fuller = {f for f in fuller if (last := f.split()[-1].lower()) not in _NOT_NAMES and last not in PROFESSIONAL_ROLES}
+    if len(fuller) == 1:
+        name = fuller.pop()
+        return Person(name, found.role or _known_role(name, people), found.gender, found.kind)
+    return found
+
+
+def _author_as_named(text: str, doc_type: str | None, people: list[Person]) -> Person | None:
     m = _AUTHOR_FIELD.search(text)
     if m and (name := _clean_name(m.group("name"))):
         return Person(name, _role_of(m.group("role")) or _known_role(name, people), _title_gender(name), "professional")
-    sig = _signature(text)
+    sig = _signature(text) or _closing_line(text)
     if sig:
         return sig
     m2 = _SELF_INTRO.search(text)
@@ -329,6 +347,20 @@ def _author(text: str, doc_type: str | None, people: list[Person]) -> Person | N
     if len({p.name for p in writers}) == 1:
         return writers[0]
     return None
+
+
+# The record's last line naming its writer and their role, with no sign-off before it: "D. Pearce, SW",
+# "Marcus Fenn, Personal Adviser, Saltmarsh Next Steps Team".
+_CLOSING_LINE = re.compile(
+    rf"^(?P<name>(?:[A-Z]\.[ \t]*)?{_NAME})[ \t]*,[ \t]*(?P<role>{_ROLE_ALT})(?:[ \t]*,[^\n]{{1,80}})?$")
+
+
+def _closing_line(text: str) -> Person | None:
+    lines = [ln.strip(" \t*_|") for ln in text[-400:].split("\n") if ln.strip(" \t*_|")]
+    m = _CLOSING_LINE.match(lines[-1]) if lines else None
+    if m is None or not (name := _clean_name(m.group("name"))):
+        return None
+    return Person(name, PROFESSIONAL_ROLES[m.group("role").lower()], _title_gender(name), "professional")
 
 
 def _signature(text: str) -> Person | None:

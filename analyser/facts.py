@@ -32,7 +32,7 @@ _OTHER_DATE_LABELS = re.compile(r"birth|dob|next|entered|admission|accommodated|
 _NAME_LABELS = re.compile(
     r"^(name|child'?s? name|child|young person|young person'?s name|name of child|name of young person|"
     r"child/young person|written to|this plan is for|for|full name|child'?s full name|plan for|my name|"
-    r"name of (the )?(child|young person|cyp|yp)|yp name|cyp name|child'?s details|young person'?s details|about)$",
+    r"name of (the )?(child|young person|cyp|yp)|yp name|cyp name|child'?s details|young person'?s details|about|cyp|yp|your name)$",
     re.IGNORECASE,
 )
 _NEXT_REVIEW = re.compile(
@@ -80,7 +80,8 @@ _NAME_WITH_AGE = re.compile(
     r"(?i:aged?\b|dob\b|d\.o\.b|born\b|\d{1,2}\s*$|\d{1,2} ?yrs?\b)",
     re.MULTILINE,
 )
-_DEAR = re.compile(r"^\s*(?:Dear|Hi|Hello|To)\s+([A-Z][a-z'’-]+)\b", re.MULTILINE)
+# "Dear Sue and Martin" writes to two adults (carers, parents), not to the child.
+_DEAR = re.compile(r"^\s*(?:Dear|Hi|Hello|To)\s+([A-Z][a-z'’-]+)\b(?!\s+(?:and|&)\s)", re.MULTILINE)
 _NAME_WORD = re.compile(r"[A-Z][a-zA-Z'’-]+")
 _POSSESSIVE_PLAN = re.compile(
     r"\b([A-Z][a-z'’-]+)(?:'s|’s)\s+(?i:care plan|pathway plan|review|plan|looked after review|LAC review|CLA review)\b"
@@ -329,6 +330,40 @@ def _heading_type(text: str) -> str | None:
     return None
 
 
+# A review letter is dated after the meeting it records; the record's date is the meeting's, named in its
+# title or "Re:" line ("Your review meeting on 27 November 2025", "Re: Amara - Review held on 3 March
+# 2026", "## Ellie's review, 20 January 2026"), never the last or next review's.
+_REVIEW_TITLE = re.compile(r"\breview\b(?:\s+meeting)?(?:\s+of\s+[^\n]{0,40}?)?\s*(?:held\s+on|on|,|–|—|-|:)\s*(?P<date>\S.*)$",
+                           re.IGNORECASE)
+_OTHER_REVIEW = re.compile(r"\b(?:last|previous|next|since|earlier|first)\b[^\n]{0,20}$", re.IGNORECASE)
+_TITLE_WORDS = 16
+
+
+# "This letter is about your review meeting on 10 February 2026": the letter says which meeting it records.
+_LETTER_ABOUT_REVIEW = re.compile(r"\b(?:letter|minutes|record)\s+(?:is\s+)?(?:about|of|from|for|after)\s+(?:your|the|\w+'s)\s+"
+                                  r"review(?:\s+meeting)?\s+(?:held\s+)?on\s+(?P<date>[^.\n]{6,30})", re.IGNORECASE)
+
+
+def _review_held_date(text: str) -> date | None:
+    """The meeting date a review record's title, 'Re:' line or opening sentence names, if one does."""
+    about = _LETTER_ABOUT_REVIEW.search(text[:1500])
+    if about is not None:
+        found = dates.find_dates(about.group("date"))
+        if found and found[0].start == 0 and found[0].value and _looks_like_full_date(found[0].text):
+            return found[0].value
+    for line in text[:1500].splitlines():
+        line = line.strip().strip("*#_ ").strip()
+        if not line or len(line.split()) > _TITLE_WORDS:
+            continue
+        m = _REVIEW_TITLE.search(line)
+        if m is None or _OTHER_REVIEW.search(line[: m.start()]):
+            continue
+        found = dates.find_dates(m.group("date"))
+        if found and found[0].start == 0 and found[0].value and _looks_like_full_date(found[0].text):
+            return found[0].value
+    return None
+
+
 def detect_date(text: str, doc_type: str | None = None) -> date | None:
     """The record's own date: a labelled date field, else the first full date in the opening lines.
     In a plan, a 'Review date' field is when the plan is next reviewed, not its own date."""
@@ -339,6 +374,10 @@ def detect_date(text: str, doc_type: str | None = None) -> date | None:
             found = dates.find_dates(value)
             if found and found[0].value:
                 return found[0].value
+    if doc_type == "review_minutes":
+        held = _review_held_date(text)
+        if held is not None:
+            return held
     for mention in dates.find_dates(text[:600]):
         if mention.value and _looks_like_full_date(mention.text):
             if not _NEXT_REVIEW.search(text[max(0, mention.start - 60) : mention.start]) and not _is_dob(text, mention.start):

@@ -73,3 +73,29 @@ def test_third_person_plan_is_addressed_to_nobody() -> None:
     d = _read(text, child="Leo", doc_type="care_plan")
     assert d.addressee.role == "none"
     assert d.resolve("I", 10, 0) is None  # no author named: the words stay as written
+
+
+def test_the_author_from_a_table_row_a_bold_label_or_a_line_that_names_the_service() -> None:
+    row = "Pathway Plan\nYoung person | Connor Maguire\nCompleted by | Shona Pritchard (Social Worker)\nPA | Allocate PA | Team Manager\n"
+    assert _read(row, "Connor", "pathway_plan").author.name == "Shona Pritchard"
+    bold = "Pathway plan\n**Written by** Bex Carter, Social Worker (16+ Team)\nYou live in Leeds.\n"
+    assert _read(bold, "Zain", "pathway_plan").author.name == "Bex Carter"
+    closing = "Pathway Plan\nTyler lives with Rob.\n\n*Prepared by Nikhil Sharma, Social Worker, Greywater Children's Services*\n"
+    assert _read(closing, "Tyler", "pathway_plan").author.name == "Nikhil Sharma"
+    initial = "Review\nCompleted by: S. Tranter (PA)\nYP remains at Hollis Court.\n"
+    assert _read(initial, "Leon", "pathway_plan").author.name == "S. Tranter"
+
+
+def test_a_last_line_naming_writer_and_role_is_the_author_and_a_first_name_gets_its_surname() -> None:
+    text = "CLA Care Plan\nCYP: Kacper Nowak\nCYP to remain at Ashgrove.\n\nD. Pearce, SW\n"
+    assert _read(text, "Kacper", "care_plan").author.name == "D. Pearce"
+    letter = ("Hello Isla,\n\nI am your social worker and my name is Priya Chandran. This plan explains what "
+              "everyone is going to do.\n\nFrom Priya\n")
+    a = _read(letter, "Isla", "care_plan").author
+    assert a is not None and a.name == "Priya Chandran"
+
+
+def test_nobody_is_the_author_when_the_role_field_names_no_one_yet() -> None:
+    text = "Pathway Plan\nYoung person | Reece Hall\nPersonal adviser | Not yet allocated\nReece lives in Leeds.\n"
+    a = _read(text, "Reece", "pathway_plan").author
+    assert a is None or a.name not in ("Not", "Not yet allocated")

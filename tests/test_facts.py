@@ -127,3 +127,26 @@ def test_the_title_line_and_headings_decide_the_type_before_content_cues(text, e
 def test_facts_say_whether_the_type_was_given() -> None:
     assert read_facts("CARE PLAN\nYou live with Sam.").doc_type_given is False
     assert read_facts("CARE PLAN\nYou live with Sam.", doc_type="other").doc_type_given is True
+
+
+@pytest.mark.parametrize("text,expected", [
+    # A review letter is dated after the meeting; the record is the meeting's.
+    ("Ravensholm Council\nIRO Service\n\n9 March 2026\n\nDear Mr Okafor,\n\n"
+     "Re: Amara Okafor (age 9) - Child Looked After Review held on 3 March 2026\n\nI am writing to you.\n", date(2026, 3, 3)),
+    ("**Penmoor Council - IROs**\n\n26 January 2026\n\nDear Sue and Martin,\n\n## Ellie's review, 20 January 2026\n\n"
+     "Thank you both for hosting Ellie's review.\n", date(2026, 1, 20)),
+    ("Calder Council\n16 February 2026\nDear Jayden,\nI am Rachel, your IRO. This letter is about your review "
+     "meeting on 10 February 2026 at Denise's house.\n", date(2026, 2, 10)),
+    # The last review's date is not this record's.
+    ("Calder Council\n16 February 2026\nDear Jayden,\nProgress since the review on 2 June 2025\nYou started swimming.\n",
+     date(2026, 2, 16)),
+])
+def test_a_review_letter_is_dated_by_the_meeting_it_records(text, expected) -> None:
+    assert read_facts(text, doc_type="review_minutes").date == expected
+
+
+def test_child_name_from_cyp_and_your_name_fields_and_not_from_a_letter_to_two_carers() -> None:
+    assert read_facts("# CLA Care Plan\n\n**CYP:** Kacper Nowak | **DOB:** 11/08/2011\n").child_name == "Kacper"
+    assert read_facts("Your Pathway Plan\nYour name | Precious Adebayo\nAge | 17\n").child_name == "Precious"
+    carers = "IRO letter\n26 January 2026\n\nDear Sue and Martin,\n\n## Ellie's review, 20 January 2026\n\nEllie is well.\n"
+    assert read_facts(carers).child_name == "Ellie"
