@@ -254,13 +254,13 @@ def check(ctx: CheckContext[PlanDetailSettings]) -> CheckResult:
             credits.append(1.0)
             # The section says enough, but a short line in it says only filler ("PEP ongoing.", "Stable."):
             # point at that line, which tells the child nothing.
-            for u, t, f in zip(section.units, own, with_filler, strict=True):
-                if (f is not None and u not in content and u.kind != "heading"
+            for u, t, said in zip(section.units, own, with_filler, strict=True):
+                if (said is not None and u not in content and u.kind != "heading"
                         and len(t.split()) <= SHORT_FILLER_WORDS and not NUMBER_OR_DATE.search(t)):
                     findings.append(finding(analysis, DIMENSION, "filler_sentence", "warning",
                         f"'{u.text.strip()}' says nothing specific about {label}.", u.start, u.end,
                         "Say what is happening: who is involved, what will change, and by when.",
-                        term=f.group(0), data={**ids, "filler": f.group(0)}))
+                        term=said.group(0), data={**ids, "filler": said.group(0)}))
         elif m is not None and not content and _only_filler(" ".join(own), filler):
             # Nothing but "No concerns." / "TBC." / "Health needs are being met."
             credits.append(s.filler_only_credit)
