@@ -265,3 +265,13 @@ def test_a_passive_with_this_under_will_is_an_unowned_action_and_a_should_is_not
     r = analyse("REVIEW MINUTES\nDate: 04/03/2025\n\nFamily time\nDad has asked for more time; this will be considered.\n"
                 "It should be noted that Josh enjoys football.\n")
     assert [(a.text, a.owner) for a in r.actions] == [("Dad has asked for more time; this will be considered.", None)]
+
+
+def test_an_undated_if_clause_says_what_would_happen_not_a_plan_action() -> None:
+    from analyser import analyse
+
+    r = analyse("CARE PLAN\nName: Jake Lee\nDate: 04/03/2026\n\nFamily time\nIf Jake's dad says no, I will talk to you "
+                "about video calls.\nIf the placement ends, Ruth will find you a new home by 30 April 2026.\n"
+                "I will ring your dad by 13 March 2026.\n")
+    assert [a.text for a in r.actions] == ["If the placement ends, Ruth will find you a new home by 30 April 2026.",
+                                           "I will ring your dad by 13 March 2026."]

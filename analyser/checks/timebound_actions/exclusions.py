@@ -115,6 +115,10 @@ def excluded(unit: Unit, cue: Cue, heading: str, owner_found: bool, has_deadline
         return True
     if conditional and (cue.passive or not owner_found):
         return True
+    # "If Jake's dad says no, I will talk to you about ...": what would happen, not a plan action, unless it
+    # is dated outside its condition.
+    if conditional and _CONDITIONAL.match(body) and not has_deadline:
+        return True
     doc = unit.doc
     if doc is not None and 0 <= cue.verb < len(doc):
         lemma = lemma_of(doc[cue.verb])
