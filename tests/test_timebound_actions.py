@@ -275,3 +275,21 @@ def test_an_undated_if_clause_says_what_would_happen_not_a_plan_action() -> None
                 "I will ring your dad by 13 March 2026.\n")
     assert [a.text for a in r.actions] == ["If the placement ends, Ruth will find you a new home by 30 April 2026.",
                                            "I will ring your dad by 13 March 2026."]
+
+
+def test_a_named_persons_agreement_at_the_meeting_is_an_action_and_yours_to_meet_me_is_not() -> None:
+    from analyser import analyse
+
+    r = analyse("REVIEW MINUTES\nDate: 04/03/2026\n\nEducation\nAmara is doing well at school. Mrs Dunmore agreed to "
+                "arrange small-group writing sessions for Amara. You agreed to meet me at the cafe.\n")
+    assert [(a.text, a.owner) for a in r.actions] == [
+        ("Mrs Dunmore agreed to arrange small-group writing sessions for Amara.", "Mrs Dunmore")]
+
+
+def test_when_the_next_review_is_and_a_heading_with_will_are_not_actions() -> None:
+    from analyser import analyse
+
+    r = analyse("REVIEW MINUTES\nDate: 04/03/2026\n\nWhat we will do if things change\nIf Amara's carers cannot "
+                "keep her, Kwame will find a new home by 30 April 2026.\n\nNext review\nAmara's next review will be in "
+                "September 2026; the date will be confirmed by letter.\n")
+    assert [a.text for a in r.actions] == ["If Amara's carers cannot keep her, Kwame will find a new home by 30 April 2026."]

@@ -281,7 +281,11 @@ def find_cue(unit: Unit, in_action_section: bool) -> Cue | None:
                 # about something still to do (it says when), unlike "You agreed to meet me", a past event.
                 if prev in ("agreed", "asked", "expected", "requested", "required", "offered", "promised", "volunteered") and not (
                     aux >= 1 and doc[aux - 1].lower_ in ("has", "have", "is", "are", "been", "'s", "am")
-                ) and not (prev in ("agreed", "promised", "offered") and _AGREED_WHEN.search(unit.text, doc[i].idx)):
+                ) and not (prev in ("agreed", "promised", "offered") and _AGREED_WHEN.search(unit.text, doc[i].idx)) and not (
+                    # "Mrs Dunmore agreed to arrange ...": a named person's undertaking at the meeting.
+                    prev in ("agreed", "promised", "offered") and aux >= 1 and tag_of(doc[aux - 1]) in ("NNP", "NNPS")
+                    and doc[aux - 1].text[:1].isupper() and doc[aux - 1].i == _clause_start(doc, start_tok, aux - 1) + _name_length(doc, aux - 1) - 1
+                ):
                     continue
                 v = _next_verb(doc, i + 1, 2)
                 if v != -1 and tag_of(doc[v]) == "VB":
@@ -375,6 +379,14 @@ _AGREED_WHEN = re.compile(
     re.IGNORECASE,
 )
 _TIME_HINT = re.compile(r"\b(every|each|weekly|fortnightly|monthly|daily|termly|once|twice|by|until|from|on)\b|\d", re.IGNORECASE)
+
+
+def _name_length(doc: Doc, end: int) -> int:
+    """How many capitalised tokens (a title and a name: "Mrs Dunmore", "Tyler") end at token ``end``."""
+    k = end
+    while k >= 0 and doc[k].text[:1].isupper() and doc[k].is_alpha:
+        k -= 1
+    return end - k
 
 
 def _finite_after(doc: Doc, j: int) -> bool:

@@ -93,8 +93,13 @@ _INTRODUCTION = re.compile(
     r"is about|describes|says|will be reviewed|will be looked at)\b|\blook at this plan again\b",
     re.IGNORECASE,
 )
-_HEADING_SENTENCE = re.compile(r"^\s*(?:what|how|who|when)\s+(?:\w+\s+){0,2}(?:will|is going to|are going to)\s+\w+(?:\s+\w+)?\s*$",
+# "What we will do if things change": a heading, however it ends, as long as it has no full stop.
+_HEADING_SENTENCE = re.compile(r"^\s*(?:what|how|who|when)\s+(?:\w+\s+){0,2}(?:will|is going to|are going to)\s+\w+(?:\s+\w+){0,4}\s*$",
                                re.IGNORECASE)
+# "Next review: August 2026 (date to be arranged)", "the date will be confirmed by letter": when the next
+# review is, not a task in the plan.
+_NEXT_REVIEW_DATE = re.compile(r"\bnext\s+(?:\w+\s+){0,2}review\b", re.IGNORECASE)
+_REVIEW_DATE_VERBS = {"arrange", "confirm", "set", "agree", "book", "fix", "send"}
 
 
 def excluded(unit: Unit, cue: Cue, heading: str, owner_found: bool, has_deadline: bool) -> bool:
@@ -130,6 +135,8 @@ def excluded(unit: Unit, cue: Cue, heading: str, owner_found: bool, has_deadline
         if lemma in ("hold", "schedule", "take") and _REVIEW_DATE_STATEMENT.search(unit.text) and cue.passive or (
             lemma == "take" and "place" in unit.text.lower() and _REVIEW_DATE_STATEMENT.search(unit.text)
         ):
+            return True
+        if cue.passive and lemma in _REVIEW_DATE_VERBS and _NEXT_REVIEW_DATE.search(unit.text) and not owner_found:
             return True
         # "Placement to continue": nothing will be done.
         if lemma == "continue" and (cue.verb + 1 >= len(doc) or doc[cue.verb + 1].is_punct) and not has_time(unit.text):
