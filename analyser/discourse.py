@@ -266,6 +266,15 @@ class Discourse:
                 return m.person.label()
         return None
 
+    def may_be(self, label: str, pronoun: str) -> bool:
+        """Whether 'he' / 'she' can stand for the person the record calls ``label`` (their gender, where
+        the record shows it, agrees)."""
+        gender = _PRONOUN_GENDER.get(pronoun.lower())
+        for p in [m.person for m in self.mentions] + self.people:
+            if label in (p.label(), p.name) and p.gender is not None:
+                return p.gender == gender
+        return True
+
     def _last_plural(self, at: int, scope_start: int) -> str | None:
         for m in reversed(self.mentions):
             if m.end <= scope_start:

@@ -293,3 +293,23 @@ def test_when_the_next_review_is_and_a_heading_with_will_are_not_actions() -> No
                 "keep her, Kwame will find a new home by 30 April 2026.\n\nNext review\nAmara's next review will be in "
                 "September 2026; the date will be confirmed by letter.\n")
     assert [a.text for a in r.actions] == ["If Amara's carers cannot keep her, Kwame will find a new home by 30 April 2026."]
+
+
+def test_a_he_opening_the_next_sentence_carries_on_the_last_actions_owner() -> None:
+    # "your dad" is the last man named before "He", but the subject carries on: Owen sends the form.
+    from analyser import analyse
+
+    r = analyse("CARE PLAN\nName: Jayden Lee\nDate: 04/03/2026\n\nIdentity\nOwen will take the passport form to your "
+                "dad again. He will send it to the Passport Office by 20 March 2026.\n")
+    assert [(a.text, a.owner) for a in r.actions] == [
+        ("Owen will take the passport form to your dad again. He will send it to the Passport Office by 20 March 2026.",
+         "Owen")]
+
+
+def test_a_she_after_a_man_is_not_him() -> None:
+    from analyser import analyse
+
+    r = analyse("CARE PLAN\nName: Jayden Lee\nDate: 04/03/2026\n\nHealth\nMr Lister will ring the dentist by 9 March "
+                "2026. Your mum, Dawn, is worried about it. She will come with you on 12 March 2026.\n")
+    assert [a.owner for a in r.actions][0] == "Mr Lister"
+    assert all(a.owner != "Mr Lister" for a in r.actions[1:])

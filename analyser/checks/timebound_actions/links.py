@@ -37,6 +37,7 @@ def link_drafts(analysis: Analysis, discourse: Discourse | None, drafts: list[Dr
     text = analysis.text
     starts = [b.start for b in analysis.document.blocks]
     resolved = [_resolve(text, starts, discourse, d) for d in drafts]
+    resolved = [_same_subject(text, starts, discourse, resolved[i - 1] if i else None, d) for i, d in enumerate(resolved)]
     joined: list[Draft] = []
     for d in resolved:
         prev = joined[-1] if joined else None
@@ -51,6 +52,22 @@ def link_drafts(analysis: Analysis, discourse: Discourse | None, drafts: list[Dr
             continue
         joined.append(d)
     return joined
+
+
+def _same_subject(text: str, starts: list[int], discourse: Discourse, prev: Draft | None, d: Draft) -> Draft:
+    """"Owen will take the form to your dad. He will send it by 20 March.": a 'he' or 'she' that opens the
+    sentence straight after another action's goes on with that action's owner (the subject carries on),
+    not with whoever the first sentence named last, when the owner's gender fits."""
+    if prev is None or prev.owner is None or d.owner is None or d.owner[2].lower() not in ("he", "she"):
+        return d
+    if prev.owner[2].lower() in PRONOUN_OWNERS - {"he", "she"}:
+        return d  # "I will ... He will ...": he is someone else
+    if _scope_start(starts, prev.start) != _scope_start(starts, d.start) or text[prev.end : d.start].strip():
+        return d
+    if text[d.start : d.owner[0]].strip():
+        return d  # the pronoun is not the sentence's opening subject
+    who = prev.resolved or prev.owner[2]
+    return replace(d, resolved=who) if discourse.may_be(who, d.owner[2]) else d
 
 
 def _scope_start(starts: list[int], at: int) -> int:
