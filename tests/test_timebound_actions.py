@@ -313,3 +313,24 @@ def test_a_she_after_a_man_is_not_him() -> None:
                 "2026. Your mum, Dawn, is worried about it. She will come with you on 12 March 2026.\n")
     assert [a.owner for a in r.actions][0] == "Mr Lister"
     assert all(a.owner != "Mr Lister" for a in r.actions[1:])
+
+
+def test_then_and_the_day_after_take_their_date_from_the_sentence_before() -> None:
+    from analyser import analyse
+
+    r = analyse("CARE PLAN\nName: Jayden Lee\nDate: 10/02/2026\n\nHealth\nYour dentist appointment is on 24 February "
+                "2026. I will ring you the day after your dentist appointment to see how it went. Denise will ask the "
+                "dentist about a brace before then.\n")
+    got = {a.text: (a.deadline, a.deadline_text) for a in r.actions}
+    assert got["I will ring you the day after your dentist appointment to see how it went."] == (
+        "2026-02-25", "the day after your dentist appointment")
+    assert got["Denise will ask the dentist about a brace before then."] == ("2026-02-24", "before then")
+
+
+def test_a_then_after_a_past_date_or_in_another_paragraph_gets_no_date() -> None:
+    from analyser import analyse
+
+    r = analyse("CARE PLAN\nName: Jayden Lee\nDate: 10/02/2026\n\nHealth\nYour check-up was on 3 January 2026. "
+                "Denise will ask about a brace before then.\n\nYour PEP is on 9 March 2026.\n\nI will ring you at the "
+                "same time.\n")
+    assert all(a.deadline is None for a in r.actions)

@@ -13,12 +13,15 @@ problems, findings and score of the drafts). This module walks the record and re
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from analyser.checks import ACTIONS, CheckContext, CheckResult, wants_tags
 from analyser.facts import Facts
 from analyser.nlp import Analysis
 from analyser.registry import Appearance, register
 from analyser.rubric import Rubric
 from analyser.checks.timebound_actions.cues import reads_tags
+from analyser.checks.timebound_actions.deadlines import back_referenced_deadline, shifted
 from analyser.checks.timebound_actions.links import link_drafts
 from analyser.checks.timebound_actions.exclusions import ACTION_SECTION, PROGRESS_SECTION, STATUS_ONLY
 from analyser.checks.timebound_actions.scoring import DIMENSION, TimeboundSettings, score_drafts
@@ -37,7 +40,7 @@ def find_drafts(analysis: Analysis, facts: Facts, rubric: Rubric) -> list[Draft]
     blocks = analysis.document.blocks
     text = analysis.text
     drafts: list[Draft] = []
-    for unit in analysis.units:
+    for i, unit in enumerate(analysis.units):
         if unit.kind == "heading":
             continue
         if unit.kind == "table_row":
@@ -59,6 +62,11 @@ def find_drafts(analysis: Analysis, facts: Facts, rubric: Rubric) -> list[Draft]
             continue
         in_action_section = bool(heading and ACTION_SECTION.search(heading))
         draft = unit_action(unit, facts, rubric, in_action_section, heading)
+        if draft is not None and draft.deadline is None:
+            earlier = [u.text for u in analysis.units[max(0, i - 3) : i] if u.block == unit.block and u.kind != "heading"]
+            back = back_referenced_deadline(unit.text, earlier, facts)
+            if back is not None:
+                draft = replace(draft, deadline=shifted(back, unit.start))
         if draft is not None:
             drafts.append(draft)
     return link_drafts(analysis, facts.discourse, drafts)

@@ -79,3 +79,31 @@ def shifted(m: dates.DateMention, by: int) -> dates.DateMention:
 def vague_timescales(text: str, rubric: Rubric) -> list[tuple[int, int, str]]:
     """The vague timescales in ``text`` (the rule set analyser/rules/vague_timescales.toml)."""
     return [(m.start, m.end, m.text) for m in rubric.rule("vague_timescales").finditer(text)]
+
+
+# "before then", "at the same time", "the day after your dentist appointment", "make sure this happens":
+# the when is in a sentence just before, in the same paragraph ("Your PEP is on 9 May.").
+_BACK_REFERENCE = re.compile(
+    r"\b(?:before|by|until) then\b|\bat the same time\b|\bon (?:that|the) day\b|\bthat day\b|"
+    r"\bthe day (?P<shift>after|before)\b(?: (?:your|the|his|her|their|\w+'s) [\w' -]{1,30}?\b(?:appointment|meeting|"
+    r"review|visit|assessment|hearing|interview|exam|test|session|panel))?|\b(?:this|it) happens\b",
+    re.IGNORECASE,
+)
+_LOOK_BACK_UNITS = 3
+
+
+def back_referenced_deadline(text: str, earlier: list[str], facts: Facts) -> dates.DateMention | None:
+    """The date an undated action's "then" / "at the same time" points back to: the nearest of the
+    ``earlier`` sentences (nearest last) of its paragraph with one date of its own, not already past."""
+    ref = _BACK_REFERENCE.search(text)
+    if ref is None:
+        return None
+    for sentence in reversed(earlier[-_LOOK_BACK_UNITS:]):
+        found = dates.find_deadline(sentence, facts.date, facts.next_review)
+        if found is None or found.value is None:
+            continue
+        if facts.date is not None and found.value < facts.date:
+            return None
+        shift = {"after": 1, "before": -1}.get((ref.group("shift") or "").lower(), 0)
+        return dates.DateMention(ref.start(), ref.end(), ref.group(0), found.value + timedelta(days=shift), "relative")
+    return None
