@@ -334,3 +334,12 @@ def test_a_then_after_a_past_date_or_in_another_paragraph_gets_no_date() -> None
                 "Denise will ask about a brace before then.\n\nYour PEP is on 9 March 2026.\n\nI will ring you at the "
                 "same time.\n")
     assert all(a.deadline is None for a in r.actions)
+
+
+def test_we_at_a_named_service_is_that_service_and_a_wrapped_line_is_no_break() -> None:
+    from analyser import analyse
+
+    r = analyse("PATHWAY PLAN\nDate: 04/02/2026\nWritten by: Jo Reed, personal adviser, Ashby Council\n\nMoney\n"
+                "We at the Care Leavers' Service will pay for the course by 10 March 2026. Jo will\nmeet you by "
+                "13 March 2026 to plan your budget.\n")
+    assert [(a.owner, a.owner_text) for a in r.actions] == [("Care Leavers' Service", "We"), ("Jo", "Jo")]

@@ -132,6 +132,9 @@ def _next_verb(doc: Doc, j: int, limit: int = 4) -> int:
         tag = tag_of(doc[k])
         if tag.startswith("VB") or tag == "MD":
             return k
+        # "Callum will\nmeet Chantelle": a line wrapped by the layout (PDF, fixed-width text) is no break.
+        if tag == "_SP" or doc[k].text.isspace():
+            continue
         if tag in ("RB", "RBR", "RBS", ",") or doc[k].lower_ in ("also", "then", "now", "both", "all", "each", "jointly"):
             continue
         return -1

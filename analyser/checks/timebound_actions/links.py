@@ -26,6 +26,7 @@ _FOLLOW_UP = re.compile(
     r"give (?:it|them)|it|them|the result|the outcome|(?:his|her|their) decision|what (?:he|she|they|I|we) (?:has |have |had )?\w+)\b",
     re.IGNORECASE,
 )
+_WE_AT = re.compile(r"\s+(?:here\s+)?at\s+(?:the\s+)?([A-Z][\w'’-]*(?:\s+(?:[A-Z][\w'’-]*|of|for|and))*?)(?=\s+(?:will|would|are|have|can|must|shall)\b|\s*,)")
 _REPORT_BACK = re.compile(r"\b(?:tell|let)\b|\b(?:ring|text|email|call) you\b", re.IGNORECASE)
 _ALSO = re.compile(r"\b(also|too|as well|another)\b", re.IGNORECASE)
 
@@ -80,6 +81,10 @@ def _resolve(text: str, starts: list[int], discourse: Discourse, d: Draft) -> Dr
     if d.owner is None:
         return d
     s, e, words = d.owner
+    # "We at Saltmarsh Next Steps will ...": the sentence names who "we" are.
+    named = _WE_AT.match(text, e) if words.lower() == "we" else None
+    if named:
+        return replace(d, resolved=named.group(1))
     apposed = _APPOSITION.match(text, e)
     if apposed and apposed.end() - e < 60:
         return replace(d, resolved=apposed.group(1))
