@@ -343,3 +343,15 @@ def test_we_at_a_named_service_is_that_service_and_a_wrapped_line_is_no_break() 
                 "We at the Care Leavers' Service will pay for the course by 10 March 2026. Jo will\nmeet you by "
                 "13 March 2026 to plan your budget.\n")
     assert [(a.owner, a.owner_text) for a in r.actions] == [("Care Leavers' Service", "We"), ("Jo", "Jo")]
+
+
+def test_a_passive_recommendation_names_no_owner_unless_by_someone() -> None:
+    from analyser import analyse
+
+    r = analyse("REVIEW MINUTES\nDate: 04/02/2026\n\nRecommendations\nThat a later-life letter for Amara is started.\n"
+                "That Z's wish to see her Nani is recorded in her care plan.\n"
+                "That Amara is seen by the dentist by 3 May 2026.\nFamily time arrangements should be maintained.\n")
+    assert [(a.text, a.owner) for a in r.actions] == [
+        ("That a later-life letter for Amara is started.", None),
+        ("That Z's wish to see her Nani is recorded in her care plan.", None),
+        ("That Amara is seen by the dentist by 3 May 2026.", "the dentist")]

@@ -222,6 +222,12 @@ def find_cue(unit: Unit, in_action_section: bool) -> Cue | None:
                         break
                     main, passive, ok = _resolve_main(doc, v)
                     return Cue(k, main, passive=passive, that_clause=True) if ok else None
+                if lemma_of(doc[k]) == "be":
+                    # "That a later-life letter is started", "That the IRO is informed ...": a passive, whose
+                    # subject is what is done (or told), not who does it.
+                    main, passive, ok = _resolve_main(doc, k)
+                    if ok and passive:
+                        return Cue(k, main, passive=True, that_clause=True)
                 return Cue(k, k, that_clause=True)
     # "The IRO recommends that the social worker completes ...", "It was agreed that Mum attends ...".
     for k in range(start_tok, n - 2):

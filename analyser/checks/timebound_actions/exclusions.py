@@ -130,9 +130,11 @@ def excluded(unit: Unit, cue: Cue, heading: str, owner_found: bool, has_deadline
         # "The next review will be held on 5 May": a date, not an action.
         if lemma == "meet" and re.search(r"\bnext (\w+ ){0,2}(review|meeting)\b|\bmeet again\b", unit.text, re.IGNORECASE):
             return True
-        if cue.passive and lemma in _DESCRIPTIVE_PASSIVES:
+        # ... unless someone is named to do it by a date: "Amara will be seen by the dentist by 3 May".
+        # A recommendation ("That Z's wish is recorded in her plan") directs, whatever its verb.
+        if cue.passive and lemma in _DESCRIPTIVE_PASSIVES and not cue.that_clause and not (owner_found and has_deadline):
             return True
-        if lemma in ("hold", "schedule", "take") and _REVIEW_DATE_STATEMENT.search(unit.text) and cue.passive or (
+        if lemma in ("hold", "schedule", "take") and _REVIEW_DATE_STATEMENT.search(unit.text) and cue.passive and not cue.that_clause or (
             lemma == "take" and "place" in unit.text.lower() and _REVIEW_DATE_STATEMENT.search(unit.text)
         ):
             return True
