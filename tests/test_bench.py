@@ -19,7 +19,8 @@ REQUIRED_NUMBERS = (
     "docs_per_s_naive", "docs_per_s_caseqa", "docs_per_s_tokenizer", "p50_ms_draft", "p95_ms_draft",
     "p95_ms_draft_cpu", "peak_rss_mb", "words_per_s_1_worker", "words_per_s_2_workers", "scaling_2_vs_1",
     "words_per_s_naive_cpu", "words_per_s_caseqa_cpu", "speedup_vs_naive_cpu", "documents", "words",
-    "scaling_2_vs_1_control", "p50_ms_draft_api", "p95_ms_draft_api",
+    "scaling_2_vs_1_control", "p50_ms_draft_api", "p95_ms_draft_api", "naive_batch_size",
+    "words_per_s_naive_default_batch", "speedup_vs_naive_default_batch",
 )
 
 SENTENCES = [
@@ -52,6 +53,10 @@ def test_bench_reports_every_measure_as_a_number(tiny_corpus: Path) -> None:
         assert isinstance(results[key], (int, float)) and not isinstance(results[key], bool), key
         assert results[key] == results[key], f"{key} is NaN"
     assert results["documents"] == 2
+    # The naive baseline runs at the batch size it is fastest at, chosen from the ones tried.
+    tuning = results["naive_tuning_s"]
+    assert isinstance(tuning, dict) and str(results["naive_batch_size"]) in tuning
+    assert tuning[str(results["naive_batch_size"])] == min(tuning.values())
     json.dumps(results)  # the --format json output
 
 
