@@ -355,3 +355,16 @@ def test_a_passive_recommendation_names_no_owner_unless_by_someone() -> None:
         ("That a later-life letter for Amara is started.", None),
         ("That Z's wish to see her Nani is recorded in her care plan.", None),
         ("That Amara is seen by the dentist by 3 May 2026.", "the dentist")]
+
+
+def test_an_action_tied_to_an_event_the_record_dates_earlier_takes_its_date() -> None:
+    from analyser import analyse
+
+    r = analyse("CARE PLAN\nName: Noah Fletcher\nDate: 23/02/2026\n\nHealth\nYour dentist appointment is on 24 February "
+                "2026 at 4pm.\n\nYour review\nYour next review meeting is on 18 May 2026. I will help you fill in your "
+                "form before the meeting.\n\nFamily\nI will ring you the day after your dentist appointment.\n"
+                "I will see you after your hearing.\n")
+    got = {a.text: a.deadline for a in r.actions}
+    assert got["I will help you fill in your form before the meeting."] == "2026-05-18"
+    assert got["I will ring you the day after your dentist appointment."] == "2026-02-25"
+    assert got["I will see you after your hearing."] is None  # the record never dates the hearing

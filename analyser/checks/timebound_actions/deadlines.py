@@ -107,3 +107,33 @@ def back_referenced_deadline(text: str, earlier: list[str], facts: Facts) -> dat
         shift = {"after": 1, "before": -1}.get((ref.group("shift") or "").lower(), 0)
         return dates.DateMention(ref.start(), ref.end(), ref.group(0), found.value + timedelta(days=shift), "relative")
     return None
+
+
+# "before the meeting", "the day after your dentist appointment", "at your PEP": an event the record dates
+# earlier ("Your PEP meeting is on 12 March 2026", "Your dentist appointment is on 24 February").
+_EVENT_REFERENCE = re.compile(
+    r"\b(?P<rel>the day after|the day before|before|after|at|by|for)\s+(?:your|the|his|her|their|\w+'s)\s+"
+    r"(?:[\w'-]+\s+){0,2}?(?P<event>appointment|meeting|review|PEP|hearing|visit|assessment|interview|panel|"
+    r"conference|exam|operation)\b",
+    re.IGNORECASE,
+)
+_EVENT_DATED = r"\b{event}s?\b[^.\n]{{0,25}}?\b(?:is|will be|was|has been)?\s*(?:held |booked |arranged )?(?:on|for)\s+"
+_EVENT_SHIFT = {"the day after": 1, "the day before": -1}
+
+
+def event_deadline(text: str, before: str, facts: Facts) -> dates.DateMention | None:
+    """The date of the event an undated action is tied to, from the last place before it where the
+    record dates that event; not an event already past at the record's date."""
+    ref = _EVENT_REFERENCE.search(text)
+    if ref is None:
+        return None
+    dated = list(re.finditer(_EVENT_DATED.format(event=re.escape(ref.group("event"))), before, re.IGNORECASE))
+    for m in reversed(dated):
+        found = dates.find_dates(before[m.end() : m.end() + 30], facts.date)
+        if not found or found[0].start != 0 or found[0].value is None:
+            continue
+        if facts.date is not None and found[0].value < facts.date:
+            return None
+        shift = _EVENT_SHIFT.get(ref.group("rel").lower(), 0)
+        return dates.DateMention(ref.start(), ref.end(), ref.group(0), found[0].value + timedelta(days=shift), "relative")
+    return None
