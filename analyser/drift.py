@@ -619,29 +619,46 @@ def _timeline_from_store(store: Store, key: str, linked_by: LinkedBy) -> list[tu
     return [(row, t) for row, t, _ in items]
 
 
-def timeline_for(store: Store, child: str, *, dob: str | None = None, team: str | None = None) -> dict[str, Any]:
-    """A child's timeline as JSON-ready data (what ``caseqa drift --format json`` prints and
-    ``GET /v1/children/{id}/timeline`` returns).
+def child_link(child: str, *, dob: str | None = None, team: str | None = None) -> str:
+    """The stored link key (``records.link_key``) of a child: ``child`` is the child id; with ``dob`` it
+    is the child's name and the records are linked by name plus date of birth, within ``team`` when
+    given (else across every team, ``|*``: auditors and the CLI). ValueError for a ``dob`` that is not a date."""
+    if not dob:
+        return stored_key(child, "child_id")
+    dob_iso = _date_of_birth(dob)
+    if dob_iso is None:
+        raise ValueError(f"date of birth '{dob}' is not a date (use YYYY-MM-DD or DD/MM/YYYY)")
+    return stored_key(f"{name_dob_digest(child, dob_iso.isoformat())}|{team if team is not None else '*'}", "name+dob")
 
-    ``child`` is the child id; with ``dob`` it is the child's name and the records are linked by
-    name plus date of birth, within ``team`` when given (else across every team: auditors and the CLI).
+
+def link_parts(link_key: str) -> tuple[str, LinkedBy, str | None]:
+    """``(key, how, team)`` of a stored link key; ``team`` is the team of a name+dob link (``"*"``: every
+    team, ``""``: records with no team) and None for a child id."""
+    how, _, key = link_key.partition(":")
+    if how == "name+dob":
+        return key, "name+dob", key.partition("|")[2]  # the digest is hex: the first bar ends it
+    return key, "child_id", None
+
+
+def timeline_for(store: Store, child: str, *, dob: str | None = None, team: str | None = None) -> dict[str, Any]:
+    """A child's timeline as JSON-ready data (what ``caseqa drift --format json`` prints); the child as
+    :func:`child_link` reads it."""
+    return timeline_for_link(store, child_link(child, dob=dob, team=team))
+
+
+def timeline_for_link(store: Store, link_key: str) -> dict[str, Any]:
+    """A child's timeline by stored link key (what ``GET /v1/children/{child_key}/timeline`` returns).
+
     ``records`` are in date order; each finding carries the ``record_id`` of
     the record it was found in (the later one).
     """
-    if dob:
-        dob_iso = _date_of_birth(dob)
-        if dob_iso is None:
-            raise ValueError(f"date of birth '{dob}' is not a date (use YYYY-MM-DD or DD/MM/YYYY)")
-        key = f"{name_dob_digest(child, dob_iso.isoformat())}|{team if team is not None else '*'}"
-        linked_by = "name+dob"
-    else:
-        key, linked_by = child, "child_id"
-    items = _timeline_from_store(store, key, linked_by)  # type: ignore[arg-type]
+    key, linked_by, _ = link_parts(link_key)
+    items = _timeline_from_store(store, key, linked_by)
     timeline = order_timeline(t for _, t in items)
     by_id = {t.record_id: row for row, t in items}
     found = drift_by_record(timeline)
     return {
-        "child_id": child if linked_by == "child_id" else None,
+        "child_id": key if linked_by == "child_id" else None,
         "linked_by": linked_by,
         "records": [
             {"id": t.record_id, "date": t.date.isoformat() if t.date else None, "doc_type": t.doc_type,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from analyser.report import DocType, Report
 from analyser.store import RecordRow
@@ -96,6 +96,33 @@ class RecordDetail(BaseModel):
     report: Report = Field(description="The full report (caseqa.report/3).")
     text: str | None = Field(description="The record's text when it was stored with it; else null.")
     versions: list[VersionSummary]
+    child_key: str | None = Field(default=None, description=(
+        "The opaque key of the child's timeline (`GET /v1/children/{child_key}/timeline`) when the record "
+        "links to a child (by child id, or by name and date of birth within its team); else null."))
+
+
+class ChildLookup(BaseModel):
+    """Find a child's timeline key by the council's child id, or by name and date of birth. Sent in the
+    body, so a name, a birthday or a child id never travels in a URL."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    child_id: str | None = Field(default=None, min_length=1, max_length=200)
+    name: str | None = Field(default=None, min_length=1, max_length=200, description="The child's full name (with `dob`).")
+    dob: str | None = Field(default=None, min_length=1, max_length=20, description="Date of birth, YYYY-MM-DD or DD/MM/YYYY (with `name`).")
+
+    @model_validator(mode="after")
+    def one_way(self) -> ChildLookup:
+        by_name = self.name is not None or self.dob is not None
+        if (self.child_id is not None) == by_name or (by_name and not (self.name and self.dob)):
+            raise ValueError("send either child_id, or name and dob (never by name alone)")
+        return self
+
+
+class ChildFound(BaseModel):
+    child_key: str = Field(description="The child's opaque key: random, meaningless without the store.")
+    timeline: str = Field(description="The timeline's API path.")
+    page: str = Field(description="The timeline's page.")
 
 
 class BatchFromRecords(BaseModel):

@@ -137,7 +137,7 @@ def test_the_access_log_names_route_templates_not_childrens_names(client, seeded
         client.get("/v1/children/Zebulonquist Khan/timeline", params={"dob": "2015-03-12"}, headers=seeded.auth("auditor"))
         client.get("/v1/records/Zebulonquist-1", headers=seeded.auth("auditor"))
     access = [r.getMessage() for r in caplog.records if r.name == "caseqa.access"]
-    assert any("/v1/children/{child_id}/timeline" in line for line in access)
+    assert any("/v1/children/{child_key}/timeline" in line for line in access)
     server = [r for r in caplog.records if r.name != "httpx"]  # httpx is the test's own client
     assert all("Zebulonquist" not in r.getMessage() and "2015-03-12" not in r.getMessage() for r in server)
 

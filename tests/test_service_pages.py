@@ -198,7 +198,9 @@ def _right_edge(page, selector: str) -> float:
 
 
 def test_a_childs_timeline_fits_a_1280_pixel_screen_with_every_column_and_suggestion_visible(page, server, seeded):
-    sign_in(page, server, seeded.keys["auditor"], "/children/CH-A")
+    with Store(seeded.db) as store:
+        key = store.child_key("child_id:CH-A")
+    sign_in(page, server, seeded.keys["auditor"], f"/children/{key}")
     assert page.locator("ul.drift li").count() > 0
     assert page.evaluate("document.documentElement.scrollWidth") <= 1280
     assert _right_edge(page, "table.records th") <= 1280  # Grade, Overall and Drift on screen

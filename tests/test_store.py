@@ -139,6 +139,22 @@ def test_get_user_reads_a_user_by_id_and_none_once_removed(store):
     assert store.get_user(user.id) is None
 
 
+def test_a_child_gets_one_random_key_that_only_the_store_maps_back(store, reports):
+    """child_keys (migration 0006): what URLs carry instead of a child id, a name or a birthday."""
+    from analyser.drift import child_link
+
+    link = child_link("Amira Khan", dob="12/03/2015", team="North")
+    key = store.child_key(link)
+    assert store.child_key(link) == key and store.child_link(key) == link
+    assert len(key) >= 20 and "amira" not in key.lower() and "2015" not in key
+    other = store.child_key(child_link("Amira Khan", dob="12/03/2015", team="South"))
+    assert other != key and store.child_key(child_link("CH-1")) not in (key, other)
+    assert store.child_link("no-such-key") is None and store.child_link("x" * 500) is None
+    # A record's row names its link, which is how a record's page reaches its child's key.
+    store.save_result(new_run(store), reports["A1"], content_hash="h1", fields={"child_id": "CH-1", "team": "North"})
+    assert store.child_key(store.record_versions("A1")[0].link_key or "") == store.child_key(child_link("CH-1"))
+
+
 def test_reopening_an_existing_store_keeps_its_data(store_url, reports):
     with Store(store_url) as s:
         s.save_result(new_run(s), reports["A1"], content_hash="h1", fields={})

@@ -97,7 +97,7 @@ def test_migration_adds_the_supervision_tables(store):
     tables = set(inspect(store.engine).get_table_names())
     assert {"supervisions", "supervision_actions", "records"} <= tables
     with store.engine.connect() as conn:
-        assert conn.execute(text("select version_num from alembic_version")).scalar() == "0005"  # the head: 0003 sessions, 0004 link keys, 0005 derived history facts
+        assert conn.execute(text("select version_num from alembic_version")).scalar() == "0006"  # the head: 0003 sessions, 0004 link keys, 0005 derived history facts, 0006 child keys
 
 
 # ---- building ----------------------------------------------------------------------------------------

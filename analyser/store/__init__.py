@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session, aliased, sessionmaker
 from analyser.report import DIMENSIONS, Report
 from analyser.store.bulk import ResultInput, Saved, save_chunk
 from analyser.store.models import (
+    ChildKey,
     Failure,
     Record,
     Result,
@@ -100,6 +101,7 @@ class RecordRow:
     scored_at: datetime
     rubric_version: str
     dob: str | None = None  # read from the record's header (drift links by name plus date of birth)
+    link_key: str | None = None  # how drift finds the child's other records (analyser.linking.stored_link_key)
 
     @property
     def fields(self) -> dict[str, str]:
@@ -245,6 +247,7 @@ def _record_row(result: Result) -> RecordRow:
         scored_at=_utc(result.scored_at),
         rubric_version=result.rubric_version,
         dob=(rec.fields or {}).get("dob") or ((rec.fields or {}).get("history") or {}).get("dob"),
+        link_key=rec.link_key,
     )
 
 
@@ -527,6 +530,32 @@ class Store:
                  .order_by(Record.date, Record.record_id))
             return [(_record_row(r), Report.from_dict(r.report), (r.record.fields or {}).get("history"), r.id)
                     for r in s.scalars(q)]
+
+    # ---- child keys: what URLs carry instead of a child id, a name or a date of birth ------------------
+
+    def child_key(self, link_key: str) -> str:
+        """The opaque key of the child these records link by (``records.link_key``, or a name and date
+        of birth in every team: ``name+dob:<digest>|*``), made (random) the first time it is asked for."""
+        with self._session() as s:
+            found = s.scalar(select(ChildKey.key).where(ChildKey.link_key == link_key))
+        if found is not None:
+            return found
+        key = secrets.token_urlsafe(16)
+        try:
+            with self._session() as s, s.begin():
+                s.add(ChildKey(key=key, link_key=link_key))
+            return key
+        except IntegrityError:
+            pass  # another writer made this child's key first: read theirs
+        with self._session() as s:
+            return s.scalars(select(ChildKey.key).where(ChildKey.link_key == link_key)).one()
+
+    def child_link(self, key: str) -> str | None:
+        """The link key an opaque child key stands for (None: no such key)."""
+        if not key or len(key) > 40:
+            return None
+        with self._session() as s:
+            return s.scalar(select(ChildKey.link_key).where(ChildKey.key == key))
 
     def update_reports(self, reports: Iterable[tuple[int, Report]]) -> int:
         """Replace the report JSON of these results (by result id) in one transaction: how drift

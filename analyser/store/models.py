@@ -182,6 +182,19 @@ class User(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
+class ChildKey(Base):
+    """The opaque key a child's timeline is addressed by (URLs carry it, never a child id, a name or a
+    date of birth). ``key`` is random, so it tells nothing without this table; ``link_key`` is the
+    records' link (``records.link_key``, or ``name+dob:<digest>|*`` for a name and date of birth in
+    every team). Made on first use: a record's page or a lookup by child id or name and date of birth."""
+
+    __tablename__ = "child_keys"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(40), unique=True)
+    link_key: Mapped[str] = mapped_column(String(400), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
 class WebSession(Base):
     """A signed-in browser session, so signing out, a new key or removing the user ends it at once.
 

@@ -71,6 +71,9 @@ def record_detail(store: Store, user: UserRow, record_id: str, version: int | No
         text=store.get_text(record_id, chosen.version),
         versions=[VersionSummary(version=v.version, overall_score=v.overall_score, grade=v.grade, scored_at=v.scored_at)
                   for v in versions if can_see(user, v)],
+        # The child's timeline by opaque key (made on first use), so no page or client puts a child id,
+        # a name or a birthday in a URL to reach it.
+        child_key=store.child_key(chosen.link_key) if chosen.link_key else None,
     )
 
 

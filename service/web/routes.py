@@ -15,14 +15,16 @@ from urllib.parse import quote
 import anyio.to_thread
 from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import ValidationError
 
 from analyser.date_fields import iso_date
 from analyser.report import DIMENSIONS, DOC_TYPES, GRADES, mean_score
 from analyser.store import ActionStats, RecordRow, Store, SupervisionActionRow, UserRow
-from service.api.children import child_timeline
+from service.api.children import child_timeline, find_child
 from service.api.records import record_detail, visible_records
 from service.api.supervision import may_supervise
 from service.deps import KeyCache, StoreDep, check_csrf, check_not_throttled, client_address, session_user
+from service.schemas import ChildLookup
 from service.web.charts import legend_items, monthly_means, scores_over_time
 from service.web.render import DASHBOARD_ROLES, feedback_context, page
 
@@ -210,7 +212,7 @@ async def record_page(request: Request, record_id: str, store: StoreDep,
     if detail is None:
         return page(request, "message.html", user, status_code=404, title="No such record",
                     message="There is no record with that id that you may see.")
-    return page(request, "record.html", user, record=detail.record, versions=detail.versions,
+    return page(request, "record.html", user, record=detail.record, versions=detail.versions, child_key=detail.child_key,
                 has_text=detail.text is not None, **feedback_context(detail.report, detail.text))
 
 
@@ -254,18 +256,50 @@ async def supervision_preview(request: Request, name: str, store: StoreDep) -> R
 
 
 # ---- a child's timeline -----------------------------------------------------------------------------
+# Children are addressed by an opaque key (service.api.children): a child id, a name or a date of birth
+# is typed into the form below and posted, never put in a URL.
 
 
-@router.get("/children/{child_id}", response_class=HTMLResponse)
-async def child_page(request: Request, child_id: str, store: StoreDep) -> Response:
+@router.get("/children", response_class=HTMLResponse)
+async def find_child_form(request: Request, store: StoreDep) -> Response:
+    """Find a child's timeline by child id, or by name and date of birth (posted, not in the URL)."""
+    user = await signed_in(request, store)
+    return page(request, "find_child.html", user, form={})
+
+
+@router.post("/children", response_class=HTMLResponse)
+async def find_child_page(
+    request: Request, store: StoreDep, csrf: Annotated[str, Form(max_length=200)] = "",
+    child_id: Annotated[str, Form(max_length=200)] = "", name: Annotated[str, Form(max_length=200)] = "",
+    dob: Annotated[str, Form(max_length=20)] = "",
+) -> Response:
+    """Redirects (303) to the child's timeline page, by key; else the form again with why."""
+    user = await signed_in(request, store)
+    check_csrf(request, csrf)
+    form = {"child_id": child_id.strip(), "name": name.strip(), "dob": dob.strip()}
+    try:
+        lookup = ChildLookup(child_id=form["child_id"] or None, name=form["name"] or None, dob=form["dob"] or None)
+    except ValidationError:
+        return page(request, "find_child.html", user, status_code=422, form=form,
+                    error="Give the child's id, or their full name and date of birth (never a name alone).")
+    try:
+        key = await anyio.to_thread.run_sync(lambda: find_child(store, user, lookup))
+    except HTTPException as exc:
+        return page(request, "find_child.html", user, status_code=exc.status_code, form=form, error=str(exc.detail))
+    return RedirectResponse(f"/children/{quote(key, safe='')}", status_code=303)
+
+
+@router.get("/children/{child_key}", response_class=HTMLResponse)
+async def child_page(request: Request, child_key: str, store: StoreDep) -> Response:
     """A child's records in date order, each with the drift found in it (who may see it: the API's rule)."""
     user = await signed_in(request, store)
     try:
-        timeline = await anyio.to_thread.run_sync(lambda: child_timeline(store, user, child_id))
+        timeline = await anyio.to_thread.run_sync(lambda: child_timeline(store, user, child_key))
     except HTTPException as exc:
         return page(request, "message.html", user, status_code=exc.status_code, title="No timeline to show",
                     message=str(exc.detail))
     findings: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for f in timeline["findings"]:
         findings[f["record_id"]].append(f)
-    return page(request, "children.html", user, child_id=child_id, records=timeline["records"], findings=findings)
+    return page(request, "children.html", user, child_id=timeline["child_id"], records=timeline["records"],
+                findings=findings)
