@@ -139,6 +139,29 @@ def test_strengths_grades_and_the_records_own_overdue_or_vague_care_actions(stor
     assert problems[("R2", 1)] == "no date"
 
 
+# Item 1 is not an action: the record's "3." is the third item but the second action found.
+NUMBERED = """REVIEW MINUTES
+Child: Josh
+Date of review: 10/06/2024
+
+Decisions
+1. Josh is settled at school and wants to stay there.
+2. The social worker will support Josh's family time.
+3. Kim Reid will take you to football trials by 15/06/2024.
+4. Priya will ring you.
+"""
+
+
+def test_action_numbers_follow_the_records_own_numbering(store):
+    run = store.start_run(rubric_version="r", model_version="m", caseqa_version="0", params={})
+    store.save_result(run, analyse(NUMBERED, id="N1"), content_hash="n1", fields={"worker": JO})
+    record = build_supervision(store, JO, on=dt.date(2025, 3, 17), max_per_record=50, max_actions=500)
+    whats = [a.what for a in record.actions]
+    assert "Add a date to actions 2 and 4 in Josh's review minutes of 10 June 2024" in whats  # not "1 and 3"
+    assert "Give action 2 in Josh's review minutes of 10 June 2024 a measurable outcome in place of a vague verb" in whats
+    assert {c.number: c.problem for c in record.care_actions} == {3: "overdue since 15 June 2024", 2: "no date", 4: "no date"}
+
+
 @pytest.mark.parametrize("files", [("R1", "R2"), ("R3",)])
 def test_every_supervision_action_is_itself_smart(store, reps, examples, files):
     """Practise what we preach: caseqa's own timebound check finds who and by when in every action."""

@@ -37,6 +37,7 @@ from analyser.supervision.model import (
 from analyser.supervision.render import TemplateError, render, render_bytes
 from analyser.supervision.shortfalls import (
     GROUP_ORDER,
+    action_numbers,
     Group,
     Item,
     current_keys,
@@ -168,7 +169,7 @@ def strengths(report: Report) -> str:
 def _care_actions(report: Report, record: str, on: dt.date) -> list[CareAction]:
     """The record's own actions that are overdue at the supervision date, or not timebound."""
     out: list[CareAction] = []
-    for n, a in enumerate(report.actions, 1):
+    for n, a in zip(action_numbers(report), report.actions):
         deadline = dt.date.fromisoformat(a.deadline) if a.deadline else None
         if deadline is not None and deadline < on:
             problem = f"overdue since {long_date(deadline)}"

@@ -72,7 +72,8 @@ class CareAction(_Model):
 
     record_id: str
     record: str = Field(description="The record, named as in the actions.")
-    number: int = Field(description="Its number among the record's actions (1-based).")
+    number: int = Field(description="Its number: the record's own ('4.' is 4) when the record numbers every action, "
+                        "else its place among the record's actions (1-based).")
     text: str = Field(description="The action as the record words it.")
     owner: str | None = Field(None, description="Who the record names, if anyone.")
     deadline: dt.date | None = Field(None, description="Its deadline, if it has a date.")

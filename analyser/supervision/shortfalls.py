@@ -36,7 +36,7 @@ class Item:
     """One shortfall: its stable key, the record action's number (1-based) when it is about one."""
 
     key: str
-    position: int | None = None
+    position: int | None = None  # the action's number as the record numbers it (see action_numbers)
     term: str | None = None  # a lexicon term or section name the sentence may name
     detail: frozenset[str] = frozenset()  # for who/when: which of {"who", "when"} is missing
 
@@ -69,12 +69,21 @@ def _add(groups: dict[str, Group], dimension: str, group: str, item: Item) -> No
     groups.setdefault(key, Group(key, dimension)).items.append(item)
 
 
+def action_numbers(report: Report) -> list[int]:
+    """How the supervision record numbers the report's actions: the record's own numbers ("4." is
+    action 4) when it numbers every action and no number repeats; otherwise their order, from 1."""
+    own = [a.number for a in report.actions]
+    if own and all(n is not None for n in own) and len(set(own)) == len(own):
+        return [int(n) for n in own if n is not None]
+    return list(range(1, len(report.actions) + 1))
+
+
 def shortfalls(report: Report) -> dict[str, Group]:
     """The report's shortfall groups, keyed ``dimension:group``, in a stable order."""
     groups: dict[str, Group] = {}
     repeats: dict[str, int] = {}
     ta = "timebound_actions"
-    for n, action in enumerate(report.actions, 1):
+    for n, action in zip(action_numbers(report), report.actions):
         problems = set(action.problems)
         digest = _hash(action.text)
         missing = frozenset(({"who"} if problems & _WHO else set()) | ({"when"} if problems & _WHEN else set()))

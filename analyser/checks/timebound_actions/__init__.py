@@ -13,6 +13,8 @@ problems, findings and score of the drafts). This module walks the record and re
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from analyser.checks import ACTIONS, CheckContext, CheckResult, wants_tags
 from analyser.facts import Facts
 from analyser.nlp import Analysis
@@ -60,7 +62,8 @@ def find_drafts(analysis: Analysis, facts: Facts, rubric: Rubric) -> list[Draft]
         in_action_section = bool(heading and ACTION_SECTION.search(heading))
         draft = unit_action(unit, facts, rubric, in_action_section, heading)
         if draft is not None:
-            drafts.append(draft)
+            number = blocks[unit.block].number if 0 <= unit.block < len(blocks) else 0
+            drafts.append(replace(draft, number=number) if number else draft)
     return link_drafts(analysis, facts.discourse, drafts)
 
 
