@@ -162,6 +162,44 @@ def test_action_numbers_follow_the_records_own_numbering(store):
     assert {c.number: c.problem for c in record.care_actions} == {3: "overdue since 15 June 2024", 2: "no date", 4: "no date"}
 
 
+def store_child(store: Store, texts: dict[str, str], child_ids: dict[str, str]) -> None:
+    """Store records as `caseqa score` does, drift settled: linked by child id (when given)."""
+    from analyser.drift import history_facts, refresh_drift
+
+    run = store.start_run(rubric_version="r", model_version="m", caseqa_version="0", params={})
+    for rid, text_ in texts.items():
+        ids = {"child_id": child_ids[rid]} if rid in child_ids else {}
+        store.save_result(run, analyse(text_, id=rid), content_hash=rid, history=history_facts(text_),
+                          fields={"worker": JO, "team": "North", **ids})
+    refresh_drift(store, {(c, "child_id") for c in child_ids.values()})
+
+
+def test_section_three_lists_what_the_next_review_does_not_report_done(store):
+    from test_drift import FIRST, SECOND
+
+    store_child(store, {"r1": FIRST, "r2": SECOND}, {"r1": "C-1", "r2": "C-1"})
+    record = build_supervision(store, JO, on=dt.date(2025, 3, 17))
+    listed = {(c.record_id, c.number): c.problem for c in record.care_actions}
+    assert listed == {
+        # the later review's own plan: its dental check is overdue, its library help has a vague timescale
+        ("r2", 1): "overdue since 31 January 2025",
+        ("r2", 2): "vague timescale",
+        # the earlier review's passport: due before the later review, which does not say it was done
+        ("r1", 2): "overdue since 31 July 2024; the review of 10 December 2024 does not say it was done",
+    }  # not the swimming club (reported done), nor the dental check and library (asked for again)
+
+
+def test_section_three_never_links_children_by_their_first_name(store):
+    """Two records of an Amira with no child id or date of birth are not linked: caseqa cannot tell they are
+    one child, so the later one does not hide the earlier one's overdue actions."""
+    from test_drift import FIRST, SECOND
+
+    store_child(store, {"r1": FIRST.replace("DOB: 12/03/2015\n", ""), "r2": SECOND.replace("DOB: 12/03/2015\n", "")}, {})
+    record = build_supervision(store, JO, on=dt.date(2025, 3, 17))
+    overdue = {(c.record_id, c.number) for c in record.care_actions if c.problem.startswith("overdue")}
+    assert ("r1", 1) in overdue and ("r2", 1) in overdue
+
+
 @pytest.mark.parametrize("files", [("R1", "R2"), ("R3",)])
 def test_every_supervision_action_is_itself_smart(store, reps, examples, files):
     """Practise what we preach: caseqa's own timebound check finds who and by when in every action."""

@@ -208,14 +208,64 @@ def _cap_actions(summaries: list[RecordSummary], folded: dict[str, list[Group]],
         s.also = _also(extra + folded.get(s.record_id, [])) or None
 
 
-def _latest_care_actions(summaries: list[RecordSummary], rows: list, limit: int) -> tuple[list[CareAction], int]:
-    """Care actions of each child's latest audited record only (a later record supersedes an earlier one's
-    plan, so an old plan's past dates are not "overdue"), overdue before vague, at most ``limit``."""
-    child_of = {r.record_id: (r.child_id or r.child_name or r.record_id) for r in rows}
-    latest: dict[str, RecordSummary] = {}
-    for s in summaries:  # in date order: the last one per child wins
-        latest[child_of.get(s.record_id, s.record_id)] = s
-    care = [c for s in latest.values() for c in s.care_actions]
+# Drift findings (on a later review) that say an earlier action is still outstanding: the later review
+# does not say it was done (deadline_passed, not_followed_up), or reports it not done (carried_over,
+# when the review does not ask for it again; when it does, its own action is the one listed).
+_OUTSTANDING = {"deadline_passed": "does not say it was done", "not_followed_up": "does not mention it",
+                "carried_over": "reports it not done"}
+
+
+def _reported_outstanding(store: Store, later: Report, on: dt.date, labels: dict[str, str]) -> list[CareAction]:
+    """The earlier record's overdue actions that ``later`` (the next record of the same child, as drift
+    links them: by child id or name and date of birth, never by name alone) does not report done."""
+    section = later.drift
+    if section is None or section.previous is None:
+        return []
+    wanted = [(f, place) for f in section.findings
+              if f.code in _OUTSTANDING and isinstance(place := f.data.get("previous_action"), int)
+              and not isinstance(place, bool) and not f.data.get("asked_again")]
+    if not wanted:
+        return []
+    earlier = store.get_report(section.previous)
+    if earlier is None:
+        return []
+    label = labels.get(earlier.id) or record_label(earlier.meta.child_name, earlier.doc_type, earlier.meta.date, earlier.id)
+    review = f"the {'review' if later.doc_type == 'review_minutes' else 'record'} of {long_date(later.meta.date)}" \
+        if later.meta.date else "the next record"
+    numbers = action_numbers(earlier)
+    out: list[CareAction] = []
+    for f, place in wanted:
+        if not 1 <= place <= len(earlier.actions):
+            continue
+        a = earlier.actions[place - 1]
+        deadline = dt.date.fromisoformat(a.deadline) if a.deadline else None
+        if deadline is None or deadline >= on:
+            continue
+        out.append(CareAction(record_id=earlier.id, record=label, number=numbers[place - 1], text=a.text, owner=a.owner,
+                              deadline=deadline, problem=f"overdue since {long_date(deadline)}; {review} {_OUTSTANDING[f.code]}"))
+    return out
+
+
+def _section_three(store: Store, summaries: list[RecordSummary], reports: dict[str, Report], on: dt.date,
+                   labels: dict[str, str], limit: int, own: set[str]) -> tuple[list[CareAction], int]:
+    """Section 3: care actions overdue and not reported done, or vague, most overdue first, at most ``limit``.
+
+    A record with a later record of the same child (drift's link) is superseded: its own actions are
+    listed only when that later record does not report them done (:func:`_reported_outstanding`). Each
+    summary's ``care_actions`` is set to what the section considers for its record."""
+    superseded = {r.drift.previous for r in reports.values() if r.drift is not None and r.drift.previous}
+    carried: dict[str, list[CareAction]] = {}
+    for later in reports.values():
+        if later.drift is None or later.drift.previous not in own:
+            continue  # an earlier record by someone else is not this worker's to discuss
+        for c in _reported_outstanding(store, later, on, labels):
+            carried.setdefault(c.record_id, []).append(c)
+    care: list[CareAction] = []
+    for s in summaries:
+        if s.record_id in superseded:
+            s.care_actions = carried.pop(s.record_id, [])
+        care.extend(s.care_actions)
+    care.extend(c for cs in carried.values() for c in cs)  # earlier records audited at an earlier supervision
     care.sort(key=lambda c: (c.deadline is None, c.deadline or dt.date.max, c.record, c.number))
     return care[:limit], max(0, len(care) - limit)
 
@@ -274,6 +324,7 @@ def build_supervision(
             covered.setdefault(a.record_id, set()).update(a.finding_keys)
 
     labels: dict[str, str] = {}
+    reports: dict[str, Report] = {}
     summaries: list[RecordSummary] = []
     pending_folds: dict[str, list[Group]] = {}
     audited = [r for r in rows if since_day is None or r.scored_at.date() >= since_day]
@@ -285,6 +336,7 @@ def build_supervision(
         label = record_label(report.meta.child_name or row.child_name, report.doc_type, report.meta.date or row.date,
                              row.record_id)
         labels[row.record_id] = label
+        reports[row.record_id] = report
         new: list[SmartAction] = []
         folded: list[Group] = []
         for group in ordered(shortfalls(report)):
@@ -310,7 +362,8 @@ def build_supervision(
         pending_folds[row.record_id] = folded
     _cap_actions(summaries, pending_folds, max_actions)
     # Section 3 is a handful too: half the action limit, the most overdue first.
-    care, care_more = _latest_care_actions(summaries, audited, max(1, max_actions // 2))
+    care, care_more = _section_three(store, summaries, reports, on_day, labels, max(1, max_actions // 2),
+                                     {r.record_id for r in rows})
 
     def name(record_id: str) -> str:
         if record_id not in labels:

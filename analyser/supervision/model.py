@@ -144,8 +144,8 @@ class SupervisionRecord(_Model):
         description="Actions from earlier supervisions to review: still open, or closed since the previous one.",
     )
     care_actions: list[CareAction] = Field(default_factory=list, description=(
-        "Care actions overdue and not reported done, or vague, in the latest record of each child, most urgent first "
-        "(at most the supervision's action limit)."))
+        "Care actions overdue and not reported done, or vague, most overdue first (at most half the action limit); "
+        "a record with a later record of the same child shows only what that record does not report done."))
     care_actions_more: int = Field(0, description="Further overdue or vague care actions not listed (the audit report has them).")
     max_per_record: int = Field(3, description="At most this many actions were raised on one record.")
     max_actions: int = Field(10, description="At most this many new actions were raised in the supervision.")
