@@ -37,12 +37,18 @@ from analyser.supervision.model import (
 from analyser.supervision.render import TemplateError, render, render_bytes
 from analyser.supervision.shortfalls import (
     GROUP_ORDER,
+    OUTSTANDING,
     action_numbers,
     Group,
     Item,
     current_keys,
     describe,
+    join,
+    numbers,
     ordered,
+    outstanding,
+    outstanding_key,
+    overdue_key,
     record_label,
     sentence,
     shortfalls,
@@ -208,41 +214,30 @@ def _cap_actions(summaries: list[RecordSummary], folded: dict[str, list[Group]],
         s.also = _also(extra + folded.get(s.record_id, [])) or None
 
 
-# Drift findings (on a later review) that say an earlier action is still outstanding: the later review
-# does not say it was done (deadline_passed, not_followed_up), or reports it not done (carried_over,
-# when the review does not ask for it again; when it does, its own action is the one listed).
-_OUTSTANDING = {"deadline_passed": "does not say it was done", "not_followed_up": "does not mention it",
-                "carried_over": "reports it not done"}
-
-
 def _reported_outstanding(store: Store, later: Report, on: dt.date, labels: dict[str, str]) -> list[CareAction]:
     """The earlier record's overdue actions that ``later`` (the next record of the same child, as drift
     links them: by child id or name and date of birth, never by name alone) does not report done."""
-    section = later.drift
-    if section is None or section.previous is None:
-        return []
-    wanted = [(f, place) for f in section.findings
-              if f.code in _OUTSTANDING and isinstance(place := f.data.get("previous_action"), int)
-              and not isinstance(place, bool) and not f.data.get("asked_again")]
+    wanted = outstanding(later)
     if not wanted:
         return []
-    earlier = store.get_report(section.previous)
+    earlier = store.get_report(wanted[0][0])
     if earlier is None:
         return []
     label = labels.get(earlier.id) or record_label(earlier.meta.child_name, earlier.doc_type, earlier.meta.date, earlier.id)
     review = f"the {'review' if later.doc_type == 'review_minutes' else 'record'} of {long_date(later.meta.date)}" \
         if later.meta.date else "the next record"
-    numbers = action_numbers(earlier)
+    own_numbers = action_numbers(earlier)
     out: list[CareAction] = []
-    for f, place in wanted:
+    for _, place, code in wanted:
         if not 1 <= place <= len(earlier.actions):
             continue
         a = earlier.actions[place - 1]
         deadline = dt.date.fromisoformat(a.deadline) if a.deadline else None
         if deadline is None or deadline >= on:
             continue
-        out.append(CareAction(record_id=earlier.id, record=label, number=numbers[place - 1], text=a.text, owner=a.owner,
-                              deadline=deadline, problem=f"overdue since {long_date(deadline)}; {review} {_OUTSTANDING[f.code]}"))
+        out.append(CareAction(record_id=earlier.id, record=label, number=own_numbers[place - 1], text=a.text, owner=a.owner,
+                              deadline=deadline, problem=f"overdue since {long_date(deadline)}; {review} {OUTSTANDING[code]}",
+                              reported_in=later.id, place=place))
     return out
 
 
@@ -268,6 +263,53 @@ def _section_three(store: Store, summaries: list[RecordSummary], reports: dict[s
     care.extend(c for cs in carried.values() for c in cs)  # earlier records audited at an earlier supervision
     care.sort(key=lambda c: (c.deadline is None, c.deadline or dt.date.max, c.record, c.number))
     return care[:limit], max(0, len(care) - limit)
+
+
+_DETERMINERS = {"the", "your", "his", "her", "their", "our", "a", "an"}
+
+
+def _checks(care: list[CareAction], worker: str, due: dt.date, on: dt.date, labels: dict[str, str],
+            reports: dict[str, Report], covered: dict[str, set[str]], versions: dict[str, int]) -> list[SmartAction]:
+    """The overdue care actions of section 3 as checks for the worker, one per record: "Check with the
+    foster carers whether action 5 in Zain's care plan of 12 April 2023 was done, and record the outcome
+    in Zain's care plan". The record's words are not repeated (section 3 quotes them); who was to do it
+    is the record's owner. A check on an earlier record's action is recorded in (and closes with) the
+    later record that does not report it done; one on a record's own action closes with a new version
+    of that record in which the dated action no longer stands as written."""
+    by_place: dict[tuple[str, str], list[CareAction]] = {}
+    for c in care:
+        if c.deadline is None or c.deadline >= on:
+            continue  # vague ones: the record's own shortfall actions ask for a date
+        home = c.reported_in or c.record_id
+        by_place.setdefault((home, c.record_id), []).append(c)
+    out: list[SmartAction] = []
+    for (home, rid), cs in by_place.items():
+        keys = sorted(outstanding_key(c.record_id, c.place) if c.reported_in and c.place else overdue_key(c.text)
+                      for c in cs)
+        if set(keys) <= covered.get(home, set()):
+            continue  # an open check from an earlier supervision carries forward instead
+        owners: list[str] = []
+        for c in cs:
+            who = (c.owner or "").strip()
+            first, _, rest = who.partition(" ")
+            if rest and first.lower() in _DETERMINERS:  # mid-sentence: "the foster carers", "your social worker"
+                who = f"{first.lower()} {rest}"
+            if who and who != worker and who not in owners:
+                owners.append(who)
+        ask = f"Check with {join(owners)} whether" if owners else "Find out whether"
+        one = len(cs) == 1
+        where = labels.get(home) or home
+        report = reports.get(home)
+        if report is not None and home not in labels:
+            where = record_label(report.meta.child_name, report.doc_type, report.meta.date, home)
+        what = (f"{ask} {numbers([c.number for c in cs])} in {cs[0].record} {'was' if one else 'were'} done, "
+                f"and record the outcome in {where}")
+        out.append(SmartAction(
+            record_id=home, record_version=versions.get(home, 1), record=where, dimension="timebound_actions",
+            key="timebound_actions:overdue" if home == rid else "timebound_actions:overdue_earlier", finding_keys=keys,
+            what=what, owner=worker, due=due, text=sentence(worker, what, due), status="new", raised_on=on,
+        ))
+    return out
 
 
 def _most_common(values: list[str | None]) -> str | None:
@@ -360,10 +402,20 @@ def build_supervision(
             care_actions=_care_actions(report, label, on_day), also=_also(folded) or None,
         ))
         pending_folds[row.record_id] = folded
-    _cap_actions(summaries, pending_folds, max_actions)
     # Section 3 is a handful too: half the action limit, the most overdue first.
     care, care_more = _section_three(store, summaries, reports, on_day, labels, max(1, max_actions // 2),
                                      {r.record_id for r in rows})
+    # Its overdue care actions become checks the worker agrees to (one per record), before the others.
+    checks = _checks(care, worker, due, on_day, labels, reports, covered, {r.record_id: r.version for r in rows})
+    _cap_actions(summaries, pending_folds, max(0, max_actions - len(checks)))
+    by_record = {s.record_id: s for s in summaries}
+    loose: list[SmartAction] = []
+    for check in checks:
+        home = by_record.get(check.record_id)
+        if home is None:
+            loose.append(check)  # a record audited at an earlier supervision
+        else:
+            home.actions.insert(0, check)
 
     def name(record_id: str) -> str:
         if record_id not in labels:
@@ -375,15 +427,19 @@ def build_supervision(
     to_review = [a for a in earlier
                  if a.status == "open" or (previous_day and a.closed_on and a.closed_on >= previous_day.isoformat())]
     previous_actions = [_smart(a, name(a.record_id), on_day) for a in to_review]
-    carried = [a for a in previous_actions if a.status == "open"]
-    new_actions = [a for s in summaries for a in s.actions]
+    # Today's table agrees the open ones again: an overdue one gets this supervision's date (a date that
+    # has passed is no date to work to), and its old date is shown with it.
+    carried = [a.model_copy(update={"due": due, "was_due": a.due, "overdue": False,
+                                    "text": sentence(a.owner, a.what, due)}) if a.overdue else a
+               for a in previous_actions if a.status == "open"]
+    new_actions = loose + [a for s in summaries for a in s.actions]
     days = [(dt.date.fromisoformat(a.closed_on) - dt.date.fromisoformat(a.raised_on)).days
             for a in earlier if a.status == "closed" and a.closed_on]
     stats = LoopStats(
         raised=len(earlier) + len(new_actions),
         closed=sum(a.status == "closed" for a in earlier),
         open=sum(a.status == "open" for a in earlier) + len(new_actions),
-        overdue=sum(a.overdue for a in carried),
+        overdue=sum(a.was_due is not None for a in carried),
         median_days_to_close=float(statistics.median(days)) if days else None,
         closed_since_last=sum(1 for a in previous_actions if a.status == "closed"),
     )
@@ -412,6 +468,9 @@ def save_supervision(store: Store, record: SupervisionRecord) -> SupervisionReco
             "due": a.due.isoformat(), "raised_on": a.raised_on.isoformat(),
         } for a in record.actions],
     )
+    for a in record.carried_forward:
+        if a.was_due is not None and a.id is not None:
+            store.redate_action(a.id, due=a.due)
     # One action per record and shortfall group in a supervision: that pair finds each stored id.
     ids = {(row.record_id, row.finding_key): row.id for row in store.supervision_actions(supervision_id=sid)}
 

@@ -40,6 +40,8 @@ class SmartAction(_Model):
     raised_on: dt.date = Field(description="The supervision date it was first raised on.")
     closed_on: dt.date | None = Field(None, description="When a re-scored record no longer had the shortfall.")
     overdue: bool = Field(False, description="Open and past its due date on the supervision date.")
+    was_due: dt.date | None = Field(None, description="An overdue action agreed again: its earlier due date (``due`` "
+                                    "is the new one).")
 
     @computed_field  # type: ignore[prop-decorator]
     @property
@@ -64,6 +66,8 @@ class SmartAction(_Model):
             return f"Done {self.closed_on_text}".strip()
         if self.status == "new":
             return "New"
+        if self.was_due is not None:
+            return f"Not done (raised {self.raised_on_text}, was due {long_date(self.was_due)}): agreed again"
         return f"Not done (raised {self.raised_on_text})" + (", overdue" if self.overdue else "")
 
 
@@ -78,11 +82,23 @@ class CareAction(_Model):
     owner: str | None = Field(None, description="Who the record names, if anyone.")
     deadline: dt.date | None = Field(None, description="Its deadline, if it has a date.")
     problem: str = Field(description="Why it is listed: 'overdue since 2 April 2025', 'no date', 'vague timescale'.")
+    place: int | None = Field(None, description="Its place among the record's actions (from 1), when it is in an "
+                              "earlier record another record reports on.")
+    reported_in: str | None = Field(None, description="The later record of the same child that does not report it "
+                                    "done (when the action is in an earlier, superseded record).")
 
     @computed_field  # type: ignore[prop-decorator]
     @property
     def deadline_text(self) -> str:
         return long_date(self.deadline)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def quote(self) -> str:
+        """The record's words as a quotation (“...”, on one line): shown as the record's, never as an action
+        agreed in supervision (caseqa reading the supervision record skips quoted words)."""
+        words = " ".join(self.text.split()).replace('"', "'").replace("“", "‘").replace("”", "’")
+        return f"“{words}”"
 
 
 class RecordSummary(_Model):

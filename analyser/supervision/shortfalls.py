@@ -117,7 +117,7 @@ def shortfalls(report: Report) -> dict[str, Group]:
 
 # The order actions are listed in: the heaviest dimensions of the rubric first, who/when before the rest.
 GROUP_ORDER = (
-    "timebound_actions:no_actions", "timebound_actions:who_when", "timebound_actions:deadline_past",
+    "timebound_actions:overdue", "timebound_actions:overdue_earlier", "timebound_actions:no_actions", "timebound_actions:who_when", "timebound_actions:deadline_past",
     "timebound_actions:vague_verb", "plan_detail:missing_section", "plan_detail:thin_section", "plan_detail:filler",
     "child_directed_language:written_about_child", "child_directed_language:blaming_language",
     "child_directed_language:jargon", "child_directed_language:unexplained_acronym", "readability:long_sentence",
@@ -131,9 +131,46 @@ def ordered(groups: dict[str, Group]) -> list[Group]:
     return sorted(groups.values(), key=lambda g: (rank.get(g.key, len(rank)), g.key))
 
 
+# Drift findings (on a later review) that say an earlier action is still outstanding: the later review
+# does not say it was done (deadline_passed, not_followed_up), or reports it not done (carried_over,
+# when the review does not ask for it again; when it does, its own action is the one listed).
+OUTSTANDING = {"deadline_passed": "does not say it was done", "not_followed_up": "does not mention it",
+               "carried_over": "reports it not done"}
+
+
+def outstanding(report: Report) -> list[tuple[str, int, str]]:
+    """(earlier record id, earlier action's place from 1, drift code) for each earlier action this record's
+    drift findings say is not reported done."""
+    section = report.drift
+    if section is None or section.previous is None:
+        return []
+    out = []
+    for f in section.findings:
+        place = f.data.get("previous_action")
+        if f.code in OUTSTANDING and isinstance(place, int) and not isinstance(place, bool) and not f.data.get("asked_again"):
+            out.append((section.previous, place, f.code))
+    return out
+
+
+def overdue_key(action_text: str) -> str:
+    """The key of a check on one of the record's own dated actions: it stays while the same words stand."""
+    return f"timebound_actions:overdue:{_hash(action_text)}"
+
+
+def outstanding_key(earlier_id: str, place: int) -> str:
+    """The key of a check on an earlier record's action: it stays while the later record says it is outstanding."""
+    return f"timebound_actions:overdue:{earlier_id}:{place}"
+
+
 def current_keys(report: Report) -> set[str]:
-    """Every shortfall key in a report: what the loop compares a stored action's keys against."""
-    return {k for g in shortfalls(report).values() for k in g.keys}
+    """Every shortfall key in a report: what the loop compares a stored action's keys against.
+
+    Checks of overdue care actions close when the dated action is no longer in the record as written (it
+    is reported done, or has a new date) or the later review no longer says an earlier one is outstanding."""
+    keys = {k for g in shortfalls(report).values() for k in g.keys}
+    keys |= {overdue_key(a.text) for a in report.actions if a.deadline}
+    keys |= {outstanding_key(rid, place) for rid, place, _ in outstanding(report)}
+    return keys
 
 
 # ---- sentences ------------------------------------------------------------------------------------
