@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import re
 from pathlib import Path
 
 import docx
@@ -558,3 +559,24 @@ def test_caseqa_reading_its_own_supervision_record_finds_every_agreed_action_own
         assert a.owner == "Jo" and a.deadline and a.problems == [], (a.text, a.owner, a.deadline, a.problems)
     assert len(found) == len(record.all_actions)
     assert sorted(a.deadline for a in found) == sorted(a.due.isoformat() for a in record.all_actions)
+
+
+def test_the_record_is_written_in_plain_words_never_rule_ids(tmp_path):
+    from analyser.supervision import render_bytes
+    from analyser.supervision.shortfalls import GROUP_ORDER
+
+    root = Path(__file__).resolve().parent.parent
+    with Store(str(tmp_path / "s.db")) as store:
+        run = store.start_run(rubric_version="r", model_version="m", caseqa_version="0", params={})
+        for p in sorted((root / "corpus" / "synthetic" / "dev").glob("*.txt"))[:36]:
+            store.save_result(run, analyse(p.read_text(encoding="utf-8"), id=p.stem), content_hash=p.stem,
+                              fields={"worker": "Jo", "team": "North"})
+        record = build_supervision(store, "Jo", on=dt.date(2025, 9, 1))
+    written = render_bytes(record, "md").decode("utf-8").lower()
+    assert "Not raised today".lower() in written  # the also lines are there...
+    for word in ("smart", "timebound", "timebound_actions", "readability:", "plan_detail", "child_directed"):
+        assert word not in written, word
+    for key in GROUP_ORDER:  # ...naming kinds of shortfall in words, not their codes ("passive voice", "vague verb")
+        code = key.split(":", 1)[1]
+        if code not in ("jargon", "overdue", "no_actions"):  # already plain words
+            assert not re.search(rf"\b{code.replace('_', ' ')}\b", written), code

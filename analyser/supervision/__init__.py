@@ -43,6 +43,7 @@ from analyser.supervision.shortfalls import (
     Item,
     current_keys,
     describe,
+    group_name,
     join,
     numbers,
     ordered,
@@ -150,7 +151,7 @@ def strengths(report: Report) -> str:
     found: list[str] = []
     actions, smart = count("timebound_actions", "actions"), count("timebound_actions", "smart")
     if actions and smart * 2 >= actions:
-        found.append(f"{smart} of {actions} actions are SMART")
+        found.append(f"{smart} of {actions} actions say who will do what by when")
     if (metric("child_directed_language", "direct_share") or 0) >= 0.6:
         found.append(f"written to {child}")
     if count("child_directed_language", "child_voice"):
@@ -190,10 +191,10 @@ def _care_actions(report: Report, record: str, on: dt.date) -> list[CareAction]:
 
 
 def _also(groups: list[Group]) -> str:
-    """Folded shortfalls as one line: "jargon (5), passive voice (3)"."""
+    """Folded shortfalls as one line, in plain words: "jargon (5), passive sentences (3)"."""
     parts = []
     for g in groups:
-        name = g.key.split(":", 1)[1].replace("who_when", "actions without a person or a date").replace("_", " ")
+        name = group_name(g.key)
         parts.append(f"{name} ({len(g.items)})" if len(g.items) > 1 else name)
     return ", ".join(parts)
 
@@ -327,8 +328,12 @@ def build_supervision(
     rubric: Rubric | None = None,
     max_per_record: int = DEFAULT_MAX_PER_RECORD,
     max_actions: int = DEFAULT_MAX_ACTIONS,
+    supervisor: str | None = None,
 ) -> SupervisionRecord:
     """Build (without storing) the audit part of ``worker``'s supervision on ``on`` (default today).
+
+    The supervisor is the one the worker's records name most often; when they name none, ``supervisor``
+    (the service passes the signed-in supervisor).
 
     Covers the worker's records audited (scored) on or after ``since`` (default: the previous
     supervision's date; all records at the first one). Shortfalls already covered by an open action
@@ -444,7 +449,7 @@ def build_supervision(
         closed_since_last=sum(1 for a in previous_actions if a.status == "closed"),
     )
     return SupervisionRecord(
-        worker=worker, team=_most_common([r.team for r in rows]), supervisor=_most_common([r.supervisor for r in rows]),
+        worker=worker, team=_most_common([r.team for r in rows]), supervisor=_most_common([r.supervisor for r in rows]) or supervisor,
         date=on_day, since=since_day, previous_date=previous_day, due_working_days=due_working_days,
         records=summaries, actions=new_actions, carried_forward=carried, previous_actions=previous_actions,
         care_actions=care, care_actions_more=care_more, max_per_record=max_per_record, max_actions=max_actions,

@@ -116,7 +116,7 @@ class RecordSummary(_Model):
     actions: list[SmartAction] = Field(default_factory=list, description="The new actions raised on this record.")
     care_actions: list[CareAction] = Field(default_factory=list, description="Its overdue or vague care actions.")
     also: str | None = Field(None, description="Shortfalls found but not raised as actions today (the audit report "
-                             "lists them): \"jargon (5), passive voice (3)\".")
+                             "lists them): \"jargon (5), passive sentences (3)\".")
 
     @computed_field  # type: ignore[prop-decorator]
     @property
@@ -187,7 +187,7 @@ class SupervisionRecord(_Model):
     @computed_field  # type: ignore[prop-decorator]
     @property
     def also_text(self) -> str:
-        """Every record's folded shortfalls in one line: "jargon (in 20 records), passive voice (in 30 records)"."""
+        """Every record's folded shortfalls in one line: "jargon (in 20 records), passive sentences (in 30 records)"."""
         counts: dict[str, int] = {}
         for r in self.records:
             for part in (r.also or "").split(", "):

@@ -125,6 +125,33 @@ GROUP_ORDER = (
 )
 
 
+# What each kind of shortfall is called where the supervision record names it without an action (the
+# "also" lines): plain words, never a rule id. No commas or brackets (the line is "name (count), ...").
+GROUP_NAMES = {
+    "timebound_actions:overdue": "overdue care actions",
+    "timebound_actions:overdue_earlier": "overdue care actions of an earlier record",
+    "timebound_actions:no_actions": "no actions",
+    "timebound_actions:who_when": "actions without a person or a date",
+    "timebound_actions:deadline_past": "actions dated before the record was written",
+    "timebound_actions:vague_verb": "actions without a measurable outcome",
+    "plan_detail:missing_section": "missing sections",
+    "plan_detail:thin_section": "thin sections",
+    "plan_detail:filler": "stock phrases",
+    "child_directed_language:written_about_child": "written about the child instead of to them",
+    "child_directed_language:blaming_language": "blaming words",
+    "child_directed_language:jargon": "jargon",
+    "child_directed_language:unexplained_acronym": "acronyms not spelt out",
+    "readability:long_sentence": "long sentences",
+    "readability:dense_acronyms": "sentences crowded with acronyms",
+    "readability:passive_voice": "passive sentences",
+}
+
+
+def group_name(key: str) -> str:
+    """The plain name of a kind of shortfall ("passive sentences"); a kind added later reads its code in words."""
+    return GROUP_NAMES.get(key) or key.split(":", 1)[-1].replace("_", " ")
+
+
 def ordered(groups: dict[str, Group]) -> list[Group]:
     """Groups in :data:`GROUP_ORDER` (unknown ones last, by key)."""
     rank = {k: i for i, k in enumerate(GROUP_ORDER)}
