@@ -27,6 +27,8 @@ class Block:
     cells: tuple[tuple[int, int], ...] = ()
     # Heading level (1 = top) where known; 0 otherwise.
     level: int = 0
+    # A numbered list item's own number as the record writes it ("4." or "4)" -> 4); 0 otherwise.
+    number: int = 0
 
 
 @dataclass(slots=True)

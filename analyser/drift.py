@@ -13,6 +13,9 @@ the same child, orders them by date and compares each record with the one before
   into care, when that date is known; the second more than 3 months after the first; then more than
   6 months apart).
 
+The first four carry ``data["previous_action"]`` (the earlier action's place among the earlier report's
+actions, from 1) and ``data["asked_again"]`` (whether this record asks for it again).
+
 Only review minutes are expected to report progress on earlier decisions (DOMAIN.md), so only a later
 *review* raises ``deadline_passed`` and ``not_followed_up``; a later care plan can still show actions
 carried over or slipped. Every finding is a :class:`~analyser.report.Finding` with dimension
@@ -453,14 +456,20 @@ def _compare(prev: TimelineRecord, cur: TimelineRecord, seen: Mapping[int, _Seen
             j = matched[i]
             later = cur.report.actions[j]
             out.carried[j] = _Seen(history.times + 1, history.first or prev)
-            out.findings.append(_carried_or_slipped(prev, cur, action, later, out.carried[j]))
+            found = _carried_or_slipped(prev, cur, action, later, out.carried[j])
         elif done:
             continue
         elif not_done and review_reports_progress:
             # Reported not done, and not asked for again in words we recognise: still carried over.
-            out.findings.append(_reported_not_done(prev, cur, action, not_done[0], _Seen(history.times + 1, history.first or prev)))
+            found = _reported_not_done(prev, cur, action, not_done[0], _Seen(history.times + 1, history.first or prev))
         elif review_reports_progress:
-            out.findings.append(_unreported(prev, cur, action))
+            found = _unreported(prev, cur, action)
+        else:
+            continue
+        # Which of the earlier record's actions it is about (its place in that report's actions, from 1),
+        # and whether this record asks for it again: what adapters read, never the message.
+        found.data = {**found.data, "previous_action": i + 1, "asked_again": i in matched and not done}
+        out.findings.append(found)
     return out
 
 

@@ -1,6 +1,6 @@
 """The report contract: the one result type the CLI, the service, the batch runner and the store emit.
 
-``caseqa.report/3`` (``/1`` plus each finding's ``rule``, ``term`` and ``data``, each action's ``owner_text``, and the meta's ``author``, ``addressee`` and ``service``; ``/3`` adds each dimension's ``applies``: a dimension that does not apply has a null score) is documented in ``analyser/schema/report.schema.json`` (generated from these
+``caseqa.report/3`` (``/1`` plus each finding's ``rule``, ``term`` and ``data``, each action's ``owner_text`` and ``number``, and the meta's ``author``, ``addressee`` and ``service``; ``/3`` adds each dimension's ``applies``: a dimension that does not apply has a null score) is documented in ``analyser/schema/report.schema.json`` (generated from these
 models by ``python -m analyser.report``) and tested against it.
 """
 
@@ -91,6 +91,8 @@ class Action(_Model):
     deadline: str | None = None  # YYYY-MM-DD
     timebound: bool = False
     problems: list[str] = Field(default_factory=list)
+    number: int | None = Field(default=None, description="The record's own number for the action's item "
+                               "(\"4.\" or \"4)\" -> 4) when it numbers it; None otherwise.")
 
 
 class DimensionResult(_Model):

@@ -178,6 +178,13 @@ def test_deadline_passed_without_a_word_on_it(drifting):
     assert (passed.start, passed.end) == (0, 0)
 
 
+def test_findings_name_the_earlier_action_they_are_about(drifting):
+    found = {f.code: f.data for f in drift_by_record(drifting)["r2"]}
+    assert found["deadline_passed"] == {"previous_action": 2, "asked_again": False}  # the passport
+    assert found["slipped"] == {"previous_action": 1, "asked_again": True}  # the dental check, asked for again
+    assert found["not_followed_up"] == {"previous_action": 5, "asked_again": False}  # the life story book
+
+
 def test_decision_not_followed_up(drifting):
     [nfu] = by_code(drift_by_record(drifting)["r2"], "not_followed_up")
     assert "life story book" in nfu.excerpt

@@ -246,6 +246,22 @@ def test_short_numbered_list_items_stay_bullets():
     assert blocks(doc)[2] == ("bullet", "Contact with Mum")
 
 
+def test_numbered_list_items_keep_the_records_own_number():
+    doc = from_text("Decisions\n3. Book dentist\n4) Attend school\n- Contact with Mum\n\nSigned: J Smith\n")
+    assert [(b.kind, b.number) for b in doc.blocks] == [("heading", 0), ("bullet", 3), ("bullet", 4), ("bullet", 0),
+                                                        ("paragraph", 0)]
+
+
+def test_docx_typed_numbers_keep_the_records_own_number():
+    def build(d):
+        d.add_paragraph("Decisions").style = "Heading 1"
+        d.add_paragraph("4. Jo will book the dentist by 1 May.")
+        d.add_paragraph("5. Mum will ring school by 2 May.")
+
+    doc = load_bytes(make_docx(build), "numbered.docx")
+    assert [(b.kind, b.number) for b in doc.blocks] == [("heading", 0), ("bullet", 4), ("bullet", 5)]
+
+
 def test_title_case_line_inside_wrapped_paragraph_is_not_a_heading():
     text = "Amira told us that she really enjoys her lessons in\nMaths And Science\nat her new school."
     assert blocks(from_text(text)) == [("paragraph", text)]

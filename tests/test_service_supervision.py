@@ -44,6 +44,15 @@ def test_social_workers_and_other_teams_supervisors_are_refused(client, seeded, 
     is_problem(client.post(PATH.format(worker), headers=seeded.auth(who)), 403)
 
 
+def test_the_supervisor_is_the_signed_in_supervisor_when_the_records_name_none(client, seeded):
+    as_supervisor = client.get(PATH.format("sw_north"), params={"date": "2025-04-01"}, headers=seeded.auth("sup_north"))
+    assert as_supervisor.json()["supervisor"] == "sup_north"
+    md = client.get(PATH.format("sw_north"), params={"date": "2025-04-01", "format": "md"}, headers=seeded.auth("sup_north"))
+    assert "| Supervisor | sup_north |" in md.text
+    as_auditor = client.get(PATH.format("sw_north"), params={"date": "2025-04-01"}, headers=seeded.auth("auditor"))
+    assert as_auditor.json()["supervisor"] is None  # an auditor is not the worker's supervisor
+
+
 def test_a_worker_without_records_is_not_found(client, seeded):
     is_problem(client.get(PATH.format("nobody"), headers=seeded.auth("auditor")), 404)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import re
 from pathlib import Path
 
 import docx
@@ -139,6 +140,67 @@ def test_strengths_grades_and_the_records_own_overdue_or_vague_care_actions(stor
     assert problems[("R2", 1)] == "no date"
 
 
+# Item 1 is not an action: the record's "3." is the third item but the second action found.
+NUMBERED = """REVIEW MINUTES
+Child: Josh
+Date of review: 10/06/2024
+
+Decisions
+1. Josh is settled at school and wants to stay there.
+2. The social worker will support Josh's family time.
+3. Kim Reid will take you to football trials by 15/06/2024.
+4. Priya will ring you.
+"""
+
+
+def test_action_numbers_follow_the_records_own_numbering(store):
+    run = store.start_run(rubric_version="r", model_version="m", caseqa_version="0", params={})
+    store.save_result(run, analyse(NUMBERED, id="N1"), content_hash="n1", fields={"worker": JO})
+    record = build_supervision(store, JO, on=dt.date(2025, 3, 17), max_per_record=50, max_actions=500)
+    whats = [a.what for a in record.actions]
+    assert "Add a date to actions 2 and 4 in Josh's review minutes of 10 June 2024" in whats  # not "1 and 3"
+    assert "Give action 2 in Josh's review minutes of 10 June 2024 a measurable outcome in place of a vague verb" in whats
+    assert {c.number: c.problem for c in record.care_actions} == {3: "overdue since 15 June 2024", 2: "no date", 4: "no date"}
+
+
+def store_child(store: Store, texts: dict[str, str], child_ids: dict[str, str]) -> None:
+    """Store records as `caseqa score` does, drift settled: linked by child id (when given)."""
+    from analyser.drift import history_facts, refresh_drift
+
+    run = store.start_run(rubric_version="r", model_version="m", caseqa_version="0", params={})
+    for rid, text_ in texts.items():
+        ids = {"child_id": child_ids[rid]} if rid in child_ids else {}
+        store.save_result(run, analyse(text_, id=rid), content_hash=rid, history=history_facts(text_),
+                          fields={"worker": JO, "team": "North", **ids})
+    refresh_drift(store, {(c, "child_id") for c in child_ids.values()})
+
+
+def test_section_three_lists_what_the_next_review_does_not_report_done(store):
+    from test_drift import FIRST, SECOND
+
+    store_child(store, {"r1": FIRST, "r2": SECOND}, {"r1": "C-1", "r2": "C-1"})
+    record = build_supervision(store, JO, on=dt.date(2025, 3, 17))
+    listed = {(c.record_id, c.number): c.problem for c in record.care_actions}
+    assert listed == {
+        # the later review's own plan: its dental check is overdue, its library help has a vague timescale
+        ("r2", 1): "overdue since 31 January 2025",
+        ("r2", 2): "vague timescale",
+        # the earlier review's passport: due before the later review, which does not say it was done
+        ("r1", 2): "overdue since 31 July 2024; the review of 10 December 2024 does not say it was done",
+    }  # not the swimming club (reported done), nor the dental check and library (asked for again)
+
+
+def test_section_three_never_links_children_by_their_first_name(store):
+    """Two records of an Amira with no child id or date of birth are not linked: caseqa cannot tell they are
+    one child, so the later one does not hide the earlier one's overdue actions."""
+    from test_drift import FIRST, SECOND
+
+    store_child(store, {"r1": FIRST.replace("DOB: 12/03/2015\n", ""), "r2": SECOND.replace("DOB: 12/03/2015\n", "")}, {})
+    record = build_supervision(store, JO, on=dt.date(2025, 3, 17))
+    overdue = {(c.record_id, c.number) for c in record.care_actions if c.problem.startswith("overdue")}
+    assert ("r1", 1) in overdue and ("r2", 1) in overdue
+
+
 @pytest.mark.parametrize("files", [("R1", "R2"), ("R3",)])
 def test_every_supervision_action_is_itself_smart(store, reps, examples, files):
     """Practise what we preach: caseqa's own timebound check finds who and by when in every action."""
@@ -191,7 +253,9 @@ def test_a_rescored_fixed_record_closes_its_action_and_the_rest_stay_open(store,
     statuses = {a.id: a.status_text for a in second.previous_actions}
     assert statuses[who_when.id] == "Done 24 March 2025"
     assert all(s.startswith("Not done (raised 17 March 2025)") for i, s in statuses.items() if i != who_when.id)
-    assert not second.actions  # nothing new: every shortfall is already an open action
+    # nothing new but a check on Amira's plan, whose dates (2 April 2025) have passed since: every shortfall
+    # is already an open action
+    assert [a.key for a in second.actions] == ["timebound_actions:overdue"]
     assert len(second.carried_forward) == len(first.actions) - 1
     assert second.stats.closed == 1 and second.stats.closed_since_last == 1 and second.stats.median_days_to_close == 7
     assert second.stats.overdue == len(second.carried_forward)  # due 31 March, now 14 April
@@ -444,3 +508,101 @@ def test_a_nearly_empty_record_is_a_shortfall_and_an_unread_type_is_not() -> Non
     assert "plan_detail:nearly_empty" in groups
     text = describe(groups["plan_detail:nearly_empty"], "the care plan", "Amy", load_rubric())
     assert text.startswith("Write the care plan in full") and "Amy's views" in text
+
+
+# ---- overdue care actions become supervision actions; caseqa reads its own record ---------------------
+
+
+def test_overdue_care_actions_become_checks_the_worker_agrees_to(store, reps):
+    fill(store, reps)
+    record = build_supervision(store, JO, on=dt.date(2025, 3, 17))
+    [check] = [a for a in record.actions if a.key == "timebound_actions:overdue"]
+    assert check.text == (f"{JO} will check with Kim Reid whether action 2 in Josh's review minutes of 10 June 2024 "
+                          "was done, and record the outcome in Josh's review minutes of 10 June 2024 by 31 March 2025.")
+    assert check.owner == JO and check.due == dt.date(2025, 3, 31) and check.record_id == "R2"
+    assert record.actions[0] is check  # the most important first
+
+
+def test_a_check_on_an_earlier_records_action_is_recorded_in_the_later_review(store):
+    from test_drift import FIRST, SECOND
+
+    store_child(store, {"r1": FIRST, "r2": SECOND}, {"r1": "C-1", "r2": "C-1"})
+    record = build_supervision(store, JO, on=dt.date(2025, 3, 17))
+    whats = {a.key: a.what for a in record.actions if a.key.startswith("timebound_actions:overdue")}
+    assert whats["timebound_actions:overdue_earlier"] == (
+        "Check with Mr Patel whether action 2 in Amira's review minutes of 10 June 2024 was done, and record the "
+        "outcome in Amira's review minutes of 10 December 2024")
+    assert whats["timebound_actions:overdue"].startswith("Check with your social worker whether action 1 in Amira's "
+                                                         "review minutes of 10 December 2024 was done")
+
+
+def test_a_check_closes_when_the_record_gives_the_action_a_new_date(store, reps):
+    fill(store, reps)
+    first = save_supervision(store, build_supervision(store, JO, on=dt.date(2025, 3, 17)))
+    [check] = [a for a in first.actions if a.key == "timebound_actions:overdue"]
+    run = store.start_run(rubric_version="r", model_version="m", caseqa_version="0", params={})
+    store.save_result(run, analyse(JOSH.replace("15/06/2024", "15/04/2025"), id="R2"), content_hash="r2v2",
+                      fields={"worker": JO, "team": "North"})
+    sync_actions(store, today=dt.date(2025, 3, 20))
+    assert {a.id: a.status for a in store.supervision_actions(worker=JO)}[check.id] == "closed"
+
+
+def test_an_overdue_action_carried_forward_is_agreed_again_with_a_new_date(store, reps):
+    fill(store, reps)
+    first = save_supervision(store, build_supervision(store, JO, on=dt.date(2025, 3, 17)))
+    later = save_supervision(store, build_supervision(store, JO, on=dt.date(2025, 4, 14)))
+    again = {a.id: a for a in later.carried_forward}
+    a = again[first.actions[0].id]
+    assert a.due == dt.date(2025, 4, 30) and a.was_due == dt.date(2025, 3, 31)
+    assert a.status_text == "Not done (raised 17 March 2025, was due 31 March 2025): agreed again"
+    assert a.text.endswith("by 30 April 2025.")
+    assert {r.id: r.due for r in store.open_actions(JO)}[a.id] == "2025-04-30"  # stored with its new date
+
+
+@pytest.mark.parametrize("fmt", ["md", "docx"])
+def test_caseqa_reading_its_own_supervision_record_finds_every_agreed_action_owned_and_dated(tmp_path, fmt):
+    """The exported record run back through caseqa: the agreed actions (new, checks of overdue care
+    actions, and earlier ones agreed again) each with the worker and their date, and nothing else read
+    as an action: the records' own words in section 3 are quotes."""
+    from analyser import analyse_document
+    from analyser.ingest import load_file
+    from analyser.supervision import render_bytes
+
+    root = Path(__file__).resolve().parent.parent
+    with Store(str(tmp_path / "s.db")) as store:
+        run = store.start_run(rubric_version="r", model_version="m", caseqa_version="0", params={})
+        for p in sorted((root / "corpus" / "synthetic" / "dev").glob("*.txt"))[:36]:
+            store.save_result(run, analyse(p.read_text(encoding="utf-8"), id=p.stem), content_hash=p.stem,
+                              fields={"worker": "Jo", "team": "North"})
+        save_supervision(store, build_supervision(store, "Jo", on=dt.date(2025, 9, 1)))
+        record = build_supervision(store, "Jo", on=dt.date(2025, 10, 1))
+    assert record.care_actions and record.carried_forward
+    assert any(a.key == "timebound_actions:overdue" for a in record.all_actions)
+    path = tmp_path / f"supervision.{fmt}"
+    path.write_bytes(render_bytes(record, fmt))
+    found = analyse_document(load_file(path), date=record.date).actions
+    for a in found:
+        assert a.owner == "Jo" and a.deadline and a.problems == [], (a.text, a.owner, a.deadline, a.problems)
+    assert len(found) == len(record.all_actions)
+    assert sorted(a.deadline for a in found) == sorted(a.due.isoformat() for a in record.all_actions)
+
+
+def test_the_record_is_written_in_plain_words_never_rule_ids(tmp_path):
+    from analyser.supervision import render_bytes
+    from analyser.supervision.shortfalls import GROUP_ORDER
+
+    root = Path(__file__).resolve().parent.parent
+    with Store(str(tmp_path / "s.db")) as store:
+        run = store.start_run(rubric_version="r", model_version="m", caseqa_version="0", params={})
+        for p in sorted((root / "corpus" / "synthetic" / "dev").glob("*.txt"))[:36]:
+            store.save_result(run, analyse(p.read_text(encoding="utf-8"), id=p.stem), content_hash=p.stem,
+                              fields={"worker": "Jo", "team": "North"})
+        record = build_supervision(store, "Jo", on=dt.date(2025, 9, 1))
+    written = render_bytes(record, "md").decode("utf-8").lower()
+    assert "Not raised today".lower() in written  # the also lines are there...
+    for word in ("smart", "timebound", "timebound_actions", "readability:", "plan_detail", "child_directed"):
+        assert word not in written, word
+    for key in GROUP_ORDER:  # ...naming kinds of shortfall in words, not their codes ("passive voice", "vague verb")
+        code = key.split(":", 1)[1]
+        if code not in ("jargon", "overdue", "no_actions"):  # already plain words
+            assert not re.search(rf"\b{code.replace('_', ' ')}\b", written), code

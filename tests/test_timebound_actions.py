@@ -57,6 +57,19 @@ def test_bullets_without_full_stops_are_separate_actions() -> None:
     assert not found[2].timebound and "no_deadline" in found[2].problems
 
 
+def test_actions_keep_the_records_own_numbers() -> None:
+    text = (
+        "Decisions\n"
+        "1. Josh is settled at school and wants to stay there.\n"
+        "2. Kim Reid will take Josh to football trials by 15/06/2024.\n"
+        "3. Priya will ring Josh's mum.\n"
+        "\n"
+        "Jo will visit Josh by 30/06/2024.\n"
+    )
+    found = actions(text, date="2024-06-10")
+    assert [(a.number, a.owner) for a in found] == [(2, "Kim Reid"), (3, "Priya"), (None, "Jo")]
+
+
 def test_table_rows_are_actions_with_who_and_when_from_their_cells() -> None:
     text = (
         "| Action | Who | By when |\n"

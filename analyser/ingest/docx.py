@@ -482,7 +482,7 @@ def _para_block(text: str, u: _Unit, nxt: _Unit | None, last_num: int | None) ->
         first_nl = text.index("\n", u.start)
         head = classify_line(text, u.start, first_nl)
         if head.cls in (BULLET, NUM):
-            return Block("bullet", head.cs, u.end)
+            return Block("bullet", head.cs, u.end, number=head.num if head.cls == NUM else 0)
         return Block("paragraph", u.start, u.end)
     if info.cls == BULLET:
         return Block("bullet", info.cs, info.ce)
@@ -492,7 +492,7 @@ def _para_block(text: str, u: _Unit, nxt: _Unit | None, last_num: int | None) ->
             nxt_info is not None and nxt_info.cls == NUM and nxt_info.num == info.num + 1
         )
         if in_list or not info.headable:
-            return Block("bullet", info.cs, info.ce)
+            return Block("bullet", info.cs, info.ce, number=info.num)
         return Block("heading", info.start, info.ce, level=1)
     if info.cls == HEAD:
         return Block("heading", info.cs, info.ce, level=info.level)

@@ -359,19 +359,21 @@ def split_blocks(text: str) -> list[Block]:
 
     blocks: list[Block] = []
     open_kind = ""  # "", "paragraph", "bullet", "kv"
-    o_start = o_end = o_indent = o_lines = 0
+    o_start = o_end = o_indent = o_lines = o_number = 0
     last_num: int | None = None  # number of the numbered item that is the latest block
 
     def flush() -> None:
         nonlocal open_kind
         if open_kind:
-            blocks.append(Block("bullet" if open_kind == "bullet" else "paragraph", o_start, o_end))
+            bullet = open_kind == "bullet"
+            blocks.append(Block("bullet" if bullet else "paragraph", o_start, o_end, number=o_number if bullet else 0))
             open_kind = ""
 
     def open_block(kind: str, info: Line) -> None:
-        nonlocal open_kind, o_start, o_end, o_indent, o_lines
+        nonlocal open_kind, o_start, o_end, o_indent, o_lines, o_number
         flush()
         open_kind, o_start, o_end, o_indent, o_lines = kind, info.cs, info.ce, info.indent, 1
+        o_number = info.num if info.cls == NUM else 0
 
     for i, info in enumerate(infos):
         cls = info.cls

@@ -885,6 +885,14 @@ class Store:
                 raise KeyError(f"no supervision action {action_id}")
             a.status, a.closed_on, a.closed_version = "closed", _iso(closed_on), version
 
+    def redate_action(self, action_id: int, *, due: str | date) -> None:
+        """Give an open action a new due date: a supervision agreed it again, still not done."""
+        with self._session() as s, s.begin():
+            a = s.get(SupervisionAction, action_id)
+            if a is None:
+                raise KeyError(f"no supervision action {action_id}")
+            a.due = _iso(due) or a.due
+
     def latest_version(self, record_id: str) -> int | None:
         """The highest stored version number of a record."""
         with self._session() as s:

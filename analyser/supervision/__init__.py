@@ -38,11 +38,19 @@ from analyser.supervision.model import (
 from analyser.supervision.render import TemplateError, render, render_bytes
 from analyser.supervision.shortfalls import (
     GROUP_ORDER,
+    OUTSTANDING,
+    action_numbers,
     Group,
     Item,
     current_keys,
     describe,
+    group_name,
+    join,
+    numbers,
     ordered,
+    outstanding,
+    outstanding_key,
+    overdue_key,
     record_label,
     sentence,
     shortfalls,
@@ -144,7 +152,7 @@ def strengths(report: Report) -> str:
     found: list[str] = []
     actions, smart = count("timebound_actions", "actions"), count("timebound_actions", "smart")
     if actions and smart * 2 >= actions:
-        found.append(f"{smart} of {plural_count(actions, 'action')} {'is' if actions == 1 else 'are'} SMART")
+        found.append(f"{smart} of {plural_count(actions, 'action')} {'says' if actions == 1 else 'say'} who will do what by when")
     if (metric("child_directed_language", "direct_share") or 0) >= 0.6:
         found.append(f"written to {child}")
     if count("child_directed_language", "child_voice"):
@@ -172,7 +180,7 @@ def strengths(report: Report) -> str:
 def _care_actions(report: Report, record: str, on: dt.date) -> list[CareAction]:
     """The record's own actions that are overdue at the supervision date, or not timebound."""
     out: list[CareAction] = []
-    for n, a in enumerate(report.actions, 1):
+    for n, a in zip(action_numbers(report), report.actions):
         deadline = dt.date.fromisoformat(a.deadline) if a.deadline else None
         if deadline is not None and deadline < on:
             problem = f"overdue since {long_date(deadline)}"
@@ -187,10 +195,10 @@ def _care_actions(report: Report, record: str, on: dt.date) -> list[CareAction]:
 
 
 def _also(groups: list[Group]) -> str:
-    """Folded shortfalls as one line: "jargon (5), passive voice (3)"."""
+    """Folded shortfalls as one line, in plain words: "jargon (5), passive sentences (3)"."""
     parts = []
     for g in groups:
-        name = g.key.split(":", 1)[1].replace("who_when", "actions without a person or a date").replace("_", " ")
+        name = group_name(g.key)
         parts.append(f"{name} ({len(g.items)})" if len(g.items) > 1 else name)
     return ", ".join(parts)
 
@@ -211,16 +219,102 @@ def _cap_actions(summaries: list[RecordSummary], folded: dict[str, list[Group]],
         s.also = _also(extra + folded.get(s.record_id, [])) or None
 
 
-def _latest_care_actions(summaries: list[RecordSummary], rows: list, limit: int) -> tuple[list[CareAction], int]:
-    """Care actions of each child's latest audited record only (a later record supersedes an earlier one's
-    plan, so an old plan's past dates are not "overdue"), overdue before vague, at most ``limit``."""
-    child_of = {r.record_id: (r.child_id or r.child_name or r.record_id) for r in rows}
-    latest: dict[str, RecordSummary] = {}
-    for s in summaries:  # in date order: the last one per child wins
-        latest[child_of.get(s.record_id, s.record_id)] = s
-    care = [c for s in latest.values() for c in s.care_actions]
+def _reported_outstanding(store: Store, later: Report, on: dt.date, labels: dict[str, str]) -> list[CareAction]:
+    """The earlier record's overdue actions that ``later`` (the next record of the same child, as drift
+    links them: by child id or name and date of birth, never by name alone) does not report done."""
+    wanted = outstanding(later)
+    if not wanted:
+        return []
+    earlier = store.get_report(wanted[0][0])
+    if earlier is None:
+        return []
+    label = labels.get(earlier.id) or record_label(earlier.meta.child_name, earlier.doc_type, earlier.meta.date, earlier.id)
+    review = f"the {'review' if later.doc_type == 'review_minutes' else 'record'} of {long_date(later.meta.date)}" \
+        if later.meta.date else "the next record"
+    own_numbers = action_numbers(earlier)
+    out: list[CareAction] = []
+    for _, place, code in wanted:
+        if not 1 <= place <= len(earlier.actions):
+            continue
+        a = earlier.actions[place - 1]
+        deadline = dt.date.fromisoformat(a.deadline) if a.deadline else None
+        if deadline is None or deadline >= on:
+            continue
+        out.append(CareAction(record_id=earlier.id, record=label, number=own_numbers[place - 1], text=a.text, owner=a.owner,
+                              deadline=deadline, problem=f"overdue since {long_date(deadline)}; {review} {OUTSTANDING[code]}",
+                              reported_in=later.id, place=place))
+    return out
+
+
+def _section_three(store: Store, summaries: list[RecordSummary], reports: dict[str, Report], on: dt.date,
+                   labels: dict[str, str], limit: int, own: set[str]) -> tuple[list[CareAction], int]:
+    """Section 3: care actions overdue and not reported done, or vague, most overdue first, at most ``limit``.
+
+    A record with a later record of the same child (drift's link) is superseded: its own actions are
+    listed only when that later record does not report them done (:func:`_reported_outstanding`). Each
+    summary's ``care_actions`` is set to what the section considers for its record."""
+    superseded = {r.drift.previous for r in reports.values() if r.drift is not None and r.drift.previous}
+    carried: dict[str, list[CareAction]] = {}
+    for later in reports.values():
+        if later.drift is None or later.drift.previous not in own:
+            continue  # an earlier record by someone else is not this worker's to discuss
+        for c in _reported_outstanding(store, later, on, labels):
+            carried.setdefault(c.record_id, []).append(c)
+    care: list[CareAction] = []
+    for s in summaries:
+        if s.record_id in superseded:
+            s.care_actions = carried.pop(s.record_id, [])
+        care.extend(s.care_actions)
+    care.extend(c for cs in carried.values() for c in cs)  # earlier records audited at an earlier supervision
     care.sort(key=lambda c: (c.deadline is None, c.deadline or dt.date.max, c.record, c.number))
     return care[:limit], max(0, len(care) - limit)
+
+
+_DETERMINERS = {"the", "your", "his", "her", "their", "our", "a", "an"}
+
+
+def _checks(care: list[CareAction], worker: str, due: dt.date, on: dt.date, labels: dict[str, str],
+            reports: dict[str, Report], covered: dict[str, set[str]], versions: dict[str, int]) -> list[SmartAction]:
+    """The overdue care actions of section 3 as checks for the worker, one per record: "Check with the
+    foster carers whether action 5 in Zain's care plan of 12 April 2023 was done, and record the outcome
+    in Zain's care plan". The record's words are not repeated (section 3 quotes them); who was to do it
+    is the record's owner. A check on an earlier record's action is recorded in (and closes with) the
+    later record that does not report it done; one on a record's own action closes with a new version
+    of that record in which the dated action no longer stands as written."""
+    by_place: dict[tuple[str, str], list[CareAction]] = {}
+    for c in care:
+        if c.deadline is None or c.deadline >= on:
+            continue  # vague ones: the record's own shortfall actions ask for a date
+        home = c.reported_in or c.record_id
+        by_place.setdefault((home, c.record_id), []).append(c)
+    out: list[SmartAction] = []
+    for (home, rid), cs in by_place.items():
+        keys = sorted(outstanding_key(c.record_id, c.place) if c.reported_in and c.place else overdue_key(c.text)
+                      for c in cs)
+        if set(keys) <= covered.get(home, set()):
+            continue  # an open check from an earlier supervision carries forward instead
+        owners: list[str] = []
+        for c in cs:
+            who = (c.owner or "").strip()
+            first, _, rest = who.partition(" ")
+            if rest and first.lower() in _DETERMINERS:  # mid-sentence: "the foster carers", "your social worker"
+                who = f"{first.lower()} {rest}"
+            if who and who != worker and who not in owners:
+                owners.append(who)
+        ask = f"Check with {join(owners)} whether" if owners else "Find out whether"
+        one = len(cs) == 1
+        where = labels.get(home) or home
+        report = reports.get(home)
+        if report is not None and home not in labels:
+            where = record_label(report.meta.child_name, report.doc_type, report.meta.date, home)
+        what = (f"{ask} {numbers([c.number for c in cs])} in {cs[0].record} {'was' if one else 'were'} done, "
+                f"and record the outcome in {where}")
+        out.append(SmartAction(
+            record_id=home, record_version=versions.get(home, 1), record=where, dimension="timebound_actions",
+            key="timebound_actions:overdue" if home == rid else "timebound_actions:overdue_earlier", finding_keys=keys,
+            what=what, owner=worker, due=due, text=sentence(worker, what, due), status="new", raised_on=on,
+        ))
+    return out
 
 
 def _most_common(values: list[str | None]) -> str | None:
@@ -238,8 +332,12 @@ def build_supervision(
     rubric: Rubric | None = None,
     max_per_record: int = DEFAULT_MAX_PER_RECORD,
     max_actions: int = DEFAULT_MAX_ACTIONS,
+    supervisor: str | None = None,
 ) -> SupervisionRecord:
     """Build (without storing) the audit part of ``worker``'s supervision on ``on`` (default today).
+
+    The supervisor is the one the worker's records name most often; when they name none, ``supervisor``
+    (the service passes the signed-in supervisor).
 
     Covers the worker's records audited (scored) on or after ``since`` (default: the previous
     supervision's date; all records at the first one). Shortfalls already covered by an open action
@@ -277,6 +375,7 @@ def build_supervision(
             covered.setdefault(a.record_id, set()).update(a.finding_keys)
 
     labels: dict[str, str] = {}
+    reports: dict[str, Report] = {}
     summaries: list[RecordSummary] = []
     pending_folds: dict[str, list[Group]] = {}
     audited = [r for r in rows if since_day is None or r.scored_at.date() >= since_day]
@@ -288,6 +387,7 @@ def build_supervision(
         label = record_label(report.meta.child_name or row.child_name, report.doc_type, report.meta.date or row.date,
                              row.record_id)
         labels[row.record_id] = label
+        reports[row.record_id] = report
         new: list[SmartAction] = []
         folded: list[Group] = []
         for group in ordered(shortfalls(report)):
@@ -311,9 +411,20 @@ def build_supervision(
             care_actions=_care_actions(report, label, on_day), also=_also(folded) or None,
         ))
         pending_folds[row.record_id] = folded
-    _cap_actions(summaries, pending_folds, max_actions)
     # Section 3 is a handful too: half the action limit, the most overdue first.
-    care, care_more = _latest_care_actions(summaries, audited, max(1, max_actions // 2))
+    care, care_more = _section_three(store, summaries, reports, on_day, labels, max(1, max_actions // 2),
+                                     {r.record_id for r in rows})
+    # Its overdue care actions become checks the worker agrees to (one per record), before the others.
+    checks = _checks(care, worker, due, on_day, labels, reports, covered, {r.record_id: r.version for r in rows})
+    _cap_actions(summaries, pending_folds, max(0, max_actions - len(checks)))
+    by_record = {s.record_id: s for s in summaries}
+    loose: list[SmartAction] = []
+    for check in checks:
+        home = by_record.get(check.record_id)
+        if home is None:
+            loose.append(check)  # a record audited at an earlier supervision
+        else:
+            home.actions.insert(0, check)
 
     def name(record_id: str) -> str:
         if record_id not in labels:
@@ -325,20 +436,24 @@ def build_supervision(
     to_review = [a for a in earlier
                  if a.status == "open" or (previous_day and a.closed_on and a.closed_on >= previous_day.isoformat())]
     previous_actions = [_smart(a, name(a.record_id), on_day) for a in to_review]
-    carried = [a for a in previous_actions if a.status == "open"]
-    new_actions = [a for s in summaries for a in s.actions]
+    # Today's table agrees the open ones again: an overdue one gets this supervision's date (a date that
+    # has passed is no date to work to), and its old date is shown with it.
+    carried = [a.model_copy(update={"due": due, "was_due": a.due, "overdue": False,
+                                    "text": sentence(a.owner, a.what, due)}) if a.overdue else a
+               for a in previous_actions if a.status == "open"]
+    new_actions = loose + [a for s in summaries for a in s.actions]
     days = [(dt.date.fromisoformat(a.closed_on) - dt.date.fromisoformat(a.raised_on)).days
             for a in earlier if a.status == "closed" and a.closed_on]
     stats = LoopStats(
         raised=len(earlier) + len(new_actions),
         closed=sum(a.status == "closed" for a in earlier),
         open=sum(a.status == "open" for a in earlier) + len(new_actions),
-        overdue=sum(a.overdue for a in carried),
+        overdue=sum(a.was_due is not None for a in carried),
         median_days_to_close=float(statistics.median(days)) if days else None,
         closed_since_last=sum(1 for a in previous_actions if a.status == "closed"),
     )
     return SupervisionRecord(
-        worker=worker, team=_most_common([r.team for r in rows]), supervisor=_most_common([r.supervisor for r in rows]),
+        worker=worker, team=_most_common([r.team for r in rows]), supervisor=_most_common([r.supervisor for r in rows]) or supervisor,
         date=on_day, since=since_day, previous_date=previous_day, due_working_days=due_working_days,
         records=summaries, actions=new_actions, carried_forward=carried, previous_actions=previous_actions,
         care_actions=care, care_actions_more=care_more, max_per_record=max_per_record, max_actions=max_actions,
@@ -362,6 +477,9 @@ def save_supervision(store: Store, record: SupervisionRecord) -> SupervisionReco
             "due": a.due.isoformat(), "raised_on": a.raised_on.isoformat(),
         } for a in record.actions],
     )
+    for a in record.carried_forward:
+        if a.was_due is not None and a.id is not None:
+            store.redate_action(a.id, due=a.due)
     # One action per record and shortfall group in a supervision: that pair finds each stored id.
     ids = {(row.record_id, row.finding_key): row.id for row in store.supervision_actions(supervision_id=sid)}
 

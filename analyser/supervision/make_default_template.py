@@ -159,8 +159,8 @@ def build(out: Path = OUT) -> Path:
     doc.add_heading("3. Case actions in the records that are overdue or vague", level=1)
     doc.add_paragraph("{%p if care_actions %}")
     # The problem says the date ("overdue since 2 April 2025"): no separate When column.
-    _table(doc, ["Record, action", "Action in the record", "Who", "Why it is listed"], [4.4, 7.4, 2.4, 3.2],
-           ["{{ c.record }}, action {{ c.number }}", "{{ c.text }}", "{{ c.owner or 'nobody named' }}",
+    _table(doc, ["Record and number", "In the record's words", "Named", "Why it is listed"], [4.4, 7.4, 2.4, 3.2],
+           ["{{ c.record }}, action {{ c.number }}", "{{ c.quote }}", "{{ c.owner or 'nobody named' }}",
             "{{ c.problem }}"], "c in care_actions")
     doc.add_paragraph("{%p if care_actions_more %}")
     doc.add_paragraph("And {{ care_actions_more }} more overdue or vague case actions: the audit report lists them.")
@@ -182,8 +182,8 @@ def build(out: Path = OUT) -> Path:
 
     doc.add_heading("5. The audit loop", level=1)
     doc.add_paragraph(
-        "Actions raised {{ stats.raised }}, closed {{ stats.closed }} ({{ stats.closed_since_last }} since the last "
-        "supervision), open {{ stats.open }}, overdue {{ stats.overdue }}; median time to close "
+        "So far {{ stats.raised }} actions have been raised: {{ stats.closed }} closed ({{ stats.closed_since_last }} "
+        "since the last supervision), {{ stats.open }} open and {{ stats.overdue }} overdue; median time to close "
         "{{ stats.median_days_to_close_text }}."
     )
 

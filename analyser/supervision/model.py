@@ -40,6 +40,8 @@ class SmartAction(_Model):
     raised_on: dt.date = Field(description="The supervision date it was first raised on.")
     closed_on: dt.date | None = Field(None, description="When a re-scored record no longer had the shortfall.")
     overdue: bool = Field(False, description="Open and past its due date on the supervision date.")
+    was_due: dt.date | None = Field(None, description="An overdue action agreed again: its earlier due date (``due`` "
+                                    "is the new one).")
 
     @computed_field  # type: ignore[prop-decorator]
     @property
@@ -64,6 +66,8 @@ class SmartAction(_Model):
             return f"Done {self.closed_on_text}".strip()
         if self.status == "new":
             return "New"
+        if self.was_due is not None:
+            return f"Not done (raised {self.raised_on_text}, was due {long_date(self.was_due)}): agreed again"
         return f"Not done (raised {self.raised_on_text})" + (", overdue" if self.overdue else "")
 
 
@@ -72,16 +76,29 @@ class CareAction(_Model):
 
     record_id: str
     record: str = Field(description="The record, named as in the actions.")
-    number: int = Field(description="Its number among the record's actions (1-based).")
+    number: int = Field(description="Its number: the record's own ('4.' is 4) when the record numbers every action, "
+                        "else its place among the record's actions (1-based).")
     text: str = Field(description="The action as the record words it.")
     owner: str | None = Field(None, description="Who the record names, if anyone.")
     deadline: dt.date | None = Field(None, description="Its deadline, if it has a date.")
     problem: str = Field(description="Why it is listed: 'overdue since 2 April 2025', 'no date', 'vague timescale'.")
+    place: int | None = Field(None, description="Its place among the record's actions (from 1), when it is in an "
+                              "earlier record another record reports on.")
+    reported_in: str | None = Field(None, description="The later record of the same child that does not report it "
+                                    "done (when the action is in an earlier, superseded record).")
 
     @computed_field  # type: ignore[prop-decorator]
     @property
     def deadline_text(self) -> str:
         return long_date(self.deadline)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def quote(self) -> str:
+        """The record's words as a quotation (“...”, on one line): shown as the record's, never as an action
+        agreed in supervision (caseqa reading the supervision record skips quoted words)."""
+        words = " ".join(self.text.split()).replace('"', "'").replace("“", "‘").replace("”", "’")
+        return f"“{words}”"
 
 
 class RecordSummary(_Model):
@@ -99,7 +116,7 @@ class RecordSummary(_Model):
     actions: list[SmartAction] = Field(default_factory=list, description="The new actions raised on this record.")
     care_actions: list[CareAction] = Field(default_factory=list, description="Its overdue or vague care actions.")
     also: str | None = Field(None, description="Shortfalls found but not raised as actions today (the audit report "
-                             "lists them): \"jargon (5), passive voice (3)\".")
+                             "lists them): \"jargon (5), passive sentences (3)\".")
 
     @computed_field  # type: ignore[prop-decorator]
     @property
@@ -143,8 +160,8 @@ class SupervisionRecord(_Model):
         description="Actions from earlier supervisions to review: still open, or closed since the previous one.",
     )
     care_actions: list[CareAction] = Field(default_factory=list, description=(
-        "Care actions overdue and not reported done, or vague, in the latest record of each child, most urgent first "
-        "(at most the supervision's action limit)."))
+        "Care actions overdue and not reported done, or vague, most overdue first (at most half the action limit); "
+        "a record with a later record of the same child shows only what that record does not report done."))
     care_actions_more: int = Field(0, description="Further overdue or vague care actions not listed (the audit report has them).")
     max_per_record: int = Field(3, description="At most this many actions were raised on one record.")
     max_actions: int = Field(10, description="At most this many new actions were raised in the supervision.")
@@ -170,7 +187,7 @@ class SupervisionRecord(_Model):
     @computed_field  # type: ignore[prop-decorator]
     @property
     def also_text(self) -> str:
-        """Every record's folded shortfalls in one line: "jargon (in 20 records), passive voice (in 30 records)"."""
+        """Every record's folded shortfalls in one line: "jargon (in 20 records), passive sentences (in 30 records)"."""
         counts: dict[str, int] = {}
         for r in self.records:
             for part in (r.also or "").split(", "):

@@ -36,7 +36,7 @@ class Item:
     """One shortfall: its stable key, the record action's number (1-based) when it is about one."""
 
     key: str
-    position: int | None = None
+    position: int | None = None  # the action's number as the record numbers it (see action_numbers)
     term: str | None = None  # a lexicon term or section name the sentence may name
     detail: frozenset[str] = frozenset()  # for who/when: which of {"who", "when"} is missing
 
@@ -69,12 +69,21 @@ def _add(groups: dict[str, Group], dimension: str, group: str, item: Item) -> No
     groups.setdefault(key, Group(key, dimension)).items.append(item)
 
 
+def action_numbers(report: Report) -> list[int]:
+    """How the supervision record numbers the report's actions: the record's own numbers ("4." is
+    action 4) when it numbers every action and no number repeats; otherwise their order, from 1."""
+    own = [a.number for a in report.actions]
+    if own and all(n is not None for n in own) and len(set(own)) == len(own):
+        return [int(n) for n in own if n is not None]
+    return list(range(1, len(report.actions) + 1))
+
+
 def shortfalls(report: Report) -> dict[str, Group]:
     """The report's shortfall groups, keyed ``dimension:group``, in a stable order."""
     groups: dict[str, Group] = {}
     repeats: dict[str, int] = {}
     ta = "timebound_actions"
-    for n, action in enumerate(report.actions, 1):
+    for n, action in zip(action_numbers(report), report.actions):
         problems = set(action.problems)
         digest = _hash(action.text)
         missing = frozenset(({"who"} if problems & _WHO else set()) | ({"when"} if problems & _WHEN else set()))
@@ -113,12 +122,40 @@ def shortfalls(report: Report) -> dict[str, Group]:
 
 # The order actions are listed in: the heaviest dimensions of the rubric first, who/when before the rest.
 GROUP_ORDER = (
-    "timebound_actions:no_actions", "timebound_actions:who_when", "timebound_actions:deadline_past",
-    "timebound_actions:vague_verb", "plan_detail:nearly_empty", "plan_detail:missing_section", "plan_detail:thin_section", "plan_detail:filler",
+    "timebound_actions:overdue", "timebound_actions:overdue_earlier", "timebound_actions:no_actions", "timebound_actions:who_when", "timebound_actions:deadline_past",
+    "timebound_actions:vague_verb", "plan_detail:nearly_empty", "plan_detail:missing_section", "plan_detail:thin_section", "plan_detail:filler", "plan_detail:filler_sentence",
     "child_directed_language:written_about_child", "child_directed_language:blaming_language",
     "child_directed_language:jargon", "child_directed_language:unexplained_acronym", "readability:long_sentence",
     "readability:dense_acronyms", "readability:passive_voice",
 )
+
+
+# What each kind of shortfall is called where the supervision record names it without an action (the
+# "also" lines): plain words, never a rule id. No commas or brackets (the line is "name (count), ...").
+GROUP_NAMES = {
+    "timebound_actions:overdue": "overdue care actions",
+    "timebound_actions:overdue_earlier": "overdue care actions of an earlier record",
+    "timebound_actions:no_actions": "no actions",
+    "timebound_actions:who_when": "actions without a person or a date",
+    "timebound_actions:deadline_past": "actions dated before the record was written",
+    "timebound_actions:vague_verb": "actions without a measurable outcome",
+    "plan_detail:missing_section": "missing sections",
+    "plan_detail:thin_section": "thin sections",
+    "plan_detail:filler": "stock phrases",
+    "plan_detail:filler_sentence": "lines that say only a stock phrase",
+    "child_directed_language:written_about_child": "written about the child instead of to them",
+    "child_directed_language:blaming_language": "blaming words",
+    "child_directed_language:jargon": "jargon",
+    "child_directed_language:unexplained_acronym": "acronyms not spelt out",
+    "readability:long_sentence": "long sentences",
+    "readability:dense_acronyms": "sentences crowded with acronyms",
+    "readability:passive_voice": "passive sentences",
+}
+
+
+def group_name(key: str) -> str:
+    """The plain name of a kind of shortfall ("passive sentences"); a kind added later reads its code in words."""
+    return GROUP_NAMES.get(key) or key.split(":", 1)[-1].replace("_", " ")
 
 
 def ordered(groups: dict[str, Group]) -> list[Group]:
@@ -127,9 +164,46 @@ def ordered(groups: dict[str, Group]) -> list[Group]:
     return sorted(groups.values(), key=lambda g: (rank.get(g.key, len(rank)), g.key))
 
 
+# Drift findings (on a later review) that say an earlier action is still outstanding: the later review
+# does not say it was done (deadline_passed, not_followed_up), or reports it not done (carried_over,
+# when the review does not ask for it again; when it does, its own action is the one listed).
+OUTSTANDING = {"deadline_passed": "does not say it was done", "not_followed_up": "does not mention it",
+               "carried_over": "reports it not done"}
+
+
+def outstanding(report: Report) -> list[tuple[str, int, str]]:
+    """(earlier record id, earlier action's place from 1, drift code) for each earlier action this record's
+    drift findings say is not reported done."""
+    section = report.drift
+    if section is None or section.previous is None:
+        return []
+    out = []
+    for f in section.findings:
+        place = f.data.get("previous_action")
+        if f.code in OUTSTANDING and isinstance(place, int) and not isinstance(place, bool) and not f.data.get("asked_again"):
+            out.append((section.previous, place, f.code))
+    return out
+
+
+def overdue_key(action_text: str) -> str:
+    """The key of a check on one of the record's own dated actions: it stays while the same words stand."""
+    return f"timebound_actions:overdue:{_hash(action_text)}"
+
+
+def outstanding_key(earlier_id: str, place: int) -> str:
+    """The key of a check on an earlier record's action: it stays while the later record says it is outstanding."""
+    return f"timebound_actions:overdue:{earlier_id}:{place}"
+
+
 def current_keys(report: Report) -> set[str]:
-    """Every shortfall key in a report: what the loop compares a stored action's keys against."""
-    return {k for g in shortfalls(report).values() for k in g.keys}
+    """Every shortfall key in a report: what the loop compares a stored action's keys against.
+
+    Checks of overdue care actions close when the dated action is no longer in the record as written (it
+    is reported done, or has a new date) or the later review no longer says an earlier one is outstanding."""
+    keys = {k for g in shortfalls(report).values() for k in g.keys}
+    keys |= {overdue_key(a.text) for a in report.actions if a.deadline}
+    keys |= {outstanding_key(rid, place) for rid, place, _ in outstanding(report)}
+    return keys
 
 
 # ---- sentences ------------------------------------------------------------------------------------
@@ -252,6 +326,9 @@ def describe(group: Group, record: str, child_name: str | None, rubric: Rubric) 
         noun = "section" if n == 1 else "sections"
         who = child_name or "the child"
         return f"Replace the stock phrases in the {sections or 'plan'} {noun} of {record} with what is happening for {who}"
+    if code == "filler_sentence":
+        what = "the line" if n == 1 else f"the {n} lines"
+        return f"Replace {what} in {record} that say only a stock phrase (\"PEP ongoing\") with what is happening and by when"
     return f"Fix the {code.replace('_', ' ')} findings ({n}) in {record}"
 
 

@@ -64,7 +64,9 @@ def may_supervise(store: Store, user: UserRow, worker: str) -> bool:
 def _build(store: Store, user: UserRow, worker: str, on: str | None, since: str | None, due_days: int) -> SupervisionRecord:
     check_supervision_access(store, user, worker)
     try:
-        return build_supervision(store, worker, on=on or dt.date.today(), since=since, due_working_days=due_days)
+        # The export may name no supervisor: then it is the supervisor signed in (never an auditor or admin).
+        return build_supervision(store, worker, on=on or dt.date.today(), since=since, due_working_days=due_days,
+                                 supervisor=user.name if user.role == "supervisor" else None)
     except SupervisionError as exc:
         raise HTTPException(422, str(exc)) from None
 

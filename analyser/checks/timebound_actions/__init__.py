@@ -68,7 +68,8 @@ def find_drafts(analysis: Analysis, facts: Facts, rubric: Rubric) -> list[Draft]
             if back is not None:
                 draft = replace(draft, deadline=shifted(back, unit.start))
         if draft is not None:
-            drafts.append(draft)
+            number = blocks[unit.block].number if 0 <= unit.block < len(blocks) else 0
+            drafts.append(replace(draft, number=number) if number else draft)
     return link_drafts(analysis, facts.discourse, drafts)
 
 

@@ -111,6 +111,7 @@ def score_drafts(ctx: CheckContext[TimeboundSettings], drafts: list[Draft]) -> C
             deadline=dl.value.isoformat() if dl is not None and dl.value is not None else None,
             timebound=timebound,
             problems=problems,
+            number=d.number,
         ))
 
     n = len(actions)

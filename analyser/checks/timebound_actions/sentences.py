@@ -50,6 +50,7 @@ class Draft:
     verb: tuple[int, int, str] | None  # the main verb, for the vague-verb problem
     measurable: bool
     resolved: str | None = None  # who the owner's words stand for ("I" -> the author), from the discourse
+    number: int | None = None  # the record's own number for the item holding it ("4." -> 4), if it numbers it
 
 
 def strip_span(text: str, span: tuple[int, int] | None) -> str:
