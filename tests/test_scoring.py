@@ -85,3 +85,20 @@ def test_a_not_scored_report_round_trips_through_json() -> None:
     data = r.to_dict()
     assert data["dimensions"]["plan_detail"] == {**data["dimensions"]["plan_detail"], "score": None, "applies": False}
     assert Report.from_dict(data) == r
+
+
+def _plan_with(dated: int, undated: int) -> str:
+    people = ["Jo Smith", "Sam Reid", "Priya Shah", "Tom Hale", "Ann Lee"]
+    lines = [f"- {people[i % 5]} will ring the school about the reading plan by {10 + i} March 2025." for i in range(dated)]
+    lines += [f"- {people[i % 5]} will ring the school about the reading plan." for i in range(undated)]
+    return "CARE PLAN\nName: Amy Lee\nDate: 03/03/2025\n\nActions\n" + "\n".join(lines) + "\n"
+
+
+def test_timebound_is_led_by_the_share_of_smart_actions_and_each_fixed_action_shows() -> None:
+    # Issue 14 item 1: ten owned actions with no date are inadequate on this dimension; all SMART near 100;
+    # each action given a date adds about the same.
+    scores = [analyse(_plan_with(k, 10 - k)).dimensions["timebound_actions"].score for k in range(11)]
+    assert all(s is not None for s in scores)
+    assert scores[0] <= 30 and scores[10] >= 95  # type: ignore[operator]
+    steps = [b - a for a, b in zip(scores, scores[1:])]  # type: ignore[operator]
+    assert all(step > 0 for step in steps) and max(steps) - min(steps) <= 3, steps
