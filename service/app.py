@@ -1,7 +1,8 @@
 """The FastAPI application: ``create_app(settings)`` wires settings, store, analysis, batches and pages.
 
-Start-up (the lifespan) opens the results store and begins loading the language pipeline and rubric
-in a thread; ``/readyz`` turns ready when that is done, and analyses asked for before then wait for it.
+Start-up (the lifespan) opens the results store and starts the analysis workers (each loads the language
+pipeline and rubric; service/analysis.py); ``/readyz`` turns ready when the first has, and analyses asked
+for before then wait for it. Shut-down stops the workers.
 """
 
 from __future__ import annotations
@@ -79,7 +80,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.drafts = DraftSaver(store)
         app.state.batches = BatchRunner(settings, metrics)
         # Loading takes seconds: the server answers /healthz (and queues analyses) meanwhile.
-        loading = asyncio.get_running_loop().create_task(anyio.to_thread.run_sync(app.state.analyses.load))
+        loading = asyncio.get_running_loop().create_task(app.state.analyses.start())
         try:
             yield
         finally:
@@ -87,6 +88,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             await anyio.to_thread.run_sync(app.state.drafts.close)
             if not loading.done():
                 loading.cancel()
+            await app.state.analyses.close()  # worker processes stopped
             store.close()
 
     app = FastAPI(

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import logging
 import secrets
+from typing import Literal
 
-from pydantic import Field
+from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 log = logging.getLogger("caseqa.service")
@@ -16,7 +17,7 @@ MB = 1024 * 1024
 class Settings(BaseSettings):
     """Everything the service can be told. Each field is also the environment variable ``CASEQA_<NAME>``."""
 
-    model_config = SettingsConfigDict(env_prefix="CASEQA_", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="CASEQA_", extra="ignore", populate_by_name=True)
 
     db: str | None = Field(None, description="Results store: SQLite path or database URL (default ./caseqa.db).")
     rubric: str | None = Field(None, description="A rubric TOML file instead of the shipped one.")
@@ -33,7 +34,19 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(10 * MB, ge=1024, description="Largest request body accepted (413 above).")
     max_words: int = Field(200_000, ge=1, description="Most words in one document (413 above).")
     analysis_timeout: float = Field(20.0, gt=0, description="Seconds one analysis may take (504 after).")
-    analysis_threads: int = Field(2, ge=1, description="Analyses run at once; others wait their turn.")
+    analysis_workers: int = Field(
+        2, ge=1, validation_alias=AliasChoices("CASEQA_ANALYSIS_WORKERS", "CASEQA_ANALYSIS_THREADS"),
+        description="Analyses run at once (worker processes, or threads in thread mode); others wait their turn, "
+        "503 after the time limit. CASEQA_ANALYSIS_THREADS is the old name.",
+    )
+    analysis_mode: Literal["process", "thread"] = Field(
+        "process", description="process: analyses run in worker processes, killed past the time limit and recycled; "
+        "thread: in threads of the service (tests, embedding; a timed-out thread cannot be stopped).",
+    )
+    analysis_recycle_after: int = Field(
+        500, ge=0, description="Analyses a worker process runs before it is replaced (bounds spaCy's vocabulary "
+        "growth); 0: never.",
+    )
     batch_workers: int = Field(1, ge=1, description="Worker processes per background batch (1: a thread in the service).")
     batch_max_files: int = Field(500, ge=1, description="Most files in one uploaded batch.")
     accurate: bool = Field(False, description="Run the full spaCy pipeline (slower).")

@@ -48,6 +48,10 @@ class NotReady(Exception):
         super().__init__(detail)
 
 
+class Busy(NotReady):
+    """Every analysis slot stayed busy for the whole time limit: nothing was run (503, try again)."""
+
+
 def _loc(loc: Any) -> list[str | int]:
     return [p if isinstance(p, int) else str(p) for p in (loc or ())]
 

@@ -16,6 +16,10 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 
+# Service tests run analyses in threads of the test process (no worker process to spawn for every app);
+# tests/test_service_workers.py runs the real worker processes (CASEQA_ANALYSIS_MODE=process, the default).
+os.environ.setdefault("CASEQA_ANALYSIS_MODE", "thread")
+
 
 @pytest.fixture(scope="session")
 def examples() -> Path:

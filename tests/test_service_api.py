@@ -453,7 +453,7 @@ def test_the_dashboard_shows_the_teams_records_a_chart_and_worker_links(seeded):
 
 
 def test_record_text_never_reaches_logs_or_error_responses(seeded, caplog, monkeypatch):
-    import service.analysis
+    import analyser
 
     caplog.set_level(logging.DEBUG)
     settings = Settings(db=seeded.db, session_secret="s" * 32)
@@ -470,7 +470,7 @@ def test_record_text_never_reaches_logs_or_error_responses(seeded, caplog, monke
         def boom(*args, **kwargs):
             raise ValueError(f"could not parse {secret_text}")
 
-        monkeypatch.setattr(service.analysis, "analyse_document", boom)
+        monkeypatch.setattr(analyser, "analyse_document", boom)  # service.worker.run_job calls it (thread mode)
         r = c.post("/v1/analyse", json={"text": secret_text}, headers=auth)
         assert is_problem(r, 500) and SENTINEL not in r.text
     assert "ValueError" in caplog.text and SENTINEL not in caplog.text

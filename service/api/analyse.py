@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from functools import partial
 from typing import Annotated, Any, Literal
 
 import anyio.to_thread
@@ -73,7 +74,8 @@ async def analyse(
         body = await json_body(request, AnalyseRequest)
         options: AnalyseOptions = body
         text = body.text
-        load: Any = lambda: from_text(text, source=None)
+        # partial, not lambda: the job is pickled to a worker process.
+        load: Any = partial(from_text, text, source=None)
     elif kind == "multipart/form-data":
         form = await form_body(request, max_files=1, max_part_size=settings.max_body_bytes)
         options = form_fields(form, AnalyseOptions, skip=("file", "text"))
@@ -81,9 +83,9 @@ async def analyse(
         if isinstance(upload, UploadFile):
             data, name = await upload.read(), upload.filename or "upload"
             upload_name = name
-            load = lambda: load_bytes(data, name, max_bytes=settings.max_body_bytes)
+            load = partial(load_bytes, data, name, max_bytes=settings.max_body_bytes)
         elif isinstance(text_field, str) and text_field.strip():
-            load = lambda: from_text(text_field, source=None)
+            load = partial(from_text, text_field, source=None)
         else:
             raise HTTPException(422, "send a 'file' (.docx, .pdf, .txt, .md) or a 'text' field")
     else:

@@ -16,6 +16,7 @@ import base64
 import binascii
 import json
 import re
+from functools import partial
 from typing import Annotated, Any
 
 import anyio.to_thread
@@ -24,7 +25,6 @@ from fastapi.responses import JSONResponse
 from starlette.datastructures import UploadFile
 
 from analyser import __version__
-from analyser.document import Document
 from analyser.ingest import from_text
 from analyser.report import Finding, Report
 from analyser.store import UserRow
@@ -310,10 +310,7 @@ async def check(request: Request, user: LtUser, analyses: AnalysesDep) -> JSONRe
     if not checked.strip():
         return JSONResponse(answer)
 
-    def load() -> Document:
-        return from_text(checked, source=None)
-
-    analysed = await analyses.analyse(load, {"id": "languagetool"})
+    analysed = await analyses.analyse(partial(from_text, checked, source=None), {"id": "languagetool"})
     answer["matches"] = await anyio.to_thread.run_sync(
         matches_for, analysed.report, checked, original, utf16, client.spans
     )
