@@ -347,10 +347,8 @@ _LETTER_ABOUT_REVIEW = re.compile(r"\b(?:letter|minutes|record)\s+(?:is\s+)?(?:a
 def _review_held_date(text: str) -> date | None:
     """The meeting date a review record's title, 'Re:' line or opening sentence names, if one does."""
     about = _LETTER_ABOUT_REVIEW.search(text[:1500])
-    if about is not None:
-        found = dates.find_dates(about.group("date"))
-        if found and found[0].start == 0 and found[0].value and _looks_like_full_date(found[0].text):
-            return found[0].value
+    if about is not None and (held := _date_opening(about.group("date"))) is not None:
+        return held
     for line in text[:1500].splitlines():
         line = line.strip().strip("*#_ ").strip()
         if not line or len(line.split()) > _TITLE_WORDS:
@@ -358,9 +356,16 @@ def _review_held_date(text: str) -> date | None:
         m = _REVIEW_TITLE.search(line)
         if m is None or _OTHER_REVIEW.search(line[: m.start()]):
             continue
-        found = dates.find_dates(m.group("date"))
-        if found and found[0].start == 0 and found[0].value and _looks_like_full_date(found[0].text):
-            return found[0].value
+        if (held := _date_opening(m.group("date"))) is not None:
+            return held
+    return None
+
+
+def _date_opening(words: str) -> date | None:
+    """The full date ``words`` start with ("3 March 2026 at the Hales'"), if they start with one."""
+    found = dates.find_dates(words)
+    if found and found[0].start == 0 and found[0].value and _looks_like_full_date(found[0].text):
+        return found[0].value
     return None
 
 

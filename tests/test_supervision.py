@@ -568,12 +568,8 @@ def test_caseqa_reading_its_own_supervision_record_finds_every_agreed_action_own
     from analyser.ingest import load_file
     from analyser.supervision import render_bytes
 
-    root = Path(__file__).resolve().parent.parent
     with Store(str(tmp_path / "s.db")) as store:
-        run = store.start_run(rubric_version="r", model_version="m", caseqa_version="0", params={})
-        for p in sorted((root / "corpus" / "synthetic" / "dev").glob("*.txt"))[:36]:
-            store.save_result(run, analyse(p.read_text(encoding="utf-8"), id=p.stem), content_hash=p.stem,
-                              fields={"worker": "Jo", "team": "North"})
+        _store_36_records_of_jo(store)
         save_supervision(store, build_supervision(store, "Jo", on=dt.date(2025, 9, 1)))
         record = build_supervision(store, "Jo", on=dt.date(2025, 10, 1))
     assert record.care_actions and record.carried_forward
@@ -587,16 +583,21 @@ def test_caseqa_reading_its_own_supervision_record_finds_every_agreed_action_own
     assert sorted(a.deadline for a in found) == sorted(a.due.isoformat() for a in record.all_actions)
 
 
+def _store_36_records_of_jo(store: Store) -> None:
+    """36 generated records, Jo's in North: a first supervision's worth."""
+    root = Path(__file__).resolve().parent.parent
+    run = store.start_run(rubric_version="r", model_version="m", caseqa_version="0", params={})
+    for p in sorted((root / "corpus" / "synthetic" / "dev").glob("*.txt"))[:36]:
+        store.save_result(run, analyse(p.read_text(encoding="utf-8"), id=p.stem), content_hash=p.stem,
+                          fields={"worker": "Jo", "team": "North"})
+
+
 def test_the_record_is_written_in_plain_words_never_rule_ids(tmp_path):
     from analyser.supervision import render_bytes
     from analyser.supervision.shortfalls import GROUP_ORDER
 
-    root = Path(__file__).resolve().parent.parent
     with Store(str(tmp_path / "s.db")) as store:
-        run = store.start_run(rubric_version="r", model_version="m", caseqa_version="0", params={})
-        for p in sorted((root / "corpus" / "synthetic" / "dev").glob("*.txt"))[:36]:
-            store.save_result(run, analyse(p.read_text(encoding="utf-8"), id=p.stem), content_hash=p.stem,
-                              fields={"worker": "Jo", "team": "North"})
+        _store_36_records_of_jo(store)
         record = build_supervision(store, "Jo", on=dt.date(2025, 9, 1))
     written = render_bytes(record, "md").decode("utf-8").lower()
     assert "Not raised today".lower() in written  # the also lines are there...

@@ -21,7 +21,7 @@ from analyser.nlp import Analysis
 from analyser.registry import Appearance, register
 from analyser.rubric import Rubric
 from analyser.checks.timebound_actions.cues import reads_tags
-from analyser.checks.timebound_actions.deadlines import back_referenced_deadline, event_deadline, shifted
+from analyser.checks.timebound_actions.deadlines import LOOK_BACK_UNITS, back_referenced_deadline, event_deadline, shifted
 from analyser.checks.timebound_actions.links import link_drafts
 from analyser.checks.timebound_actions.exclusions import ACTION_SECTION, PROGRESS_SECTION, STATUS_ONLY
 from analyser.checks.timebound_actions.scoring import DIMENSION, TimeboundSettings, score_drafts
@@ -63,7 +63,8 @@ def find_drafts(analysis: Analysis, facts: Facts, rubric: Rubric) -> list[Draft]
         in_action_section = bool(heading and ACTION_SECTION.search(heading))
         draft = unit_action(unit, facts, rubric, in_action_section, heading)
         if draft is not None and draft.deadline is None:
-            earlier = [u.text for u in analysis.units[max(0, i - 3) : i] if u.block == unit.block and u.kind != "heading"]
+            earlier = [u.text for u in analysis.units[max(0, i - LOOK_BACK_UNITS) : i]
+                       if u.block == unit.block and u.kind != "heading"]
             back = back_referenced_deadline(unit.text, earlier, facts) or event_deadline(unit.text, text[: unit.start], facts)
             if back is not None:
                 draft = replace(draft, deadline=shifted(back, unit.start))

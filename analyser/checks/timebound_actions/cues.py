@@ -293,7 +293,7 @@ def find_cue(unit: Unit, in_action_section: bool) -> Cue | None:
                 ) and not (prev in ("agreed", "promised", "offered") and _AGREED_WHEN.search(unit.text, doc[i].idx)) and not (
                     # "Mrs Dunmore agreed to arrange ...": a named person's undertaking at the meeting.
                     prev in ("agreed", "promised", "offered") and aux >= 1 and tag_of(doc[aux - 1]) in ("NNP", "NNPS")
-                    and doc[aux - 1].text[:1].isupper() and doc[aux - 1].i == _clause_start(doc, start_tok, aux - 1) + _name_length(doc, aux - 1) - 1
+                    and aux - _name_length(doc, aux - 1) == _clause_start(doc, start_tok, aux - 1)
                 ):
                     continue
                 v = _next_verb(doc, i + 1, 2)

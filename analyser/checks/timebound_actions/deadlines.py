@@ -89,7 +89,7 @@ _BACK_REFERENCE = re.compile(
     r"review|visit|assessment|hearing|interview|exam|test|session|panel))?|\b(?:this|it) happens\b",
     re.IGNORECASE,
 )
-_LOOK_BACK_UNITS = 3
+LOOK_BACK_UNITS = 3  # sentences of the paragraph a back reference may point to
 
 
 def back_referenced_deadline(text: str, earlier: list[str], facts: Facts) -> dates.DateMention | None:
@@ -98,7 +98,7 @@ def back_referenced_deadline(text: str, earlier: list[str], facts: Facts) -> dat
     ref = _BACK_REFERENCE.search(text)
     if ref is None:
         return None
-    for sentence in reversed(earlier[-_LOOK_BACK_UNITS:]):
+    for sentence in reversed(earlier[-LOOK_BACK_UNITS:]):
         found = dates.find_deadline(sentence, facts.date, facts.next_review)
         if found is None or found.value is None:
             continue
