@@ -245,3 +245,11 @@ def test_a_short_line_of_filler_in_a_full_section_is_pointed_at() -> None:
             "and has her own room. She walks to school with Sarah and goes to Brownies on Tuesdays.\n")
     found = [f for f in analyse(text).findings if f.rule == "plan_detail.filler_sentence"]
     assert [(f.excerpt, f.term) for f in found] == [("PEP ongoing.", "ongoing")]
+
+
+def test_a_reading_age_a_fraction_over_the_target_is_at_the_target_not_minus_0() -> None:
+    from analyser import analyse_file
+    from pathlib import Path
+
+    rd = analyse_file(Path(__file__).resolve().parents[1] / "examples" / "care_plan_amira_before.txt").dimensions["readability"]
+    assert "-0)" not in rd.summary and "-0;" not in rd.summary

@@ -207,6 +207,8 @@ def check(ctx: CheckContext[ReadabilitySettings]) -> CheckResult:
     }
     if gap <= 0:
         verdict = "readable for the child"
+    elif lost["points_lost_reading_age"] < 0.5:
+        verdict = "at the target"  # a fraction of a year over costs nothing a reader could see ("-0")
     elif gap < 1:
         verdict = f"under a year too hard, -{lost['points_lost_reading_age']:.0f}"
     else:
