@@ -122,6 +122,11 @@ def score_batch(
         nonlocal last_write
         if pending:
             for item, where in save(pending):
+                if item.report is not None and where.outcome == "skipped":
+                    # Scored here, but another run writing at the same time stored it first: counted
+                    # as that run's, so the summary agrees with this run's items.
+                    summary.scored -= 1
+                    summary.skipped += 1
                 if where.link_key:
                     how, _, key = where.link_key.partition(":")
                     children.add((key, how))  # type: ignore[arg-type]

@@ -63,11 +63,14 @@ class ResultInput:
 
 @dataclass(frozen=True)
 class Saved:
-    """Where an item went: its result id, and its record's link key and child's name as stored."""
+    """Where an item went: its result id, its record's link key and child's name as stored, and whether
+    this call stored its result ('scored') or found it stored already ('skipped': an earlier run, another
+    run writing at the same time, or the same record met earlier in the chunk)."""
 
     result_id: int
     link_key: str | None
     child_name: str | None
+    outcome: str = "scored"
 
 
 def record_fields(fields: dict[str, str], history: dict | None) -> dict:
@@ -227,11 +230,12 @@ def save_chunk(s: Session, run_id: int, items: Sequence[ResultInput]) -> list[Sa
             rows.append({"run_id": run_id, "result_id": result_pk, "outcome": outcome})
     if rows:
         conn.execute(table_of(RunItem).insert(), rows)
+    outcomes = dict(links)
     saved = []
-    for it, saved_pk in zip(items, out, strict=True):
+    for k, (it, saved_pk) in enumerate(zip(items, out, strict=True)):
         rec = records[(it.rid, it.content_hash)]
         assert saved_pk is not None
-        saved.append(Saved(saved_pk, rec.get("link_key"), rec.get("name")))
+        saved.append(Saved(saved_pk, rec.get("link_key"), rec.get("name"), outcomes[k]))
     return saved
 
 
