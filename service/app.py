@@ -23,7 +23,7 @@ from analyser.store import Store
 from service import problems
 from service.analysis import Analyses, DraftSaver
 from service.batches import BatchRunner
-from service.config import Settings
+from service.config import LOOKUP_WINDOW, Settings
 from service.deps import AuthFailures, KeyCache, UserDep
 from service.metrics import Metrics
 from service.middleware import BodyLimitMiddleware, CatchAllMiddleware, MetricsMiddleware
@@ -101,6 +101,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.analyses = Analyses(settings, metrics)
     app.state.keys = KeyCache()
     app.state.auth_failures = AuthFailures(settings.auth_failure_limit)
+    app.state.lookup_misses = AuthFailures(settings.lookup_miss_limit, window=LOOKUP_WINDOW)
     problems.install(app)
 
     from service.api import router as api_router

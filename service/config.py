@@ -14,6 +14,9 @@ log = logging.getLogger("caseqa.service")
 MB = 1024 * 1024
 
 
+LOOKUP_WINDOW = 600.0  # seconds: the window of Settings.lookup_miss_limit
+
+
 class Settings(BaseSettings):
     """Everything the service can be told. Each field is also the environment variable ``CASEQA_<NAME>``."""
 
@@ -30,6 +33,10 @@ class Settings(BaseSettings):
     session_max_age: int = Field(8 * 3600, ge=60, description="Seconds a page sign-in lasts.")
     auth_failure_limit: int = Field(
         20, ge=1, description="Failed keys one client address may send per minute before it gets 429 for a while."
+    )
+    lookup_miss_limit: int = Field(
+        30, ge=1, description="Child lookups one user may make in 10 minutes that find no child they may see, "
+        "before their lookups get 429 for a while (a name and a date of birth must not be guessable by trying).",
     )
     max_body_bytes: int = Field(10 * MB, ge=1024, description="Largest request body accepted (413 above).")
     max_words: int = Field(200_000, ge=1, description="Most words in one document (413 above).")

@@ -278,3 +278,21 @@ def test_the_access_log_names_the_route_templates_only(client, seeded, caplog):
         "/v1/children/lookup", "/v1/children/{child_key}/timeline", "/children", "/children/{child_key}"}
     server = [r.getMessage() for r in caplog.records if r.name != "httpx"]  # httpx is the test's own client
     assert not [line for line in server for s in ("Amira", "Khan", "2015-03-12", key) if s in line]
+
+
+def test_lookups_that_find_nothing_are_limited_per_user(seeded):
+    """Guessing names and birthdays to learn which children are in the store: after the limit of misses,
+    429 with Retry-After, even for a lookup that would succeed; other users are not affected."""
+    settings = Settings(db=seeded.db, session_secret="s" * 32, lookup_miss_limit=3)
+    with TestClient(create_app(settings), base_url="https://testserver") as c:
+        wait_ready(c)
+        for day in range(1, 4):
+            is_problem(lookup(c, seeded, "sup_north", name="Amira Khan", dob=f"2015-03-0{day}"), 404)
+        r = lookup(c, seeded, "sup_north", **AMIRA)
+        is_problem(r, 429)
+        assert int(r.headers["Retry-After"]) >= 1
+        assert key_of(c, seeded, "sw_north", **AMIRA)  # a miss of one user does not limit another
+        # The page's form is limited the same way.
+        csrf = sign_in(c, seeded.keys["sup_north"])
+        r = c.post("/children", data={"csrf": csrf, **AMIRA}, follow_redirects=False)
+        assert r.status_code == 429 and "too many lookups" in r.text

@@ -21,11 +21,11 @@ from __future__ import annotations
 from typing import Any
 
 import anyio.to_thread
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter, HTTPException, Request
 
 from analyser.drift import child_link, link_parts, timeline_for_link
 from analyser.store import RecordRow, Store, UserRow
-from service.deps import StoreDep, UserDep, can_see
+from service.deps import AuthFailures, StoreDep, UserDep, can_see
 from service.schemas import ChildFound, ChildLookup
 
 router = APIRouter(tags=["children"])
@@ -80,6 +80,23 @@ def find_child(store: Store, user: UserRow, lookup: ChildLookup) -> str:
     return store.child_key(link)
 
 
+def throttled_find_child(misses: AuthFailures, store: Store, user: UserRow, lookup: ChildLookup) -> str:
+    """:func:`find_child`, counting the lookups that find no child the caller may see (404, 403): after
+    ``misses.limit`` of them in the window the caller gets 429, so names and birthdays cannot be tried
+    by the thousand to learn which children are in the store. Keyed by user, not address."""
+    client = f"user:{user.id}"
+    wait = misses.retry_after(client)
+    if wait is not None:
+        raise HTTPException(429, f"too many lookups found no child lately: try again in {wait} s",
+                            headers={"Retry-After": str(wait)})
+    try:
+        return find_child(store, user, lookup)
+    except HTTPException as exc:
+        if exc.status_code in (403, 404):
+            misses.failed(client)
+        raise
+
+
 def child_timeline(store: Store, user: UserRow, child_key: str) -> dict[str, Any]:
     """The timeline of the child with this key (404 for an unknown key, as for one not visible)."""
     link = store.child_link(child_key)
@@ -93,11 +110,13 @@ def found(child_key: str) -> ChildFound:
 
 
 @router.post("/v1/children/lookup", response_model=ChildFound, summary="Find a child's timeline key",
-             responses={401: _PROBLEM, 403: _PROBLEM, 404: _PROBLEM, 422: _PROBLEM})
-async def lookup(body: ChildLookup, user: UserDep, store: StoreDep) -> ChildFound:
+             responses={401: _PROBLEM, 403: _PROBLEM, 404: _PROBLEM, 422: _PROBLEM, 429: _PROBLEM})
+async def lookup(request: Request, body: ChildLookup, user: UserDep, store: StoreDep) -> ChildFound:
     """The child's opaque key and where their timeline is, from a child id or a name and a date of birth
-    in the body (never in a URL). 404 when there is no such child you may see; 403 as for the timeline."""
-    return found(await anyio.to_thread.run_sync(lambda: find_child(store, user, body)))
+    in the body (never in a URL). 404 when there is no such child you may see; 403 as for the timeline;
+    429 after too many lookups that found nothing (``CASEQA_LOOKUP_MISS_LIMIT`` in 10 minutes)."""
+    misses = request.app.state.lookup_misses
+    return found(await anyio.to_thread.run_sync(lambda: throttled_find_child(misses, store, user, body)))
 
 
 @router.get("/v1/children/{child_key}/timeline", summary="A child's records and drift",

@@ -20,7 +20,7 @@ from pydantic import ValidationError
 from analyser.date_fields import iso_date
 from analyser.report import DIMENSIONS, DOC_TYPES, GRADES, mean_score
 from analyser.store import ActionStats, RecordRow, Store, SupervisionActionRow, UserRow
-from service.api.children import child_timeline, find_child
+from service.api.children import child_timeline, throttled_find_child
 from service.api.records import record_detail, visible_records
 from service.api.supervision import may_supervise
 from service.deps import KeyCache, StoreDep, check_csrf, check_not_throttled, client_address, session_user
@@ -283,7 +283,8 @@ async def find_child_page(
         return page(request, "find_child.html", user, status_code=422, form=form,
                     error="Give the child's id, or their full name and date of birth (never a name alone).")
     try:
-        key = await anyio.to_thread.run_sync(lambda: find_child(store, user, lookup))
+        misses = request.app.state.lookup_misses
+        key = await anyio.to_thread.run_sync(lambda: throttled_find_child(misses, store, user, lookup))
     except HTTPException as exc:
         return page(request, "find_child.html", user, status_code=exc.status_code, form=form, error=str(exc.detail))
     return RedirectResponse(f"/children/{quote(key, safe='')}", status_code=303)
