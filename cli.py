@@ -13,7 +13,7 @@
     caseqa corpus generate       write synthetic records with gold labels
     caseqa evaluate --gold DIR   measure accuracy against gold labels
     caseqa train                 train the models from the synthetic train split
-    caseqa bench                 measure speed against the naive spaCy build
+    caseqa bench                 measure speed against the naive spaCy build (--identity: windowed tagging changes nothing)
 
 Exit codes: 0 success; 1 some records failed (the rest were scored); 2 bad usage or input.
 """
@@ -928,12 +928,16 @@ def bench(
     workers: Annotated[int, typer.Option("--workers", min=1, help="Worker processes for the scaling measure (and for --scale).")] = 2,
     scale: Annotated[bool, typer.Option("--scale", help="Instead: score generated children's records (3-8 each, half linked by name and date of birth) with `caseqa score` at each of --sizes; seconds per 1,000 records, peak memory, store size.")] = False,
     sizes: Annotated[str, typer.Option("--sizes", help="With --scale: comma-separated record counts, e.g. 1000,10000 for a short run.")] = "1000,10000,100000",
+    identity: Annotated[bool, typer.Option("--identity", help="Instead: prove windowed tagging changes nothing: every report of every gold set (never the held-out ones) and of 100k+ generated tokens identical whether units are tagged whole or in windows, and every token's tag from a window of the receptive field equal to its whole unit's.")] = False,
 ) -> None:
     """Measure speed: naive spaCy+textstat vs caseqa vs the tokenizer alone, scaling, memory, draft latency."""
     from measure import bench as benchmark
 
     if format not in ("text", "json"):
         raise _fail(f"--format must be 'text' or 'json', not '{format}'")
+    if identity:
+        _bench_identity(format, out_file)
+        return
     if scale:
         _bench_scale(sizes, workers, format, out_file)
         return
@@ -960,6 +964,28 @@ def _write_results(results: dict, out_file: Path | None, format: str) -> bool:
         sys.stdout.write(text + "\n")
         return True
     return False
+
+
+def _bench_identity(format: str, out_file: Path | None) -> None:
+    from measure import identity as identity_run
+
+    with err.status("identity check ...") as status:
+        results = identity_run.run(progress=lambda msg: status.update(f"identity check: {msg} ..."))
+    if not _write_results(results, out_file, format):
+        tagged = cast(dict[str, int], results["tagged_tokens"])
+        out.print(f"{results['records']:,} records ({results['gold_records']:,} from {', '.join(cast(list[str], results['gold_sets']))}; "
+                  f"{results['generated_records']:,} generated, {results['generated_tokens']:,} tokens), {results['tokens']:,} tokens")
+        out.print(f"reports differing from tagging every unit: {results['reports_differing_unit']} (whole units on demand), "
+                  f"{results['reports_differing_window']} (windows, the default)")
+        out.print(f"tokens tagged: {tagged['all']:,} every unit, {tagged['unit']:,} whole units on demand, {tagged['window']:,} windows "
+                  f"({results['tagged_in_windows']:,} of them in windows)")
+        out.print(f"tags from a window of +-{results['receptive_field']} tokens (no margin) against the whole unit: "
+                  f"{results['tag_differences']} of {results['tag_tokens_compared']:,} differ")
+        out.print("identical" if results["identical"] else "NOT identical: see the differing records (--format json)")
+        if out_file:
+            err.print(f"wrote {out_file}")
+    if not results["identical"]:
+        raise typer.Exit(1)
 
 
 def _bench_scale(sizes: str, workers: int, format: str, out_file: Path | None) -> None:

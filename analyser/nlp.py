@@ -13,16 +13,25 @@ exactly as the full pipeline would tag it (same unit, same components), so the s
 an answer, only how often the tagger runs. Units a check is certain to read are tagged up front in one
 batch (:func:`analyser.checks.wants_tags`, :func:`analyser.checks.prefetch_tags`). The ``accurate`` mode runs the whole pipeline, parser and NER included,
 over every unit.
+
+A check that knows exactly which tokens it reads may say so (positions instead of the whole unit): those
+tokens are then tagged in *windows* (:func:`tag_windows`), each cut from the unit with
+:func:`receptive_field` + :data:`WINDOW_SAFETY` tokens of context on each side. The tagger's answer for a
+token depends only on the tokens within its receptive field (spaCy's tok2vec here: token-local
+embeddings, then four window-1 convolutions; the tagger a softmax per token), so a token that far from a
+window's cut edges gets the tag the whole unit would give it. :func:`set_tagging` turns windowing off
+(``"unit"``: whole units, as before) or tags every unit up front (``"all"``, the reference the identity
+check compares against: ``caseqa bench --identity``).
 """
 
 from __future__ import annotations
 
 import re
 from itertools import pairwise
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from analyser.document import Document
 
@@ -38,6 +47,14 @@ _DEFAULT_EXCLUDE = ("parser", "ner")
 _TAGGING = ("tok2vec", "tagger")
 _LEMMATISING = ("attribute_ruler", "lemmatizer")
 _BATCH = 256
+TaggingMode = Literal["window", "unit", "all"]
+_MODE: list[TaggingMode] = ["window"]
+# Context tokens beyond the receptive field on each side of a window: the field is proven from the model's
+# layers (receptive_field), and the identity check finds no difference at the field itself; one more token
+# costs about 5% of the windows' tokens and guards the claim.
+WINDOW_SAFETY = 1
+# Read as many tagged tokens as there were: windowed and whole-unit (the bench's identity check prints them).
+TAG_COUNTS = {"window_tokens": 0, "unit_tokens": 0}
 # Lemmas already computed in this process, by everything that decides them (see Tokens._lemma_key):
 # most lemmas a check asks for are of common verbs, so the attribute ruler and lemmatizer rarely run.
 _LEMMA_MEMO_SIZE = 200_000
@@ -105,6 +122,54 @@ def _use_blas(nlp: Language) -> None:
     for name in _TAGGING:
         for node in nlp.get_pipe(name).model.walk():  # type: ignore[attr-defined]
             node.ops = ops
+
+
+def set_tagging(mode: TaggingMode) -> TaggingMode:
+    """How the default analysis tags: ``window`` (tokens a check names, in windows; the default), ``unit``
+    (whole units only) or ``all`` (every unit, up front). Returns the previous mode. Answers are the same
+    in all three (``caseqa bench --identity`` checks); only the tagger's work differs."""
+    if mode not in ("window", "unit", "all"):
+        raise ValueError(f"tagging mode must be window, unit or all, not {mode!r}")
+    old = _MODE[0]
+    _MODE[0] = mode
+    return old
+
+
+def tagging_mode() -> TaggingMode:
+    return _MODE[0]
+
+
+# Layers of the tok2vec model whose output for a token reads that token alone, and the one that reads
+# neighbours (expand_window, ``window_size`` on each side). Any other layer and windowing is off.
+_TOKEN_LOCAL = re.compile(r"^(extract_features|list2ragged|ragged2list|with_array|ints-getitem|hashembed|maxout|layernorm|dropout|residual|concatenate|chain|noop)$")
+
+
+@lru_cache(maxsize=1)
+def receptive_field() -> int | None:
+    """How many tokens either side the tagger looks at, from the loaded model's layers; None when some
+    layer is not known to be token-local (then no windowing: whole units are tagged).
+
+    The tagger is ``tok2vec-listener >> with_array(softmax)``: a token's tag is a function of its tok2vec
+    vector only. The tok2vec vector is built by token-local layers (feature extraction, hash embeddings,
+    maxout, layer norm; residual connections add a token's own input) and ``expand_window`` layers, each
+    concatenating ``window_size`` neighbours on each side: the field is the sum of their window sizes.
+    spaCy pads each doc with that many zero rows, so docs in one batch do not see each other.
+    """
+    nlp = get_nlp()
+    tagger = nlp.get_pipe("tagger").model  # type: ignore[attr-defined]
+    if [layer.name for layer in tagger.layers] != ["tok2vec-listener", "with_array(softmax)"]:
+        return None
+    field = 0
+    for node in nlp.get_pipe("tok2vec").model.walk():  # type: ignore[attr-defined]
+        for part in re.split(r">>|\|", node.name):
+            name = part.split("(")[0].strip(")")
+            if name == "expand_window":
+                continue
+            if not _TOKEN_LOCAL.match(name):
+                return None
+        if node.name == "expand_window":
+            field += int(node.attrs["window_size"])
+    return field
 
 
 def models_version(accurate: bool = False) -> str:
@@ -189,7 +254,8 @@ class Tokens(list[Token]):
             self.append(tok)
 
     def tag(self) -> None:
-        """Run tok2vec and the tagger over this unit (once)."""
+        """Run tok2vec and the tagger over this unit (once). Tokens already tagged in a window get the same
+        tag again (see :func:`receptive_field`)."""
         if not self.tagged:
             tag_units([self])
 
@@ -203,8 +269,8 @@ class Tokens(list[Token]):
         return tok.text, tok.tag_, prev if paired(prev) else "", nxt if paired(nxt) else ""
 
     def lemma_of(self, tok: Token) -> None:
-        """Set one token's lemma: from the process's memo of earlier results, else by lemmatising the unit."""
-        self.tag()
+        """Set one token's lemma: from the process's memo of earlier results (which needs this token's tag
+        alone), else by lemmatising the unit (which tags all of it)."""
         key = self._lemma_key(tok)
         lemma = _LEMMAS.get(key)
         if lemma is None:
@@ -271,15 +337,19 @@ def _run(names: tuple[str, ...], docs: Iterable[Doc]) -> Iterator[Doc]:
 _BATCH_TOKENS = 20_000
 
 
-def _token_batches(units: list[Tokens]) -> Iterator[list[Tokens]]:
-    batch: list[Tokens] = []
+T = TypeVar("T")
+
+
+def _token_batches(items: list[T], size_of: Callable[[T], int] = len) -> Iterator[list[T]]:  # type: ignore[assignment]
+    batch: list[T] = []
     size = 0
-    for u in units:
-        if batch and (size + len(u) > _BATCH_TOKENS or len(batch) >= _BATCH):
+    for item in items:
+        k = size_of(item)
+        if batch and (size + k > _BATCH_TOKENS or len(batch) >= _BATCH):
             yield batch
             batch, size = [], 0
-        batch.append(u)
-        size += len(u)
+        batch.append(item)
+        size += k
     if batch:
         yield batch
 
@@ -292,6 +362,77 @@ def tag_units(units: list[Tokens]) -> None:
             for tok, t in zip(tokens, doc):
                 tok.tag_ = t.tag_
             tokens.tagged = True
+            TAG_COUNTS["unit_tokens"] += len(tokens)
+
+
+def windows(positions: Iterable[int], n: int, context: int) -> list[tuple[int, int, int, int]]:
+    """Merged windows ``(start, end, exact_start, exact_end)`` over a unit of ``n`` tokens covering
+    ``positions`` with ``context`` tokens either side (clipped at the unit's ends). Tokens in
+    ``[exact_start, exact_end)`` have their whole context inside the window: at least ``context`` tokens
+    from a cut edge, or at a true edge of the unit."""
+    out: list[tuple[int, int, int, int]] = []
+    for i in sorted(set(p for p in positions if 0 <= p < n)):
+        a, b = max(0, i - context), min(n, i + context + 1)
+        if out and a <= out[-1][1]:
+            a = out[-1][0]
+            out.pop()
+        out.append((a, b, 0, 0))
+    return [(a, b, 0 if a == 0 else a + context, n if b == n else b - context) for a, b, _, _ in out]
+
+
+# A unit whose windows would cover this share of its tokens is tagged whole: about as much work, and
+# every later read of it is answered.
+_WHOLE_SHARE = 0.75
+
+
+def tag_windows(requests: Sequence[tuple[Tokens, Iterable[int]]], whole: Iterable[Tokens] = ()) -> None:
+    """Tag the named tokens of each unit, in windows cut from the unit, and the ``whole`` units, in one
+    stream of batches, so that each named token gets the tag tagging the whole unit gives it; a unit the
+    windows would mostly cover is tagged whole. In the ``unit`` and ``all`` modes, or without a known
+    receptive field (another model), whole units."""
+    field = receptive_field()
+    if field is None or _MODE[0] != "window":
+        tag_units([*whole, *(u for u, _ in requests)])
+        return
+    context = field + WINDOW_SAFETY
+    # unit, window start and end, exact start and end; a whole unit is one window, tagged in place
+    pieces: list[tuple[Tokens, int, int, int, int]] = [(u, 0, len(u), 0, len(u)) for u in whole if not u.tagged]
+    for tokens, positions in requests:
+        n = len(tokens)
+        if tokens.tagged:
+            continue
+        todo = [p for p in positions if 0 <= p < n and not _has_tag(tokens[p])]
+        if not todo:
+            continue
+        spans = windows(todo, n, context)
+        if sum(b - a for a, b, _, _ in spans) >= _WHOLE_SHARE * n:
+            pieces.append((tokens, 0, n, 0, n))
+        else:
+            pieces.extend((tokens, a, b, ea, eb) for a, b, ea, eb in spans)
+    for batch in _token_batches(pieces, lambda p: p[2] - p[1]):
+        docs = (tokens.doc if b - a == len(tokens) else _window_doc(tokens, a, b) for tokens, a, b, _, _ in batch)
+        for (tokens, a, b, ea, eb), doc in zip(batch, _run(_TAGGING, docs)):
+            for i in range(ea, eb):
+                tokens[i].tag_ = doc[i - a].tag_
+            if b - a == len(tokens):
+                tokens.tagged = True
+                TAG_COUNTS["unit_tokens"] += b - a
+            else:
+                TAG_COUNTS["window_tokens"] += b - a
+
+
+def _window_doc(tokens: Tokens, a: int, b: int) -> Doc:
+    # Span.as_doc copies every token attribute the tagger's features read (NORM, PREFIX, SUFFIX, SHAPE,
+    # SPACY: the trailing space of the window's last token included).
+    return tokens.doc[a:b].as_doc()
+
+
+def _has_tag(tok: Token) -> bool:
+    try:
+        object.__getattribute__(tok, "tag_")
+    except AttributeError:
+        return False
+    return True
 
 
 @dataclass(frozen=True)

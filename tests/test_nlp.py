@@ -57,3 +57,51 @@ def test_bullets_without_full_stops_stay_whole_and_headings_are_one_unit() -> No
     assert ("bullet", "Jo to book the dental check by 3 May") in units
     # A bullet holding several full sentences is several units.
     assert ("bullet", "Mum to attend.") in units and ("bullet", "She agreed.") in units
+
+
+def test_windows_merge_and_mark_the_tokens_whose_whole_context_they_hold() -> None:
+    from analyser.nlp import windows
+
+    # Far apart: two windows, each exact only at its centre (cut on both sides).
+    assert windows([10, 30], 50, 4) == [(6, 15, 10, 11), (26, 35, 30, 31)]
+    # Close: one merged window; at the unit's true edges the exact part runs to the edge.
+    assert windows([1, 6], 10, 4) == [(0, 10, 0, 10)]
+    assert windows([2, 40], 43, 4) == [(0, 7, 0, 3), (36, 43, 40, 43)]
+
+
+def test_windowed_tagging_tags_only_the_windows_and_gives_the_whole_units_tags() -> None:
+    from analyser import nlp
+
+    text = ("The social worker will arrange a meeting with the school by the end of next month so that Jo "
+            "can talk about how things are going at home and at school, and the foster carer will be asked "
+            "to come along with the reviewing officer.")
+    tokenizer = nlp.get_nlp().tokenizer
+    whole = nlp.Tokens(tokenizer(text))
+    nlp.tag_units([whole])
+    windowed = nlp.Tokens(tokenizer(text))
+    nlp.tag_windows([(windowed, [10, 30])])
+    assert not windowed.tagged
+    context = nlp.receptive_field()
+    assert context == 4  # en_core_web_sm: four window-1 convolutions
+    tagged = [i for i, t in enumerate(windowed) if nlp._has_tag(t)]
+    assert tagged == [10, 30]
+    assert [windowed[i].tag_ for i in tagged] == [whole[i].tag_ for i in tagged]
+    # Reading a token outside the windows tags the whole unit, with the same tags as ever.
+    assert windowed[15].tag_ == whole[15].tag_
+    assert windowed.tagged and [t.tag_ for t in windowed] == [t.tag_ for t in whole]
+
+
+def test_windows_covering_most_of_a_unit_tag_it_whole_and_other_modes_tag_whole_units() -> None:
+    from analyser import nlp
+
+    tokenizer = nlp.get_nlp().tokenizer
+    short = nlp.Tokens(tokenizer("Jo will see the dentist by 3 May."))
+    nlp.tag_windows([(short, [1])])
+    assert short.tagged
+    old = nlp.set_tagging("unit")
+    try:
+        unit = nlp.Tokens(tokenizer("The social worker will arrange a meeting with the school by the end of next month so that Jo can talk."))
+        nlp.tag_windows([(unit, [3])])
+        assert unit.tagged
+    finally:
+        nlp.set_tagging(old)

@@ -8,7 +8,7 @@ actions: the record's actions). :func:`run_checks` runs the registry in dependen
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar, cast
 
@@ -101,18 +101,22 @@ def run_checks(analysis: Analysis, facts: Facts, rubric: Rubric) -> CheckRun:
     return CheckRun({name: results[name] for name in registry.DIMENSIONS}, provided)
 
 
-# Per check: which units it will read part-of-speech tags on (see analyser.nlp: tagging runs on demand).
-TAG_HINTS: dict[str, Callable[[Unit], bool]] = {}
+# Per check: which units it will read part-of-speech tags on (see analyser.nlp: tagging runs on demand):
+# True for the whole unit, or the positions of the tokens it reads.
+TagHint = Callable[[Unit], bool | Collection[int] | None]
+TAG_HINTS: dict[str, TagHint] = {}
 
 
-def wants_tags(dimension: str) -> Callable[[Callable[[Unit], bool]], Callable[[Unit], bool]]:
+def wants_tags(dimension: str) -> Callable[[TagHint], TagHint]:
     """Register a cheap predicate: the units a check will read ``tag_`` on, so they are tagged in one batch.
 
-    A hint only saves time: a unit it misses is tagged when the check reads it, one that it wrongly
-    includes is tagged for nothing. Answers never depend on it.
+    It answers True (the check may read any token of the unit), False (or None, or nothing), or the positions of the tokens it
+    will read: those are tagged in windows (:func:`analyser.nlp.tag_windows`), cheaper than the unit.
+    A hint only saves time: a token it misses is tagged (with its whole unit) when the check reads it, one
+    that it wrongly includes is tagged for nothing. Answers never depend on it.
     """
 
-    def deco(fn: Callable[[Unit], bool]) -> Callable[[Unit], bool]:
+    def deco(fn: TagHint) -> TagHint:
         TAG_HINTS[dimension] = fn
         return fn
 
@@ -120,9 +124,29 @@ def wants_tags(dimension: str) -> Callable[[Callable[[Unit], bool]], Callable[[U
 
 
 def prefetch_tags(analysis: Analysis) -> None:
-    """Tag, in one batch, every unit some check's hint says it will read tags on."""
+    """Tag, in one batch, every unit or token some check's hint says it will read tags on (every unit in
+    the ``all`` tagging mode)."""
+    units = [u for u in analysis.units if u.doc is not None and not u.doc.tagged]
+    if nlp.tagging_mode() == "all":
+        nlp.tag_units([u.doc for u in units if u.doc is not None])
+        return
     hints = list(TAG_HINTS.values())
-    nlp.tag_units([u.doc for u in analysis.units if u.doc is not None and not u.doc.tagged and any(h(u) for h in hints)])
+    whole: list[nlp.Tokens] = []
+    some: list[tuple[nlp.Tokens, set[int]]] = []
+    for u in units:
+        assert u.doc is not None
+        positions: set[int] = set()
+        for h in hints:
+            answer = h(u)
+            if answer is True:
+                whole.append(u.doc)
+                break
+            if answer:
+                positions.update(cast(Collection[int], answer))
+        else:
+            if positions:
+                some.append((u.doc, positions))
+    nlp.tag_windows(some, whole)
 
 
 def finding(

@@ -70,8 +70,9 @@ def _jargon_is_noun(analysis: Analysis, start: int, term: str) -> bool:
 
 
 @wants_tags(DIMENSION)
-def _reads_tags(unit: Unit) -> bool:
-    return unit.doc is not None and any(t.lower_ in _VERB_TOO for t in unit.doc)
+def _reads_tags(unit: Unit) -> list[int]:
+    """The tokens :func:`_jargon_is_noun` reads tags on: the words that are jargon only as nouns."""
+    return [] if unit.doc is None else [t.i for t in unit.doc if t.lower_ in _VERB_TOO]
 
 
 def _acronym_explained(text: str, acronym: str, expansion: str) -> bool:

@@ -87,11 +87,20 @@ def _tagger_decides(doc: Tokens, i: int, k: int) -> bool:
 
 
 @wants_tags(DIMENSION)
-def _reads_tags(unit: Unit) -> bool:
+def _reads_tags(unit: Unit) -> set[int]:
+    """The tokens :func:`_is_passive` reads tags on: after a 'be', the next word, and the one after it
+    when the next may be an adverb."""
     doc = unit.doc
     if doc is None or unit.kind == "heading":
-        return False
-    return any(t.lower_ in _BE_FORMS and i + 1 < len(doc) and _tagger_decides(doc, i, i + 1) for i, t in enumerate(doc))
+        return set()
+    out: set[int] = set()
+    n = len(doc)
+    for i, t in enumerate(doc):
+        if t.lower_ in _BE_FORMS and i + 1 < n and _tagger_decides(doc, i, i + 1):
+            out.add(i + 1)
+            if i + 2 < n and _tagger_decides(doc, i, i + 2):
+                out.add(i + 2)
+    return out
 
 
 def _is_passive(unit: Unit) -> tuple[int, int] | None:
