@@ -533,8 +533,12 @@ def _mentions(text: str, d: Discourse, child_name: str | None) -> list[Mention]:
     # is a bisect, not a scan (a record naming the child thousands of times was quadratic).
     taken: list[tuple[int, int]] = []
     longest = max((len(n) for n, _ in names), default=0)
+    lowered = text.lower()
     for name, person in names:
         flags = re.IGNORECASE if name.islower() else 0
+        # Most of the relation words never occur in a record: a substring test skips their regex scan.
+        if name not in (lowered if flags else text):
+            continue
         for m in re.finditer(rf"\b{re.escape(name)}\b", text, flags):
             at = m.start()
             lo = bisect.bisect_left(taken, (at - longest, -1))
