@@ -975,8 +975,8 @@ def _bench_identity(format: str, out_file: Path | None) -> None:
         tagged = cast(dict[str, int], results["tagged_tokens"])
         out.print(f"{results['records']:,} records ({results['gold_records']:,} from {', '.join(cast(list[str], results['gold_sets']))}; "
                   f"{results['generated_records']:,} generated, {results['generated_tokens']:,} tokens), {results['tokens']:,} tokens")
-        out.print(f"reports differing from tagging every unit: {results['reports_differing_unit']} (whole units on demand), "
-                  f"{results['reports_differing_window']} (windows, the default)")
+        out.print(f"reports differing from tagging every unit: {results['reports_differing_unit']} (whole units on demand, the default), "
+                  f"{results['reports_differing_window']} (windows)")
         out.print(f"tokens tagged: {tagged['all']:,} every unit, {tagged['unit']:,} whole units on demand, {tagged['window']:,} windows "
                   f"({results['tagged_in_windows']:,} of them in windows)")
         out.print(f"tags from a window of +-{results['receptive_field']} tokens (no margin) against the whole unit: "

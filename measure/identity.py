@@ -3,7 +3,7 @@
 Two comparisons on the same records:
 
 * **reports**: every record analysed three times, tagging every unit up front (``all``), whole units as
-  checks ask (``unit``) and windows around the tokens checks name (``window``, the default); every
+  checks ask (``unit``, the default) and windows around the tokens checks name (``window``); every
   report's JSON must be identical across the three;
 * **tags**: every token of every unit tagged in a window with only :func:`analyser.nlp.receptive_field`
   tokens of context either side (no safety margin: the claim itself), cut on both sides wherever the unit
