@@ -101,6 +101,35 @@ _DONE = re.compile(
     r"(?:was|were) (?:booked|arranged|completed|sent|made|set up|bought|started|done))\b",
     re.IGNORECASE,
 )
+# "Nina took you to the optician on 3 May": a sentence that tells what someone did, in the past tense, is
+# a done report of the earlier "Nina will take you to the optician by 10 May" it matches (the match decides
+# which action it reports on). Not when it looks ahead ("will", "is going to", "needs to") or says it fell
+# through (_NOT_DONE, checked first).
+_PAST_VERB = (
+    r"(?:took|went|saw|met|made|gave|got|bought|brought|sent|spoke|told|wrote|found|kept|paid|rang|"
+    r"visited|attended|booked|arranged|completed|started|registered|applied|referred|enrolled|joined|opened|"
+    r"signed|collected|delivered|ordered|received|finished|passed|contacted|phoned|emailed|organised|organized|"
+    r"moved|helped|asked|checked|requested|chased|set up|sorted)"
+)
+# Who did it opens the sentence (a name, a pronoun, "the social worker", "Your carer"), the verb right
+# after: "Needs met.", "Signed: ..." and "you have found it hard" are not deeds.
+_PAST_DEED = re.compile(
+    r"^[\s*•·o\-–\d.)]*(?![Nn]eeds?\b)(?:(?:I|We|You|He|She|They)|(?:[Tt]he|[Yy]our|[Hh]is|[Hh]er|[Tt]heir)(?: [a-z]+){1,2}(?: [A-Z][a-z]+)?"
+    r"|(?:Mr|Mrs|Ms|Miss|Dr)\.? [A-Z][a-z]+|[A-Z][a-z]+(?: [A-Z][a-z]+)?(?: and [A-Z][a-z]+)?)"
+    r" (?:also |then |finally |now )?" + _PAST_VERB + r"\b"
+)
+_LOOKS_AHEAD = re.compile(
+    r"\b(?:will|shall|would|should|must|going to|needs? to|has to|have to|to be|plans? to|aims? to|"
+    r"wants? to|hopes? to|if|when|once|until|unless)\b|'ll\b|\?",
+    re.IGNORECASE,
+)
+# Past forms that do not share a stem with their verb, so "took" matches "take" and "bought" "buy".
+_PAST_FORMS = {
+    "took": "take", "went": "go", "saw": "see", "met": "meet", "made": "make", "gave": "give", "got": "get",
+    "bought": "buy", "brought": "bring", "sent": "send", "spoke": "speak", "told": "tell", "wrote": "write",
+    "found": "find", "kept": "keep", "paid": "pay", "rang": "ring", "taken": "take", "given": "give",
+    "written": "write", "spoken": "speak", "seen": "see", "gone": "go",
+}
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9(])")
 MAX_PROGRESS_LINES = 120
 MAX_PROGRESS_CHARS = 300
@@ -189,6 +218,8 @@ def progress_status(sentence: str) -> bool | None:
     if _NOT_DONE.search(sentence):
         return False
     if _DONE.search(sentence):
+        return True
+    if _PAST_DEED.search(sentence) and not _LOOKS_AHEAD.search(sentence):
         return True
     return None
 
@@ -341,7 +372,7 @@ def content_words(text: str, *, remove: Iterable[str | None] = (), names: Iterab
     for w in _WORD.findall(low.replace("'s", " ").replace("’s", " ")):
         if len(w) < 3 or w in _STOP or w in _MONTH_WORDS or w in drop:
             continue
-        words.append(_stem(w))
+        words.append(_stem(_PAST_FORMS.get(w, w)))
     return tuple(dict.fromkeys(words))  # unique, in order
 
 

@@ -198,6 +198,53 @@ def test_done_actions_raise_nothing(drifting):
     assert found["r1"] == []  # the first record has no history
 
 
+OPTICIAN_PLAN = """CARE PLAN
+Name: Amira Khan
+DOB: 12/03/2015
+Date: 01/04/2025
+
+What we will do
+Nina will take you to the optician by 10 May 2025.
+Jo will ask the school about a reading club by 30 April 2025.
+"""
+
+
+def _optician_review(body: str) -> str:
+    return f"""REVIEW MINUTES
+Name: Amira Khan
+DOB: 12/03/2015
+Date of review: 01/06/2025
+
+How things have gone
+{body}
+Jo asked the school about a reading club and you start in June.
+
+Next review: 01/12/2025
+"""
+
+
+@pytest.mark.parametrize("body", [
+    "Nina took you to the optician on 3 May and you now have glasses.",  # what someone did, in the past tense
+    "Your carer Nina took you to the optician on 3 May.",
+])
+def test_a_past_tense_report_of_an_action_is_a_done_report_wherever_it_is(body):
+    """Issue 19 item 9: "Nina took you to the optician on 3 May" reports the earlier "Nina will take you to
+    the optician by 10 May" as done (the verb and its object match), not only in a progress section."""
+    found = drift_by_record([record(OPTICIAN_PLAN, "p1"), record(_optician_review(body), "p2")])["p2"]
+    assert not [f for f in found if "optician" in f.excerpt], [(f.code, f.excerpt) for f in found]
+    assert not [f for f in found if "reading club" in f.excerpt]
+
+
+@pytest.mark.parametrize("body", [
+    "Nina will take you to the optician next month.",  # still to do: asked again
+    "Nina was going to take you to the optician but the appointment was cancelled.",
+    "If Nina took you to the optician, nobody has said so.",
+])
+def test_a_sentence_that_looks_ahead_or_says_it_fell_through_is_not_a_done_report(body):
+    found = drift_by_record([record(OPTICIAN_PLAN, "p1"), record(_optician_review(body), "p2")])["p2"]
+    assert [f for f in found if "optician" in f.excerpt], "the optician action should still drift"
+
+
 def test_every_finding_is_a_drift_finding(drifting):
     findings = detect_drift(drifting)
     assert {f.code for f in findings} == {"slipped", "carried_over", "deadline_passed", "not_followed_up"}
