@@ -381,3 +381,27 @@ def test_an_action_tied_to_an_event_the_record_dates_earlier_takes_its_date() ->
     assert got["I will help you fill in your form before the meeting."] == "2026-05-18"
     assert got["I will ring you the day after your dentist appointment."] == "2026-02-25"
     assert got["I will see you after your hearing."] is None  # the record never dates the hearing
+
+
+@pytest.mark.parametrize(("sentence", "owner", "due"), [
+    ("Jan and I will both be there.", "Jan and I", "2025-04-02"),
+    ("Mr Adeyemi and I will both be there, and you can come for the first part if you want to.",
+     "Mr Adeyemi and I", "2025-04-02"),
+    ("Denise will take you.", "Denise", "2025-04-02"),
+])
+def test_being_there_for_an_event_just_dated_is_an_action_due_on_its_date(sentence, owner, due) -> None:
+    """Issue 19 item 6: an action pointing at the event named just before takes that event's date."""
+    found = actions(f"Care plan for Isla. Date: 01/03/2025.\n\nYour review meeting is on 2 April 2025. {sentence}\n")
+    [action] = [a for a in found if a.text.startswith(sentence[:12])]
+    assert (action.owner, action.deadline, action.timebound) == (owner, due, True)
+
+
+@pytest.mark.parametrize("sentence", [
+    "You will be there for your sister.",  # "be there for": support, not attendance
+    "Dad will take you to football on Saturdays.",  # its own place and time: not the event before
+])
+def test_being_there_for_someone_or_a_trip_of_its_own_takes_no_event_date(sentence) -> None:
+    found = actions(f"Care plan for Isla. Date: 01/03/2025.\n\nYour review meeting is on 2 April 2025. {sentence}\n")
+    assert all(a.deadline != "2025-04-02" for a in found), [(a.text, a.deadline) for a in found]
+    if "there for" in sentence:
+        assert not [a for a in found if "there for" in a.text]

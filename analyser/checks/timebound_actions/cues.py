@@ -141,6 +141,22 @@ def _next_verb(doc: Doc, j: int, limit: int = 4) -> int:
     return -1
 
 
+_ATTENDED = {"meeting", "review", "pep", "appointment", "panel", "hearing", "conference", "assessment"}
+
+
+def _attends(doc: Doc, i: int) -> bool:
+    """ "will both be there", "will be at your review": being somewhere for an event is something a person
+    commits to (its date is the event's: deadlines.back_referenced_deadline / event_deadline)."""
+    if i >= len(doc):
+        return False
+    word = doc[i].lower_
+    if word == "there":
+        return i + 1 == len(doc) or doc[i + 1].lower_ in (",", ".", "!", ";", "and", "too", "to", "with", "as")
+    if word == "at" and i + 1 < len(doc) and doc[i + 1].lower_ in ("the", "your", "his", "her", "their"):
+        return any(t.lower_ in _ATTENDED for t in doc[i + 2 : i + 5])
+    return False
+
+
 def _negated(doc: Doc, i: int) -> bool:
     return any(doc[k].lower_ in ("not", "n't", "never") for k in range(i + 1, min(len(doc), i + 3)))
 
@@ -155,6 +171,8 @@ def _resolve_main(doc: Doc, v: int) -> tuple[int, bool, bool]:
         # "will be mindful of", "will be available to": a (vague) commitment, not a state.
         if v + 1 < len(doc) and doc[v + 1].lower_ in _COMMITTED_ADJECTIVES:
             return v + 1, False, True
+        if _attends(doc, v + 1):
+            return v, False, True
         return v, False, False  # copular or progressive: "will be 16", "will be living"
     if lemma == "continue" and v + 2 < len(doc) and doc[v + 1].lower_ == "to":
         inner = v + 2

@@ -86,7 +86,10 @@ def vague_timescales(text: str, rubric: Rubric) -> list[tuple[int, int, str]]:
 _BACK_REFERENCE = re.compile(
     r"\b(?:before|by|until) then\b|\bat the same time\b|\bon (?:that|the) day\b|\bthat day\b|"
     r"\bthe day (?P<shift>after|before)\b(?: (?:your|the|his|her|their|\w+'s) [\w' -]{1,30}?\b(?:appointment|meeting|"
-    r"review|visit|assessment|hearing|interview|exam|test|session|panel))?|\b(?:this|it) happens\b",
+    r"review|visit|assessment|hearing|interview|exam|test|session|panel))?|\b(?:this|it) happens\b|"
+    # "Jan and I will both be there.", "Denise will take you.": the place and time are the event just named.
+    r"\bbe there\b|\b(?:take|bring|drive|walk|go with|come with|come along with) (?:you|him|her|them)"
+    r"(?: there| along| too)?(?=\s*[.!]?\s*$)",
     re.IGNORECASE,
 )
 LOOK_BACK_UNITS = 3  # sentences of the paragraph a back reference may point to
