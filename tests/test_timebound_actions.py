@@ -405,3 +405,14 @@ def test_being_there_for_someone_or_a_trip_of_its_own_takes_no_event_date(senten
     assert all(a.deadline != "2025-04-02" for a in found), [(a.text, a.deadline) for a in found]
     if "there for" in sentence:
         assert not [a for a in found if "there for" in a.text]
+
+
+def test_a_condition_dated_only_inside_it_is_a_contingency_not_an_action() -> None:
+    """Issue 19 item 8: "If ... by Easter, X will ..." says what would happen; dated in its main clause it
+    is a task."""
+    head = "Care plan for Ellie. Date: 01/03/2026.\n\n"
+    assert actions(head + "If the mornings do not improve by 30 April 2026, Bethany will ask for an "
+                   "educational psychology assessment.\n") == []
+    [task] = actions(head + "If the mornings do not improve, Bethany will ask for an educational psychology "
+                     "assessment by 30 April 2026.\n")
+    assert (task.owner, task.deadline) == ("Bethany", "2026-04-30")

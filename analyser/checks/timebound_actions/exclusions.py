@@ -102,8 +102,19 @@ _NEXT_REVIEW_DATE = re.compile(r"\bnext\s+(?:\w+\s+){0,2}review\b", re.IGNORECAS
 _REVIEW_DATE_VERBS = {"arrange", "confirm", "set", "agree", "book", "fix", "send"}
 
 
-def excluded(unit: Unit, cue: Cue, heading: str, owner_found: bool, has_deadline: bool) -> bool:
-    """Units that look like actions but are not commitments in the plan."""
+def _in_condition(body: str, offset: int, at: int | None) -> bool:
+    """Whether the date at ``at`` (in the unit) lies in the opening condition ("If the mornings do not
+    improve by Easter, ...") of ``body`` (the unit from ``offset``): before the comma that ends it."""
+    if at is None:
+        return False
+    comma = body.find(",")
+    return comma != -1 and at < offset + comma
+
+
+def excluded(unit: Unit, cue: Cue, heading: str, owner_found: bool, has_deadline: bool,
+             deadline_at: int | None = None) -> bool:
+    """Units that look like actions but are not commitments in the plan. ``deadline_at``: where in the
+    unit its deadline starts."""
     if _STATUS.search(unit.text) or _CHAIR_REMARK.match(unit.text) or _BOILERPLATE.match(unit.text):
         return True
     if _INTRODUCTION.search(unit.text) or _HEADING_SENTENCE.match(unit.text):
@@ -121,8 +132,10 @@ def excluded(unit: Unit, cue: Cue, heading: str, owner_found: bool, has_deadline
     if conditional and (cue.passive or not owner_found):
         return True
     # "If Jake's dad says no, I will talk to you about ...": what would happen, not a plan action, unless it
-    # is dated outside its condition.
-    if conditional and _CONDITIONAL.match(body) and not has_deadline:
+    # is dated outside its condition ("If the mornings do not improve by Easter, Bethany will ask ..." is
+    # dated only inside it: still a contingency).
+    offset = prefix.end() if prefix else 0
+    if conditional and _CONDITIONAL.match(body) and (not has_deadline or _in_condition(body, offset, deadline_at)):
         return True
     doc = unit.doc
     if doc is not None and 0 <= cue.verb < len(doc):

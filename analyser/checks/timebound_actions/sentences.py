@@ -125,7 +125,7 @@ def unit_action(unit: Unit, facts: Facts, rubric: Rubric, in_action_section: boo
         suffix = owner_from_suffix(unit)
         if suffix:
             owner = (unit.start + suffix[0], unit.start + suffix[1], suffix[2])
-    if excluded(unit, cue, heading, owner is not None, found is not None):
+    if excluded(unit, cue, heading, owner is not None, found is not None, found.start if found else None):
         return None
     vague = [(unit.start + a, unit.start + b, t) for a, b, t in vague_timescales(unit.text, rubric)]
     verb = None
