@@ -123,7 +123,10 @@ _SERVICE = re.compile(
     r"County Council|City Council|Leaving Care Team|Leaving Care Service|Fostering Service|Children in Care Team|"
     r"Looked After Children Team|Care Leavers Service|Trust))\b"
 )
-_WE_AT = re.compile(r"\bwe\s*(?:\(|,|at|in|from)\s*(?P<service>(?:the\s+)?(?:[A-Z][\w'’-]+\s*){1,6})", re.MULTILINE)
+# "We at Harrowfield Children's Services ...", "we (Ashcombe 16+ Service)": on one line, as the record spells it.
+_WE_AT = re.compile(
+    r"\b[Ww]e(?:[ \t]*[(,]|[ \t]+(?:at|in|from))[ \t]*(?P<service>(?:the[ \t]+)?(?:(?:[A-Z][\w'’-]+|\d+\+?)[ \t]*){1,6})"
+)
 
 # ---- people named with a relation or a role ----------------------------------------------------------
 # "your mum, Dawn" / "your mum Dawn" / "Dawn (mum)" / "Dawn, your mum" / "mum (Dawn)" / "Mum, Dawn Lewis"

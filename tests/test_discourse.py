@@ -99,3 +99,14 @@ def test_nobody_is_the_author_when_the_role_field_names_no_one_yet() -> None:
     text = "Pathway Plan\nYoung person | Reece Hall\nPersonal adviser | Not yet allocated\nReece lives in Leeds.\n"
     a = _read(text, "Reece", "pathway_plan").author
     assert a is None or a.name not in ("Not", "Not yet allocated")
+
+
+def test_the_service_we_stands_for_is_the_one_the_record_names_with_we_at() -> None:
+    """A letterhead naming the council does not outrank "We at Harrowfield Children's Services ..." in the
+    text; "We" opens a sentence as often as not; "16+" is part of a service's name."""
+    text = ("**Harrowfield Borough Council – Children in Care Service**\nDate: 01/03/2025\n\n"
+            "Sometimes you feel worried at bedtime. We at Harrowfield Children's Services asked the Little Oaks "
+            "team to help.\n\nWe will pay for the sessions.\n")
+    assert _read(text, child="Isla", doc_type="care_plan").service == "Harrowfield Children's Services"
+    sixteen = "Ashcombe Borough Council\n\n- We at Ashcombe 16+ Service will pay for your passport.\n"
+    assert _read(sixteen, child="Zain", doc_type="pathway_plan").service == "Ashcombe 16+ Service"

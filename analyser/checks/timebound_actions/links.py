@@ -26,7 +26,7 @@ _FOLLOW_UP = re.compile(
     r"give (?:it|them)|it|them|the result|the outcome|(?:his|her|their) decision|what (?:he|she|they|I|we) (?:has |have |had )?\w+)\b",
     re.IGNORECASE,
 )
-_WE_AT = re.compile(r"\s+(?:here\s+)?at\s+(?:the\s+)?([A-Z][\w'’-]*(?:\s+(?:[A-Z][\w'’-]*|of|for|and))*?)(?=\s+(?:will|would|are|have|can|must|shall)\b|\s*,)")
+_WE_AT = re.compile(r"\s+(?:here\s+)?at\s+(?:the\s+)?([A-Z][\w'’-]*(?:\s+(?:[A-Z][\w'’-]*|\d+\+?|of|for|and))*?)(?=\s+(?:will|would|are|have|can|must|shall)\b|\s*,)")
 _REPORT_BACK = re.compile(r"\b(?:tell|let)\b|\b(?:ring|text|email|call) you\b", re.IGNORECASE)
 _ALSO = re.compile(r"\b(also|too|as well|another)\b", re.IGNORECASE)
 
