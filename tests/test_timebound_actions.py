@@ -416,3 +416,15 @@ def test_a_condition_dated_only_inside_it_is_a_contingency_not_an_action() -> No
     [task] = actions(head + "If the mornings do not improve, Bethany will ask for an educational psychology "
                      "assessment by 30 April 2026.\n")
     assert (task.owner, task.deadline) == ("Bethany", "2026-04-30")
+
+
+@pytest.mark.parametrize(("sentence", "owner"), [
+    ("In May, I will ask the Virtual School about the bursary.", "I"),
+    ("On Monday, Jo will ring the school.", "Jo"),
+    ("By May, Jo will ring the school.", "Jo"),
+    ("In addition, Jo will ring the school.", "Jo"),
+    ("Ms Adeyemi, your IRO, will ring the school.", "Ms Adeyemi"),
+])
+def test_a_fronted_time_is_not_the_owner(sentence, owner) -> None:
+    [action] = actions("Care plan for Ali. Date: 01/03/2025.\n\n" + sentence + "\n")
+    assert action.owner_text == owner

@@ -51,6 +51,10 @@ _CLAUSE_BREAK = {",", ";", ":", "that", "so", "because", "once", "if", "when", "
 _LEAD_SKIP = {"and", "also", "then", "therefore", "additionally", "furthermore", "now", "the", "in", "addition"}
 
 
+_FRONTED = {"in", "on", "by", "from", "during", "at", "within", "over", "since", "next", "this", "last", "every",
+            "each", "for", "before", "around", "between"}
+
+
 _TRAIL_SKIP = {"also", "now", "then", "still", "both", "all", "each", "again", "further", "jointly", "together"}
 
 
@@ -76,7 +80,11 @@ def subject_tokens(doc: Doc, cue: int) -> list[Token]:
     chain: list[list[Token]] = []
     k = len(segments) - 1
     while k >= 0:
-        seg = _trim_subject(segments[k])
+        raw = segments[k]
+        # "In May, I will ...", "On Monday, Jo will ...": a fronted time or place, not a name in the chain.
+        if chain and len(raw) > 1 and raw[0].lower_ in _FRONTED and raw[1].lower_ != "addition":
+            break
+        seg = _trim_subject(raw)
         if seg:
             if any(tag_of(t).startswith("VB") and t.lower_ not in ROLE_WORDS for t in seg):
                 if not chain:
