@@ -132,7 +132,10 @@ _WE_AT = re.compile(
 # "your mum, Dawn" / "your mum Dawn" / "Dawn (mum)" / "Dawn, your mum" / "mum (Dawn)" / "Mum, Dawn Lewis"
 _REL_THEN_NAME = re.compile(rf"\b(?:(?i:your|\w+'s|his|her|their)[ \t]+)?(?P<rel>{_REL_ALT})[ \t]*(?:,|\()?[ \t]*(?P<name>{_NAME})\b")
 _NAME_THEN_REL = re.compile(
-    rf"(?P<name>{_NAME}(?:[ \t]+and[ \t]+{_NAME})?)\s*(?:\(\s*(?:your\s+|\w+'s\s+)?(?P<rel1>{_REL_ALT})\s*\)|,\s*(?:your|\w+'s|his|her|their)\s+(?P<rel2>{_REL_ALT})\b)",
+    rf"(?P<name>{_NAME}(?:[ \t]+and[ \t]+{_NAME})?)\s*(?:\(\s*(?:your\s+|\w+'s\s+)?(?P<rel1>{_REL_ALT})\s*\)|,\s*(?:your|\w+'s|his|her|their)\s+(?P<rel2>{_REL_ALT})\b"
+    # An attendance table's row: "Carla Dunne | Your mum".
+    rf"|[ \t]*\|[ \t]*(?i:your[ \t]+|\w+'s[ \t]+)?(?P<rel3>{_REL_ALT})[ \t]*(?=\||$))",
+    re.MULTILINE,
 )
 _NAME_THEN_ROLE = re.compile(
     rf"(?P<name>{_NAME})[ \t]*(?:\([ \t]*(?:your\s+|the\s+)?(?P<role1>{_ROLE_ALT})[ \t]*\)|,[ \t]*(?:your\s+|the\s+|our\s+)?(?P<role2>{_ROLE_ALT}))",
@@ -434,7 +437,7 @@ def _people(text: str, child_name: str | None) -> list[Person]:
         rel = m.group("rel").lower()
         add(_clean_name(m.group("name")), rel, _relation_kind(rel), _RELATIONS.get(rel))
     for m in _NAME_THEN_REL.finditer(text):
-        rel = (m.group("rel1") or m.group("rel2")).lower()
+        rel = (m.group("rel1") or m.group("rel2") or m.group("rel3")).lower()
         add(_clean_name(m.group("name")), rel, _relation_kind(rel), _RELATIONS.get(rel))
     for m in _NAME_THEN_ROLE.finditer(text):
         role = PROFESSIONAL_ROLES[(m.group("role1") or m.group("role2")).lower()]

@@ -110,3 +110,12 @@ def test_the_service_we_stands_for_is_the_one_the_record_names_with_we_at() -> N
     assert _read(text, child="Isla", doc_type="care_plan").service == "Harrowfield Children's Services"
     sixteen = "Ashcombe Borough Council\n\n- We at Ashcombe 16+ Service will pay for your passport.\n"
     assert _read(sixteen, child="Zain", doc_type="pathway_plan").service == "Ashcombe 16+ Service"
+
+
+def test_an_attendance_table_row_names_a_relation() -> None:
+    """"Carla Dunne | Your mum" in the table of who came: "Your mum" in the action table is Carla Dunne."""
+    text = ("Who came\nName | Role\nMaisie | You\nCarla Dunne | Your mum\nLewis Amankwah | Your social worker\n\n"
+            "Tell Lewis which Saturdays she can do | Your mum | by 12 December 2025\n")
+    d = _read(text, child="Maisie")
+    assert [(p.name, p.role) for p in d.people if p.role == "mum"] == [("Carla Dunne", "mum")]
+    assert d.relation("Your mum") == "Carla Dunne (mum)"
