@@ -428,3 +428,15 @@ def test_a_condition_dated_only_inside_it_is_a_contingency_not_an_action() -> No
 def test_a_fronted_time_is_not_the_owner(sentence, owner) -> None:
     [action] = actions("Care plan for Ali. Date: 01/03/2025.\n\n" + sentence + "\n")
     assert action.owner_text == owner
+
+
+@pytest.mark.parametrize(("sentence", "due"), [
+    ("Abi and the fostering team will prepare the report together beforehand.", "2025-03-13"),
+    ("Abi will present Finn's plan there so that you can be approved as his carers.", "2025-03-13"),
+    ("Hannah will go to the panel and speak for you. She will ring you the same afternoon with the result.",
+     "2025-03-13"),
+])
+def test_beforehand_there_and_the_same_afternoon_point_back_to_the_event_just_dated(sentence, due) -> None:
+    found = actions("Care plan for Finn. Date: 01/03/2025.\n\nThe fostering panel is on 13 March 2025. "
+                    + sentence + "\n")
+    assert found and all(a.deadline == due for a in found), [(a.text, a.deadline) for a in found]

@@ -88,6 +88,7 @@ _BACK_REFERENCE = re.compile(
     r"\bthe day (?P<shift>after|before)\b(?: (?:your|the|his|her|their|\w+'s) [\w' -]{1,30}?\b(?:appointment|meeting|"
     r"review|visit|assessment|hearing|interview|exam|test|session|panel))?|\b(?:this|it) happens\b|"
     # "Jan and I will both be there.", "Denise will take you.": the place and time are the event just named.
+    r"\bbeforehand\b|\bthe same (?:day|afternoon|morning|evening)\b|\b(?:present|speak|go|come) [\w' ]{0,30}?\bthere\b|"
     r"\bbe there\b|\b(?:take|bring|drive|walk|go with|come with|come along with) (?:you|him|her|them)"
     r"(?: there| along| too)?(?=\s*[.!]?\s*$)",
     re.IGNORECASE,
