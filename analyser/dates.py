@@ -589,6 +589,9 @@ def _iter_month_first(text: str, ref: date | None, future: bool, strict: bool) -
         yield _Span(m.start(), m.end(), value)
 
 
+_HOLIDAY_AFTER = re.compile(r"\s+(?:school\s+)?(?:half[- ]term|holidays?)\b", re.IGNORECASE)
+
+
 def _iter_month_only(text: str, ref: date | None, future: bool, strict: bool) -> Iterator[_Span]:
     for m in _MONTH_ONLY.finditer(text):
         mon_token = m["mon"]
@@ -604,6 +607,10 @@ def _iter_month_only(text: str, ref: date | None, future: bool, strict: bool) ->
             # "Ibrahim's timetable for September" names a month; it sets no deadline.
             if re.search(r"\bfor\s+(?:the\s+)?\Z", text[max(0, m.start() - 12) : m.start()], re.IGNORECASE):
                 continue
+        # "by the May half-term", "the October holidays": a school holiday named by its month, not the month's end
+        # (facts.read_school_holidays dates it when the record does).
+        if year is None and not qualified and _HOLIDAY_AFTER.match(text, m.end()):
+            continue
         position = (m["edge"] or m["adj"] or "end").lower()
         day: int | None = None  # the month's last day
         if position in ("start", "beginning", "early"):

@@ -151,9 +151,10 @@ class Facts:
     birth_date: dt.date | None = None  # read from the record to resolve "before his 18th birthday"; never reported
     # Who writes, to whom, and the people named (analyser/discourse.py): read once, for every check.
     discourse: Discourse | None = None
-    # School holidays whose dates the record states ("the Easter holidays, from 7 to 21 April"):
-    # (season word or "", first day or None, last day), so "for the Easter holidays" has a date.
-    school_holidays: tuple[tuple[str, dt.date | None, dt.date], ...] = ()
+    # School holidays whose dates the record states ("the Easter holidays, from 7 to 21 April"; "half-term
+    # (you break up on 22 May)"): (season word or "", first day or None, last day or None), so "for the
+    # Easter holidays" or "before half-term" has a date.
+    school_holidays: tuple[tuple[str, dt.date | None, dt.date | None], ...] = ()
     # Whether the caller gave the document type (--doc-type, the API's doc_type) rather than caseqa reading it.
     doc_type_given: bool = False
 
@@ -164,16 +165,23 @@ _HOLIDAY = re.compile(
     re.IGNORECASE,
 )
 _RANGE_START = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?\s*(?:to|-|–|until)\s*", re.IGNORECASE)
+# "(you break up on 22 May)", "(school finishes for half-term on Friday 23 May)", "(your last day is 22 July)":
+# the last school day before the holiday, so the holiday starts the day after.
+_BREAK_UP = re.compile(r"\b(?:breaks?\s+up|finish(?:es)?|last\s+day(?:\s+of\s+term)?\s+is|term\s+ends)\b[^.;\n]{0,30}?$",
+                       re.IGNORECASE)
 
 
-def read_school_holidays(text: str, record_date: date | None) -> tuple[tuple[str, date | None, date], ...]:
-    """Holidays the record dates: a holiday's name followed closely by a range of two dates."""
-    found: list[tuple[str, date | None, date]] = []
+def read_school_holidays(text: str, record_date: date | None) -> tuple[tuple[str, date | None, date | None], ...]:
+    """Holidays the record dates: a holiday's name followed closely by a range of two dates, or by the
+    day school breaks up for it."""
+    found: list[tuple[str, date | None, date | None]] = []
     for m in _HOLIDAY.finditer(text):
         window = re.split(r"\n|(?<=[.;])\s", text[m.end() : m.end() + 60], maxsplit=1)[0]
         ds = [d for d in dates.find_dates(window, record_date) if d.value is not None]
         season = (m.group("season") or "").lower()
-        if len(ds) >= 2 and ds[0].start < 25 and ds[1].value is not None and ds[0].value is not None and ds[0].value <= ds[1].value:
+        if len(ds) == 1 and ds[0].start < 50 and ds[0].value is not None and _BREAK_UP.search(window[: ds[0].start]):
+            found.append((season, ds[0].value + dt.timedelta(days=1), None))
+        elif len(ds) >= 2 and ds[0].start < 25 and ds[1].value is not None and ds[0].value is not None and ds[0].value <= ds[1].value:
             found.append((season, ds[0].value, ds[1].value))
         elif len(ds) == 1 and ds[0].start < 25 and ds[0].value is not None and (r := _RANGE_START.match(ds[0].text)):
             end = ds[0].value

@@ -440,3 +440,18 @@ def test_beforehand_there_and_the_same_afternoon_point_back_to_the_event_just_da
     found = actions("Care plan for Finn. Date: 01/03/2025.\n\nThe fostering panel is on 13 March 2025. "
                     + sentence + "\n")
     assert found and all(a.deadline == due for a in found), [(a.text, a.deadline) for a in found]
+
+
+@pytest.mark.parametrize(("sentence", "due"), [
+    ("Jan will find a dancing class by the May half-term (school finishes for half-term on Friday 23 May).",
+     "2025-05-23"),
+    ("Paul will take you to the taster session before May half-term (you break up on 22 May).", "2025-05-22"),
+    ("Abi will ask for a tutor and let you know by half-term (Moss Lane breaks up on Friday 14 Feb).",
+     "2025-02-14"),
+    ("Jo will ring you by the May half-term.", None),  # the record does not say when: no guess
+])
+def test_half_term_is_dated_by_the_day_school_breaks_up_when_the_record_gives_it(sentence, due) -> None:
+    """Issue 19 item 7: "May half-term" is a holiday, not the end of May; the day school breaks up for it
+    dates "before / by half-term"."""
+    [action] = actions("Care plan for Ali. Date: 01/01/2025.\n\n" + sentence + "\n")
+    assert action.deadline == due

@@ -14,8 +14,9 @@ def deadline_for(text: str, facts: Facts) -> dates.DateMention | None:
     found = dates.find_deadline(text, facts.date, facts.next_review)
     if found is None and facts.birth_date is not None and "birthday" in text.lower():
         return _birthday_deadline(text, facts.birth_date, facts.date)
-    if found is None and facts.school_holidays:
-        return _holiday_deadline(text, facts.school_holidays)
+    if (found is None or found.value is None) and facts.school_holidays:
+        # "by half-term" is bounded but undated unless the record says when school breaks up for it.
+        return _holiday_deadline(text, facts.school_holidays) or found
     return found
 
 
@@ -29,7 +30,7 @@ _HOLIDAY_PHRASE = re.compile(
 )
 
 
-def _holiday_deadline(text: str, holidays: tuple[tuple[str, date | None, date], ...]) -> dates.DateMention | None:
+def _holiday_deadline(text: str, holidays: tuple[tuple[str, date | None, date | None], ...]) -> dates.DateMention | None:
     m = _HOLIDAY_PHRASE.search(text)
     if m is None:
         return None
@@ -42,10 +43,13 @@ def _holiday_deadline(text: str, holidays: tuple[tuple[str, date | None, date], 
     if before and first is None:
         return None
     value = last
+    if not before and last is None:
+        return None  # "during half-term" when only the day school breaks up is given
     if before and first is not None:
         value = first - timedelta(days=1)
         while value.weekday() >= 5:  # the last school day before the holiday
             value -= timedelta(days=1)
+    assert value is not None
     return dates.DateMention(m.start(), m.end(), m.group(0), value, "absolute")
 
 
