@@ -723,3 +723,16 @@ def test_a_placeholder_line_under_a_heading_is_its_content_not_an_all_caps_headi
     kinds = [(b.kind, doc.text[b.start:b.end]) for b in doc.blocks]
     assert ("heading", "CONTINGENCY PLAN") in kinds and ("heading", "TBC.") not in kinds
     assert any(doc.text[b.start:b.end] == "TBC." and b.kind != "heading" for b in doc.blocks)
+
+
+def test_pasted_word_bullets_o_and_section_sign_are_bullets():
+    """Word's "o" and Wingdings' "§" bullets pasted as text open list items (not glued to the heading or kept
+    in an owner); "§ 20" is a section sign, "o" before a lower-case word is not a bullet."""
+    from analyser.ingest import from_text
+
+    doc = from_text("What we will do\no Jo will ring the school.\n§ Mum will visit.\n§ 20 of the Act applies.\n",
+                    source=None)
+    kinds = [(b.kind, doc.text[b.start:b.end]) for b in doc.blocks]
+    assert ("bullet", "Jo will ring the school.") in kinds
+    assert ("bullet", "Mum will visit.") in kinds
+    assert not any(k == "bullet" and t.startswith("20") for k, t in kinds)

@@ -238,10 +238,15 @@ def classify_line(text: str, ls: int, le: int) -> Line:
         m = _BULLET_RE.match(s)
         if m:
             return mk(BULLET, cs + m.end())
-    if first == "o" and (indent or s[1:2] == "\t"):
+    # "o Jo will ring ..." unindented is Word's bullet too when a capital follows (no English line opens with
+    # a lone "o" before a capitalised word); "§ Mum will ..." is Wingdings' square bullet pasted as text
+    # (a section sign before a number, "§ 20", is not).
+    if first == "o" and (indent or s[1:2] == "\t" or re.match(r"o[ \t]+[A-Z]", s)):
         m = _O_BULLET_RE.match(s)
         if m:
             return mk(BULLET, cs + m.end())
+    if first == "§" and (m := re.match(r"§[ \t]+(?=[A-Za-z])", s)):
+        return mk(BULLET, cs + m.end())
     if first == "(" or (len(s) > 2 and s[1] in ".)") or first in "ivx":
         m = _LETTERED_RE.match(s)
         if m:
