@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -352,8 +353,11 @@ def score(
     counts = {"scored": summary.scored, "skipped": summary.skipped, "failed": summary.failed}
     grades: dict[str, int] = {}
     failures = [(f.source, f.reason) for f in summary.failures]
+    named_ids = 0
     for row, report in store.run_reports(run_id):  # type: ignore[attr-defined]
         grades[report.overall.grade] = grades.get(report.overall.grade, 0) + 1
+        if id_names_child(report.id, report.meta.child_name):
+            named_ids += 1
         for w in writers:
             w.write(report, row.fields)
         if not writers and not html and not to_terminal:
@@ -372,6 +376,11 @@ def score(
         run = store.get_run(run_id)  # type: ignore[attr-defined]
         audit.finish(title="caseqa audit report", run=vars(run), failures=failures, loop=_loop_tables(store))
     _summary(run_id, counts, grades, failures, store, out_files or [], html)
+    if named_ids:
+        # Counted, never listed: the ids are what would be printed, and they hold the names.
+        err.print(f"{named_ids} record {'ids contain' if named_ids > 1 else 'id contains'} the child's first name (ids come "
+                  "from file names or the id column, and appear in URLs, page titles and exports): rename the "
+                  "files or give neutral ids (--map id=COLUMN)", highlight=False, soft_wrap=True)
     if to_terminal:
         err.print(f"the reports are in the store: `caseqa report --run {run_id} --out FILE.jsonl` writes them "
                   "(or score with --out, or pipe the output)", highlight=False, soft_wrap=True)
@@ -382,6 +391,14 @@ def score(
     store.close()  # type: ignore[attr-defined]
     if failures:
         raise typer.Exit(EXIT_FAILURES)
+
+
+def id_names_child(record_id: str, child_name: str | None) -> bool:
+    """Whether a record id holds the child's first name as a word ("care_plan_amira.txt")."""
+    first = (child_name or "").split()[0] if child_name else ""
+    if len(first) < 3:
+        return False
+    return re.search(rf"(?<![a-z]){re.escape(first.lower())}(?![a-z])", record_id.lower()) is not None
 
 
 class _Annotations:

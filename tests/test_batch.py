@@ -292,3 +292,25 @@ def test_kill_9_then_rerun_finishes_with_nothing_lost_or_duplicated(tmp_path):
     assert sorted(jsonl_ids(out)) == ids
     last = con.execute("select scored, skipped, failed from runs order by id desc limit 1").fetchone()
     assert last[0] + last[1] == 30 and last[1] >= stored and last[2] == 0
+
+
+def test_record_ids_naming_the_child_are_counted_never_listed(tmp_path):
+    """File names become record ids, which appear in URLs and pages: a run warns how many hold the
+    child's first name, without printing them."""
+    folder = tmp_path / "in"
+    write_records(folder, 2)
+    name = NAMES[2 % len(NAMES)]
+    (folder / f"care_plan_{name.lower()}.txt").write_text(record_text(2), encoding="utf-8")
+    r = run_cli("score", str(folder), "--db", str(tmp_path / "c.db"), "--out", str(tmp_path / "a.jsonl"), "--workers", "1")
+    assert r.exit_code == 0, r.output
+    assert "1 record id contains the child's first name" in r.output
+    assert f"care_plan_{name.lower()}" not in r.output
+
+
+def test_id_names_child() -> None:
+    from cli import id_names_child
+
+    assert id_names_child("care_plan_amira.txt", "Amira Khan")
+    assert id_names_child("Amira-review-2", "Amira")
+    assert not id_names_child("tamira_case", "Amira")  # inside another word
+    assert not id_names_child("rec001", "Amira") and not id_names_child("jo_plan", "Jo")  # too short to tell
