@@ -930,10 +930,14 @@ def bench(
     sizes: Annotated[str, typer.Option("--sizes", help="With --scale: comma-separated record counts, e.g. 1000,10000 for a short run.")] = "1000,10000,100000",
     soak: Annotated[bool, typer.Option("--soak", help="Instead: start `caseqa serve` (throwaway store, process workers), have --clients threads post new-worded care plans to POST /v1/analyse for --seconds, and sample the memory of the service and its workers: requests/s, latency, errors, memory growth after the warm-up.")] = False,
     clients: Annotated[int, typer.Option("--clients", min=1, help="With --soak: concurrent clients.")] = 50,
-    seconds: Annotated[float, typer.Option("--seconds", min=1, help="With --soak: how long the clients post drafts.")] = 300.0,
+    seconds: Annotated[float, typer.Option("--seconds", min=1, metavar="SECONDS", help="With --soak: how long the clients post drafts.")] = 300.0,
     recycle_after: Annotated[int | None, typer.Option("--recycle-after", min=0, help="With --soak: the service's CASEQA_ANALYSIS_RECYCLE_AFTER (default: the environment's, else 500; 0: never recycle).")] = None,
 ) -> None:
-    """Measure speed: naive spaCy+textstat vs caseqa vs the tokenizer alone, scaling, memory, draft latency."""
+    """Measure speed: naive spaCy+textstat vs caseqa vs the tokenizer alone, scaling, memory, draft latency.
+
+    --scale: `caseqa score` on generated records at growing sizes. --soak: a real `caseqa serve` under
+    --clients for --seconds; its memory after the warm-up should grow less than 10% ("bounded").
+    """
     from measure import bench as benchmark
 
     if format not in ("text", "json"):
@@ -1013,9 +1017,9 @@ def _bench_soak(clients: int, seconds: float, recycle_after: int | None, format:
     if _write_results(results, out_file, format):
         return
     r = results
-    recycle = r["analysis_recycle_after"] or "never"
+    recycle = f"recycled after {r['analysis_recycle_after']} analyses" if r["analysis_recycle_after"] else "never recycled"
     t = Table(title=f"caseqa bench --soak: {r['clients']} clients, {r['seconds']:g} s, {r['analysis_workers']} analysis "
-                    f"workers recycled after {recycle} analyses")
+                    f"workers {recycle}")
     t.add_column("measure")
     t.add_column("value", justify="right")
     errors = ", ".join(f"{n} x {status}" for status, n in r["errors_by_status"].items())
