@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint bench clean
+.PHONY: install run test lint bench soak clean
 
 install: $(STAMP)
 
@@ -34,6 +34,12 @@ test: install
 bench: install
 	@mkdir -p out
 	$(VENV)/bin/caseqa bench --out out/bench.json
+
+# Memory of a long-running service (docs/PERFORMANCE.md): 50 clients post new-worded drafts to a real
+# `caseqa serve` for 5 minutes; prints the table, writes out/soak.json.
+soak: install
+	@mkdir -p out
+	$(VENV)/bin/caseqa bench --soak --out out/soak.json
 
 lint: install
 	$(PY) -m pip install --quiet -e '.[dev]'

@@ -13,7 +13,7 @@
     caseqa corpus generate       write synthetic records with gold labels
     caseqa evaluate --gold DIR   measure accuracy against gold labels
     caseqa train                 train the models from the synthetic train split
-    caseqa bench                 measure speed against the naive spaCy build (--identity: windowed tagging changes nothing)
+    caseqa bench                 measure speed against the naive spaCy build (--scale, --soak, --identity: other measures)
 
 Exit codes: 0 success; 1 some records failed (the rest were scored); 2 bad usage or input.
 """
@@ -946,14 +946,25 @@ def bench(
     scale: Annotated[bool, typer.Option("--scale", help="Instead: score generated children's records (3-8 each, half linked by name and date of birth) with `caseqa score` at each of --sizes; seconds per 1,000 records, peak memory, store size.")] = False,
     sizes: Annotated[str, typer.Option("--sizes", help="With --scale: comma-separated record counts, e.g. 1000,10000 for a short run.")] = "1000,10000,100000",
     identity: Annotated[bool, typer.Option("--identity", help="Instead: prove windowed tagging changes nothing: every report of every gold set (never the held-out ones) and of 100k+ generated tokens identical whether units are tagged whole or in windows, and every token's tag from a window of the receptive field equal to its whole unit's.")] = False,
+    soak: Annotated[bool, typer.Option("--soak", help="Instead: start `caseqa serve` (throwaway store, process workers), have --clients threads post new-worded care plans to POST /v1/analyse for --seconds, and sample the memory of the service and its workers: requests/s, latency, errors, memory growth after the warm-up.")] = False,
+    clients: Annotated[int, typer.Option("--clients", min=1, help="With --soak: concurrent clients.")] = 50,
+    seconds: Annotated[float, typer.Option("--seconds", min=1, metavar="SECONDS", help="With --soak: how long the clients post drafts.")] = 300.0,
+    recycle_after: Annotated[int | None, typer.Option("--recycle-after", min=0, help="With --soak: the service's CASEQA_ANALYSIS_RECYCLE_AFTER (default: the environment's, else 500; 0: never recycle).")] = None,
 ) -> None:
-    """Measure speed: naive spaCy+textstat vs caseqa vs the tokenizer alone, scaling, memory, draft latency."""
+    """Measure speed: naive spaCy+textstat vs caseqa vs the tokenizer alone, scaling, memory, draft latency.
+
+    --scale: `caseqa score` on generated records at growing sizes. --soak: a real `caseqa serve` under
+    --clients for --seconds; its memory after the warm-up should grow less than 10% ("bounded").
+    """
     from measure import bench as benchmark
 
     if format not in ("text", "json"):
         raise _fail(f"--format must be 'text' or 'json', not '{format}'")
     if identity:
         _bench_identity(format, out_file)
+        return
+    if soak:
+        _bench_soak(clients, seconds, recycle_after, format, out_file)
         return
     if scale:
         _bench_scale(sizes, workers, format, out_file)
@@ -1033,6 +1044,54 @@ def _bench_scale(sizes: str, workers: int, format: str, out_file: Path | None) -
         out.print(f"analysis alone ({a['records']:,} records, one process): {a['cpu_s_per_1000']:.1f} CPU s / 1,000 after a "
                   f"{a['startup_s']:.1f} s start-up; whole process / analysis alone, CPU: {results['whole_vs_analysis_cpu']} "
                   "(target <= 1.25)")
+    if out_file:
+        err.print(f"wrote {out_file}")
+
+
+def _bench_soak(clients: int, seconds: float, recycle_after: int | None, format: str, out_file: Path | None) -> None:
+    from measure import soak as soak_run
+
+    with err.status("soak test ...") as status:
+        try:
+            results = soak_run.run(clients=clients, seconds=seconds, recycle_after=recycle_after,
+                                   progress=lambda msg: status.update(f"soak test: {msg} ..."))
+        except RuntimeError as exc:
+            raise _fail(str(exc)) from None
+    if _write_results(results, out_file, format):
+        return
+    r = results
+    recycle = f"recycled after {r['analysis_recycle_after']} analyses" if r["analysis_recycle_after"] else "never recycled"
+    t = Table(title=f"caseqa bench --soak: {r['clients']} clients, {r['seconds']:g} s, {r['analysis_workers']} analysis "
+                    f"workers {recycle}")
+    t.add_column("measure")
+    t.add_column("value", justify="right")
+    errors = ", ".join(f"{n} x {status}" for status, n in r["errors_by_status"].items())
+    replaced = ", ".join(f"{n:g} {why}" for why, n in r["workers_replaced"].items()) or "none"
+    rows = [
+        ("requests (2xx)", f"{r['requests']:,} ({r['requests_ok']:,})"),
+        ("errors", f"{r['errors']:,}" + (f" ({errors})" if errors else "")),
+        ("requests / s", f"{r['requests_per_s']:.1f}"),
+        ("latency p50 / p95", f"{r['p50_ms']:.0f} / {r['p95_ms']:.0f} ms"),
+        ("new made-up words a request", str(r["new_words_per_request"])),
+        ("workers replaced", replaced),
+    ]
+    if r.get("rss_samples"):
+        rows += [
+            ("memory samples", str(r["rss_samples"])),
+            ("RSS at start", f"{r['rss_mb_start']:.0f} MB"),
+            (f"RSS after warm-up ({r['rss_warmup_t_s']:.0f} s)",
+             f"{r['rss_mb_warmup']:.0f} MB (service {r['server_mb_warmup']:.0f} + workers {r['children_mb_warmup']:.0f})"),
+            (f"RSS at the end ({r['rss_end_t_s']:.0f} s)",
+             f"{r['rss_mb_end']:.0f} MB (service {r['server_mb_end']:.0f} + workers {r['children_mb_end']:.0f})"),
+            ("RSS max (after warm-up)", f"{r['rss_mb_max']:.0f} MB ({r['rss_mb_max_after_warmup']:.0f} MB)"),
+            ("growth after warm-up (peak)", f"{r['growth_pct_after_warmup']:+.1f}% ({r['peak_growth_pct_after_warmup']:+.1f}%)"),
+        ]
+    for row in rows:
+        t.add_row(*row)
+    out.print(t)
+    out.print(f"memory: {r['verdict']} (growth after the warm-up {'<' if r['verdict'] == 'bounded' else '>='} "
+              f"{r['bounded_below_pct']:g}%; RSS of the service process and all its children, the median of the "
+              f"samples in the {r.get('rss_window_s', 0):g} s up to each moment)", highlight=False)
     if out_file:
         err.print(f"wrote {out_file}")
 
