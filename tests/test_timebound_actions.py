@@ -455,3 +455,11 @@ def test_half_term_is_dated_by_the_day_school_breaks_up_when_the_record_gives_it
     dates "before / by half-term"."""
     [action] = actions("Care plan for Ali. Date: 01/01/2025.\n\n" + sentence + "\n")
     assert action.deadline == due
+
+
+def test_giving_the_start_date_reports_back_on_the_sentence_before() -> None:
+    """Issue 19 item 6: "Kwame will re-send the referral. He will give you the start date by phone within 2
+    weeks." is one action, with the second sentence's date."""
+    found = actions("Care plan for Amara. Date: 03/03/2026.\n\nKwame will re-send the referral to the Family Hub. "
+                    "He will give you the start date by phone within 2 weeks.\n")
+    assert len(found) == 1 and found[0].owner_text == "Kwame" and found[0].deadline == "2026-03-17"

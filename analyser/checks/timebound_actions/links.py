@@ -23,7 +23,7 @@ _APPOSITION = re.compile(r"\s*,\s*((?:(?:Mr|Mrs|Ms|Miss|Mx|Dr)\.?\s+)?[A-Z][\w'�
 # The second sentence reports back on the first: "He will tell you ...", "She will send it ...".
 _FOLLOW_UP = re.compile(
     r"\b(tell|let (?:you|\w+|you and \w+) know|ring you|text you|email you|write (?:down|to you)|share it|send it|"
-    r"give (?:it|them)|it|them|the result|the outcome|(?:his|her|their) decision|what (?:he|she|they|I|we) (?:has |have |had )?\w+)\b",
+    r"give (?:it|them)|give (?:you|\w+) the (?:start |new |first )?(?:date|answer|result|news|details|outcome)|it|them|the result|the outcome|(?:his|her|their) decision|what (?:he|she|they|I|we) (?:has |have |had )?\w+)\b",
     re.IGNORECASE,
 )
 _WE_AT = re.compile(r"\s+(?:here\s+)?at\s+(?:the\s+)?([A-Z][\w'’-]*(?:\s+(?:[A-Z][\w'’-]*|\d+\+?|of|for|and))*?)(?=\s+(?:will|would|are|have|can|must|shall)\b|\s*,)")
