@@ -118,7 +118,7 @@ _SECOND_PERSON = re.compile(r"\b(?:you|your|yours|yourself)\b", re.IGNORECASE)
 
 # ---- service that "we" stands for ------------------------------------------------------------------
 _SERVICE = re.compile(
-    r"\b(?:(?:we|us)\s*(?:,|\(|at|in|from)\s*)?(?P<service>(?:[A-Z][\w'’-]+\s+){1,4}"
+    r"\b(?:(?:we|us)\s*(?:,|\(|at|in|from)\s*)?(?P<service>(?:[A-Z][\w'’-]+[ \t]+){1,4}"
     r"(?:Children'?s Services|Children's Social Care|Children and Families Service|Council|Borough Council|"
     r"County Council|City Council|Leaving Care Team|Leaving Care Service|Fostering Service|Children in Care Team|"
     r"Looked After Children Team|Care Leavers Service|Trust))\b"
@@ -419,8 +419,11 @@ def _service(text: str) -> str | None:
         words = re.sub(r"^the\s+", "", words, flags=re.IGNORECASE)
         if len(words.split()) >= 2:
             return words
-    m2 = _SERVICE.search(text[:3000])
-    return m2.group("service").strip() if m2 else None
+    # A named service ("Calderbrook Leaving Care Team") before its council ("Calderbrook Metropolitan
+    # Borough Council"), wherever the record names it (a letterhead, a signature).
+    named = [m.group("service").strip() for m in _SERVICE.finditer(text)]
+    services = [n for n in named if not n.endswith("Council")]
+    return (services or named or [None])[0]
 
 
 def _people(text: str, child_name: str | None) -> list[Person]:

@@ -119,3 +119,11 @@ def test_an_attendance_table_row_names_a_relation() -> None:
     d = _read(text, child="Maisie")
     assert [(p.name, p.role) for p in d.people if p.role == "mum"] == [("Carla Dunne", "mum")]
     assert d.relation("Your mum") == "Carla Dunne (mum)"
+
+
+def test_a_named_service_is_preferred_to_its_council_and_never_spans_two_lines() -> None:
+    text = ("Calderbrook Metropolitan Borough Council\nLeaving Care Team\n\nPathway plan for Marcus\n\n"
+            "We will pay his setting-up home allowance.\n\nJo Bell, Personal Adviser, Calderbrook Leaving Care Team\n")
+    assert _read(text, child="Marcus", doc_type="pathway_plan").service == "Calderbrook Leaving Care Team"
+    council = "Fenmoor County Council\n\nWe will pay for the bus pass.\n"
+    assert _read(council, child="Kayden", doc_type="care_plan").service == "Fenmoor County Council"
