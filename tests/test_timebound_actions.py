@@ -463,3 +463,10 @@ def test_giving_the_start_date_reports_back_on_the_sentence_before() -> None:
     found = actions("Care plan for Amara. Date: 03/03/2026.\n\nKwame will re-send the referral to the Family Hub. "
                     "He will give you the start date by phone within 2 weeks.\n")
     assert len(found) == 1 and found[0].owner_text == "Kwame" and found[0].deadline == "2026-03-17"
+
+
+def test_meeting_before_the_next_review_is_a_task_meeting_at_it_is_not() -> None:
+    head = "Review minutes for Kayden. Date of review: 14/11/2025. Next review: 14/01/2026.\n\n"
+    [task] = actions(head + "That the social worker and carers meet with school before the next review to agree a plan.\n")
+    assert task.owner_text == "the social worker and carers" and task.deadline == "2026-01-14"
+    assert actions(head + "We will meet again at the next review.\n") == []

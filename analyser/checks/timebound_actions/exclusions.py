@@ -141,7 +141,10 @@ def excluded(unit: Unit, cue: Cue, heading: str, owner_found: bool, has_deadline
     if doc is not None and 0 <= cue.verb < len(doc):
         lemma = lemma_of(doc[cue.verb])
         # "The next review will be held on 5 May": a date, not an action.
-        if lemma == "meet" and re.search(r"\bnext (\w+ ){0,2}(review|meeting)\b|\bmeet again\b", unit.text, re.IGNORECASE):
+        # "We will meet again at the next review": when the next meeting is; "meet with school before the
+        # next review to agree a plan" is a task.
+        if lemma == "meet" and re.search(r"\bmeet again\b|\b(?:at|on|in)\s+(?:the\s+|our\s+|your\s+)?next\s+(?:\w+\s+){0,2}(?:review|meeting)\b",
+                                         unit.text, re.IGNORECASE):
             return True
         # ... unless someone is named to do it by a date: "Amara will be seen by the dentist by 3 May".
         # A recommendation ("That Z's wish is recorded in her plan") directs, whatever its verb.
