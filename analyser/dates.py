@@ -317,7 +317,8 @@ _REVIEW_BODY = r"""
        (?:['’]s)?\s+)?
     (?:review(?:\s+(?:meeting|conference|date))?|meeting)\b
 """
-_REVIEW = re.compile(rf"(?<![\w/])(?P<prep>{_INTRO_BY}|at|until|till|for|on|in)\s+{_REVIEW_BODY}", _FLAGS)
+# "bring his sleep diary to the next review": due then ("to the review" alone may be the last one).
+_REVIEW = re.compile(rf"(?<![\w/])(?P<prep>{_INTRO_BY}|at|until|till|for|on|in|to(?=\s+(?:the|your|his|her|their)\s+next\b))\s+{_REVIEW_BODY}", _FLAGS)
 # A "By when" table cell may hold just "Next review".
 _REVIEW_BARE = re.compile(_REVIEW_BODY, _FLAGS)
 # Reviews of something other than the child's statutory review: the record's next review date

@@ -470,3 +470,9 @@ def test_meeting_before_the_next_review_is_a_task_meeting_at_it_is_not() -> None
     [task] = actions(head + "That the social worker and carers meet with school before the next review to agree a plan.\n")
     assert task.owner_text == "the social worker and carers" and task.deadline == "2026-01-14"
     assert actions(head + "We will meet again at the next review.\n") == []
+
+
+def test_bringing_something_to_the_next_review_is_due_at_it() -> None:
+    [a] = actions("Review minutes for Kayden. Date of review: 14/11/2025. Next review: 14/01/2026.\n\n"
+                  "Ms Lee will bring his sleep diary to the next review.\n")
+    assert (a.deadline, a.timebound) == ("2026-01-14", True)
