@@ -253,3 +253,15 @@ def test_a_reading_age_a_fraction_over_the_target_is_at_the_target_not_minus_0()
 
     rd = analyse_file(Path(__file__).resolve().parents[1] / "examples" / "care_plan_amira_before.txt").dimensions["readability"]
     assert "-0)" not in rd.summary and "-0;" not in rd.summary
+
+
+def test_plan_detail_says_the_action_count_it_wants_is_for_full_marks() -> None:
+    """'3 of 6 actions naming who ...' read as 3 of the record's 6 actions when the record had 4."""
+    from analyser import analyse
+
+    report = analyse("My care plan - Isla\nDate of plan: 01/03/2025\n\nAbout you\nYou live with Sam and Kit and go to "
+                     "Hill Primary School, where you like art and football with your friends on Fridays.\n\n"
+                     "What we will do\nJo will book your dentist appointment by 24 March 2025. Sam will help you "
+                     "pick a club to try after school.\n")
+    summary = report.dimensions["plan_detail"].summary
+    assert "1 action naming who will do it by when (full marks at 6)" in summary, summary

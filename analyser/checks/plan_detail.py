@@ -327,8 +327,9 @@ def check(ctx: CheckContext[PlanDetailSettings]) -> CheckResult:
         reasons.append(f"{metrics['specifics_per_100_words']} names, dates and numbers per 100 words (full marks at "
                        f"{s.specifics_per_100_words_for_full_marks:g}) -{lost['points_lost_specifics']:.0f}")
     if lost["points_lost_actions"] >= 0.5:
-        reasons.append(f"{planned} of {s.actions_for_full_marks} actions naming who will do them by when "
-                       f"-{lost['points_lost_actions']:.0f}")
+        # "3 of 6 actions" read as 3 of the record's 6 actions when it had 4: say 6 is the full-marks count.
+        reasons.append(f"{count(planned, 'action')} naming who will do {'it' if planned == 1 else 'them'} by when "
+                       f"(full marks at {s.actions_for_full_marks:g}) -{lost['points_lost_actions']:.0f}")
     if reasons and score < 100:
         summary += " (" + "; ".join(reasons) + ")"
     return CheckResult(score, summary + ".", metrics, findings)
