@@ -736,3 +736,16 @@ def test_pasted_word_bullets_o_and_section_sign_are_bullets():
     assert ("bullet", "Jo will ring the school.") in kinds
     assert ("bullet", "Mum will visit.") in kinds
     assert not any(k == "bullet" and t.startswith("20") for k, t in kinds)
+
+
+def test_a_short_line_set_apart_by_blank_lines_heads_the_paragraph_after_it():
+    """A plain-text letter's "What has happened since your last review", with a blank line above and below,
+    is a heading (so the progress section is known); "Best wishes" before a signature is not."""
+    doc = from_text("Dear Kacper,\n\nWhat has happened since your last review\n\nMegan got you a bus pass in October.\n\n"
+                    "Your home\n\n- You will stay at Sandra's.\n\nBest wishes\n\nRuth Adeyemi\n", source=None)
+    headings = [doc.text[b.start:b.end] for b in doc.blocks if b.kind == "heading"]
+    assert "What has happened since your last review" in headings and "Your home" in headings
+    assert "Best wishes" not in headings
+    # a sentence-case line running into lower-case text is still a wrapped paragraph
+    wrapped = from_text("Dear Kacper,\n\nYou told me that you\n\nwant more time with your dad.\n", source=None)
+    assert not [b for b in wrapped.blocks if b.kind == "heading" and "You told me" in wrapped.text[b.start:b.end]]

@@ -404,6 +404,12 @@ def split_blocks(text: str) -> list[Block]:
                 standalone = prev.cls in (BLANK, HEAD, RULE, SEP) or (prev.cls in (TEXT, KV) and prev.ends)
             else:
                 standalone = prev.cls in (BLANK, HEAD, RULE, SEP) and nxt.cls not in (BLANK, RULE)
+                # A letter's "Your home", set apart by blank lines above and below, heads the paragraph
+                # after it; a lone short line before a signature ("Best wishes" / "Ruth Adeyemi") does not.
+                j = next_nb[i]
+                if not standalone and prev.cls in (BLANK, HEAD, RULE, SEP) and nxt.cls == BLANK and j >= 0:
+                    after = infos[j]
+                    standalone = (after.cls in (TEXT, KV) and not after.lower) or after.cls in (BULLET, NUM, PIPE)
             if standalone and not (nxt.lower and nxt.cls in (TEXT, SENTC)):
                 flush()
                 blocks.append(Block("heading", info.cs, info.ce))
