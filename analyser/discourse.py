@@ -123,6 +123,13 @@ _SERVICE = re.compile(
     r"County Council|City Council|Leaving Care Team|Leaving Care Service|Fostering Service|Children in Care Team|"
     r"Looked After Children Team|Care Leavers Service|Trust))\b"
 )
+# A line that is a team's name, alone or after the council or the writer's role: "Personal Adviser,
+# Thornbury Vale Moving On Team", "Thornbury Vale Council – Moving On Team".
+_TEAM_LINE = re.compile(
+    r"^[ \t]*(?:[^\n,–—]{0,60}?(?:Council|Adviser|Advisor|Worker|Officer|Manager)[ \t]*[,–—-][ \t]*)?"
+    r"(?P<service>(?:[A-Z0-9][\w'’+-]*[ \t]+){1,5}(?:Team|Service))[ \t]*$",
+    re.MULTILINE,
+)
 # "We at Harrowfield Children's Services ...", "we (Ashcombe 16+ Service)": on one line, as the record spells it.
 _WE_AT = re.compile(
     r"\b[Ww]e(?:[ \t]*[(,]|[ \t]+(?:at|in|from))[ \t]*(?P<service>(?:the[ \t]+)?(?:(?:[A-Z][\w'’-]+|\d+\+?)[ \t]*){1,6})"
@@ -142,6 +149,12 @@ _NAME_THEN_ROLE = re.compile(
 )
 _ROLE_THEN_NAME = re.compile(rf"\b(?i:your|the|our)[ \t]+(?P<role>{_ROLE_ALT})[ \t]*(?:,|[ \t]is|[ \t]will be)?[ \t]+(?P<name>{_NAME})\b")
 _JOINT = re.compile(rf"\b(?:{_NAME})[ \t]+and[ \t]+(?:{_NAME})\b")
+# "Fenby Housing Options", "the college wellbeing service": an organisation "they" can point back to
+# ("Referral to Fenby Housing Options completed. They will contact YP when ...").
+_ORGANISATION = re.compile(
+    r"\b(?:the[ \t]+(?:[a-z]+[ \t]+){1,3}(?:service|team|agency|charity|project)"
+    r"|(?:[A-Z][\w'’&-]*[ \t]+){1,4}(?:Service|Team|Options|Trust|Agency|Project|Partnership|Charity))\b"
+)
 _TITLED = re.compile(r"\b(?P<title>Mr|Mrs|Ms|Miss|Mx|Dr)\.?[ \t]+(?P<surname>[A-Z][a-zA-Z'’-]+(?:[ \t]+[A-Z][a-zA-Z'’-]+)?)")
 _PRONOUN_GENDER = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f", "hers": "f"}
 # Words that start a sentence in capitals and are never a person's name.
@@ -423,6 +436,13 @@ def _service(text: str) -> str | None:
     # Borough Council"), wherever the record names it (a letterhead, a signature).
     named = [m.group("service").strip() for m in _SERVICE.finditer(text)]
     services = [n for n in named if not n.endswith("Council")]
+    if not services:
+        # A team of the council's own naming ("Thornbury Vale Moving On Team") on a letterhead or signature
+        # line of its own: the fullest spelling, as a signature gives it.
+        # The IRO's service chairs reviews; it is not the "we" who act for the council.
+        lines = [n for n in (m.group("service").strip() for m in _TEAM_LINE.finditer(text))
+                 if not n.startswith("Independent Reviewing")]
+        services = sorted(lines, key=lambda n: -len(n.split()))[:1]
     return (services or named or [None])[0]
 
 
@@ -561,6 +581,8 @@ def _mentions(text: str, d: Discourse, child_name: str | None) -> list[Mention]:
             found.append(Mention(m.start(), m.end(), person, plural))
     # "Grace and Samuel", "Mr and Mrs Evans": a pair named together is what "they" points back to.
     for m in _JOINT.finditer(text):
+        found.append(Mention(m.start(), m.end(), Person(m.group(0), None, None, "other"), True))
+    for m in _ORGANISATION.finditer(text):
         found.append(Mention(m.start(), m.end(), Person(m.group(0), None, None, "other"), True))
     found.sort(key=lambda m: m.start)
     return found

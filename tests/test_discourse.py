@@ -127,3 +127,19 @@ def test_a_named_service_is_preferred_to_its_council_and_never_spans_two_lines()
     assert _read(text, child="Marcus", doc_type="pathway_plan").service == "Calderbrook Leaving Care Team"
     council = "Fenmoor County Council\n\nWe will pay for the bus pass.\n"
     assert _read(council, child="Kayden", doc_type="care_plan").service == "Fenmoor County Council"
+
+
+def test_a_team_named_on_a_signature_line_is_what_we_stands_for_not_the_iro_service() -> None:
+    text = ("Thornbury Vale Council – Moving On Team\n\nPathway plan for Jade\n\nWe will pay for your bus pass.\n\n"
+            "Aisha Rahimi\nPersonal Adviser, Thornbury Vale Moving On Team\n")
+    assert _read(text, child="Jade", doc_type="pathway_plan").service == "Thornbury Vale Moving On Team"
+    iro = ("Stourmere Borough Council\nIndependent Reviewing Service\n\nDear Kacper,\n\nWe agreed you will stay.\n")
+    assert _read(iro, child="Kacper", doc_type="review_minutes").service == "Stourmere Borough Council"
+
+
+def test_they_after_an_organisation_is_that_organisation() -> None:
+    text = ("Pathway plan for Kyle\n\nReferral to Fenby Housing Options completed 10/12/24. They will contact Kyle "
+            "when a property becomes available.\n")
+    d = _read(text, child="Kyle", doc_type="pathway_plan")
+    at = text.index("They will")
+    assert d.resolve("They", at, text.index("Referral")) == "Fenby Housing Options"
