@@ -1002,8 +1002,11 @@ def _weekday_hits(text: str, doc_date: date | None) -> Iterator[_Hit]:
 
 def _review_hits(text: str, next_review: date | None, dates: dict[int, _Span]) -> Iterator[_Hit]:
     for m in _REVIEW.finditer(text):
-        if not m["mod"] and _norm(m["det"]) in ("", "the"):
-            continue  # "at the review" is as often the last one; "your review", "the next review" are not
+        if not m["mod"] and _norm(m["det"]) in ("", "the") and not (
+                _norm(m["det"]) == "the" and _norm(m["prep"]).split()[0] in ("before", "by", "ahead")):
+            # "at the review" is as often the last one; "your review", "the next review" are not, nor is
+            # "before the review" (a deadline can only be a review still to come).
+            continue
         qual = _norm(m["qual"]).removesuffix("'s").removesuffix("’s")
         value = None if qual in _OTHER_REVIEWS else next_review
         end, solid = m.end(), False

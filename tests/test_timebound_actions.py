@@ -476,3 +476,48 @@ def test_bringing_something_to_the_next_review_is_due_at_it() -> None:
     [a] = actions("Review minutes for Kayden. Date of review: 14/11/2025. Next review: 14/01/2026.\n\n"
                   "Ms Lee will bring his sleep diary to the next review.\n")
     assert (a.deadline, a.timebound) == ("2026-01-14", True)
+
+
+@pytest.mark.parametrize("sentence", [
+    "If you, Sandra or your mum do not agree with anything in this letter, please tell me within 5 working days "
+    "and I will look at it again.",
+    "If the contact is cancelled, please ring me on 01632 960123 by 5pm that day.",
+    "If you are worried about anything before then, let me know within 2 days.",
+])
+def test_how_to_answer_or_reach_the_writer_is_not_an_action(sentence) -> None:
+    """Issue 19 item 8: "If you disagree, tell me within five days", however it is worded."""
+    assert actions("Dear Kacper,\n\nReview date: 10/03/2026.\n\n" + sentence + "\n") == []
+
+
+def test_a_condition_dated_only_by_the_next_review_says_what_it_would_discuss() -> None:
+    head = "Review minutes for Kacper. Date of review: 10/03/2026. Next review: 08/09/2026.\n\n"
+    assert actions(head + "If the visits with your dad go well, we will talk at your next review about seeing "
+                   "him more often.\n") == []
+    [task] = actions(head + "If the visits go well, Megan will book a longer visit by 30 April 2026.\n")
+    assert task.deadline == "2026-04-30"
+
+
+def test_news_the_child_will_hear_is_not_an_action_but_who_tells_them_is() -> None:
+    head = "Care plan for Leon. Date: 10/01/2026.\n\n"
+    assert actions(head + "You will hear about your secondary school place on 2 March.\n") == []
+    [a] = actions(head + "Jo will tell you about your secondary school place on 2 March.\n")
+    assert (a.owner_text, a.deadline) == ("Jo", "2026-03-02")
+
+
+@pytest.mark.parametrize(("sentence", "kept"), [
+    ("At your review in September it was agreed that Megan would get you a bus pass.", False),
+    ("At the last review (03/06/2025) it was agreed that Rachel would help Yusuf claim his grant.", False),
+    ("At the previous meeting Tom agreed that he would find Maddie a new dentist.", False),
+    ("It was agreed that the school would put Finn into the small phonics group by 30 April 2026.", True),
+    ("At your review in September Megan will get you a bus pass.", True),
+])
+def test_an_earlier_meetings_decision_reported_is_history(sentence, kept) -> None:
+    """Issue 19 item 5: the same words reporting a past agreement are history; today's decisions stay."""
+    found = actions("Review minutes for Kacper. Date of review: 10/03/2026.\n\n" + sentence + "\n")
+    assert bool(found) == kept, [a.text for a in found]
+
+
+def test_before_the_review_is_the_review_still_to_come() -> None:
+    [a] = actions("Review minutes for Leon. Date of review: 10/01/2026. Next review: 21/04/2026.\n\n"
+                  "Graham Tully is your IRO. He will ring you before the review to ask what you want to talk about.\n")
+    assert (a.deadline, a.timebound) == ("2026-04-21", True)

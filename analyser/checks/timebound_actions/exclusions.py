@@ -54,7 +54,17 @@ _CHAIR_REMARK = re.compile(
 # "If any of it is wrong, tell me and I will change it.": how to disagree, not a plan action.
 _BOILERPLATE = re.compile(
     r"^\W*if (you|any of (it|this)|anything|there is anything|something)\b[^.]{0,60}?\b(wrong|disagree|unhappy|not happy|"
-    r"questions?|worried|complain|unclear|don['’]?t understand|do not understand|want to talk|not right|incorrect)\b",
+    r"questions?|worried|complain|unclear|don['’]?t understand|do not understand|want to talk|not right|incorrect|"
+    r"(?:do not|don['’]?t|not) agree)\b",
+    re.IGNORECASE,
+)
+
+
+# "If the contact is cancelled, please ring me on ...": the condition's answer is a request to the reader,
+# how to reach the writer, not a task in the plan (even with "within 5 working days").
+_CONDITIONAL_REQUEST = re.compile(
+    r"^\W*(?:if|should|in case|whenever)\b[^.]*?,\s*(?:please\s+)?(?:tell|let|contact|ring|call|phone|email|e-mail|text|"
+    r"speak to|talk to|ask|get in touch)\s+(?:me|us|him|her|them|your|the)\b",
     re.IGNORECASE,
 )
 
@@ -81,6 +91,9 @@ COURT_HEADS = {"court", "judge", "magistrates", "magistrate", "justices"}
 
 
 RECEIVE_VERBS = {"get", "have", "receive"}
+
+
+HEAR_VERBS = {"hear"}
 
 
 _REVIEW_DATE_STATEMENT = re.compile(r"\b(review|meeting|conference)\b", re.IGNORECASE)
@@ -112,10 +125,11 @@ def _in_condition(body: str, offset: int, at: int | None) -> bool:
 
 
 def excluded(unit: Unit, cue: Cue, heading: str, owner_found: bool, has_deadline: bool,
-             deadline_at: int | None = None) -> bool:
+             deadline_at: int | None = None, deadline_kind: str | None = None) -> bool:
     """Units that look like actions but are not commitments in the plan. ``deadline_at``: where in the
-    unit its deadline starts."""
-    if _STATUS.search(unit.text) or _CHAIR_REMARK.match(unit.text) or _BOILERPLATE.match(unit.text):
+    unit its deadline starts; ``deadline_kind``: its :class:`~analyser.dates.DateMention` kind."""
+    if (_STATUS.search(unit.text) or _CHAIR_REMARK.match(unit.text) or _BOILERPLATE.match(unit.text)
+            or _CONDITIONAL_REQUEST.match(unit.text)):
         return True
     if _INTRODUCTION.search(unit.text) or _HEADING_SENTENCE.match(unit.text):
         return True
@@ -133,9 +147,11 @@ def excluded(unit: Unit, cue: Cue, heading: str, owner_found: bool, has_deadline
         return True
     # "If Jake's dad says no, I will talk to you about ...": what would happen, not a plan action, unless it
     # is dated outside its condition ("If the mornings do not improve by Easter, Bethany will ask ..." is
-    # dated only inside it: still a contingency).
+    # dated only inside it: still a contingency). "If the visits go well, we will talk at your next review
+    # about ...": dated only by the next review, it says what the review would discuss, not a task.
     offset = prefix.end() if prefix else 0
-    if conditional and _CONDITIONAL.match(body) and (not has_deadline or _in_condition(body, offset, deadline_at)):
+    if conditional and _CONDITIONAL.match(body) and (not has_deadline or _in_condition(body, offset, deadline_at)
+                                                     or deadline_kind == "review"):
         return True
     doc = unit.doc
     if doc is not None and 0 <= cue.verb < len(doc):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -15,6 +16,7 @@ from analyser.checks.timebound_actions.deadlines import deadline_for, shifted, v
 from analyser.checks.timebound_actions.exclusions import (
     COURT_HEADS,
     DEFINITION_HEADS,
+    HEAR_VERBS,
     RECEIVE_VERBS,
     excluded,
 )
@@ -67,9 +69,43 @@ def _modal_will(doc: Tokens, cue: Cue) -> bool:
     return 0 <= cue.index < len(doc) and doc[cue.index].lower_ in ("will", "shall", "'ll")
 
 
+# "At the last review (03/06/2024) it was agreed that Rachel would ...", "At your review in September it
+# was agreed that Megan would ...": an earlier meeting's decision, reported (its outcome follows); a
+# decision of this meeting says "will", or names no earlier meeting.
+_EARLIER_MEETING = re.compile(
+    r"^\W*(?:at|during|in)\s+(?:the|your|his|her|their|our)\s+(?P<last>(?:last|previous|earlier)\s+)?"
+    r"(?:[\w-]+\s+){0,2}?(?:review|meeting|conference)\b(?P<rest>[^,.]{0,40})",
+    re.IGNORECASE,
+)
+
+
+def reports_earlier_decision(text: str, record_date: dt.date | None) -> bool:
+    """Whether ``text`` reports what an earlier review or meeting decided ("... would ...")."""
+    m = _EARLIER_MEETING.match(text)
+    if m is None or not re.search(r"\bwould\b", text, re.IGNORECASE):
+        return False
+    if m["last"]:
+        return True
+    if record_date is None:
+        return False
+    for mention in dates.find_dates(m["rest"], record_date):
+        when = dates.parse_date(mention.text, record_date, prefer_future=False)
+        if when is None:
+            continue
+        if not re.search(r"\d{4}|/\d{2}\b", mention.text):
+            # "in September" with no year, in a record of March 2026: the September before, unless it is
+            # this very month (then it is this meeting).
+            return when.month != record_date.month
+        if when < record_date:
+            return True
+    return False
+
+
 def unit_action(unit: Unit, facts: Facts, rubric: Rubric, in_action_section: bool, heading: str = "") -> Draft | None:
     cue = find_cue(unit, in_action_section)
     if cue is None or unit.doc is None:
+        return None
+    if reports_earlier_decision(unit.text, facts.date):
         return None
     doc = unit.doc
     found = deadline_for(unit.text, facts)
@@ -110,6 +146,12 @@ def unit_action(unit: Unit, facts: Facts, rubric: Rubric, in_action_section: boo
                 and (head.lower_ == "you" or (facts.child_name and head.text == facts.child_name))
                 and lemma_of(doc[cue.verb]) in RECEIVE_VERBS):
             return None
+        # "You will hear about your school place on 2 March": news the child will be given, dated or not;
+        # whoever gives it is the action, and this names nobody.
+        if (not cue.passive and head is not None and 0 <= cue.verb < len(doc)
+                and (head.lower_ == "you" or (facts.child_name and head.text == facts.child_name))
+                and lemma_of(doc[cue.verb]) in HEAR_VERBS):
+            return None
         # "Talking to someone will help": a thing does something, with no when; a forecast, not an action.
         if (not cue.passive and not cue.infinitive_subject and not cue.that_clause and found is None
                 and not is_owner(owner_tokens, facts.child_name)):
@@ -125,7 +167,8 @@ def unit_action(unit: Unit, facts: Facts, rubric: Rubric, in_action_section: boo
         suffix = owner_from_suffix(unit)
         if suffix:
             owner = (unit.start + suffix[0], unit.start + suffix[1], suffix[2])
-    if excluded(unit, cue, heading, owner is not None, found is not None, found.start if found else None):
+    if excluded(unit, cue, heading, owner is not None, found is not None, found.start if found else None,
+                found.kind if found else None):
         return None
     vague = [(unit.start + a, unit.start + b, t) for a, b, t in vague_timescales(unit.text, rubric)]
     verb = None
