@@ -521,3 +521,20 @@ def test_before_the_review_is_the_review_still_to_come() -> None:
     [a] = actions("Review minutes for Leon. Date of review: 10/01/2026. Next review: 21/04/2026.\n\n"
                   "Graham Tully is your IRO. He will ring you before the review to ask what you want to talk about.\n")
     assert (a.deadline, a.timebound) == ("2026-04-21", True)
+
+
+@pytest.mark.parametrize("sentence", [
+    "Plan B is for Tomasz to live with his uncle Piotr in Coventry, if his assessment is positive.",
+    "Plan C: an application for a Placement Order, although this is not the preferred outcome.",
+    "Following discussion with the carers, it was agreed that a referral to CAMHS is not required at this time.",
+    "Everyone agreed that you will keep living with Bev and Clive.",
+    "You will stay with Jan and Pete Morrow.",
+])
+def test_plan_options_decisions_not_to_act_and_staying_put_are_not_tasks(sentence) -> None:
+    """Issue 19 item 8: what the plan is, not a task anyone will do."""
+    assert actions("Care plan for Tomasz. Date: 01/03/2026.\n\n" + sentence + "\n") == []
+
+
+def test_a_referral_still_to_make_is_a_task() -> None:
+    head = "Care plan for Tomasz. Date: 01/03/2026.\n\n"
+    assert len(actions(head + "Jo will make a referral to CAMHS by 30 March 2026.\n")) == 1

@@ -115,6 +115,17 @@ _NEXT_REVIEW_DATE = re.compile(r"\bnext\s+(?:\w+\s+){0,2}review\b", re.IGNORECAS
 _REVIEW_DATE_VERBS = {"arrange", "confirm", "set", "agree", "book", "fix", "send"}
 
 
+# Issue 19 item 8: plan options ("Plan B is for Tomasz to live with his uncle"), decisions not to act
+# ("it was agreed that a referral to CAMHS is not required at this time") and the plan's standing
+# decision that the child stays where they are ("Everyone agreed that you will keep living with Bev"):
+# what the plan is, not a task anyone will do.
+_PLAN_OPTION = re.compile(r"^\W*plan\s+[a-d]\b\s*(?:is|would be|will be|[:–—-])", re.IGNORECASE)
+_NOT_TO_ACT = re.compile(r"\b(?:is|are|was|were)\s+not\s+(?:required|needed|necessary)\b|\bno\s+(?:further\s+)?action\b",
+                         re.IGNORECASE)
+_STAYS = re.compile(r"\b(?:you|he|she|they|[A-Z][a-z]+)\s+will\s+(?:keep|carry on|continue(?: to)?)\s+living\b"
+                    r"|\byou\s+will\s+(?:stay|remain)(?:\s+living)?\s+(?:with|at|in)\b", re.IGNORECASE)
+
+
 def _in_condition(body: str, offset: int, at: int | None) -> bool:
     """Whether the date at ``at`` (in the unit) lies in the opening condition ("If the mornings do not
     improve by Easter, ...") of ``body`` (the unit from ``offset``): before the comma that ends it."""
@@ -132,6 +143,8 @@ def excluded(unit: Unit, cue: Cue, heading: str, owner_found: bool, has_deadline
             or _CONDITIONAL_REQUEST.match(unit.text)):
         return True
     if _INTRODUCTION.search(unit.text) or _HEADING_SENTENCE.match(unit.text):
+        return True
+    if _PLAN_OPTION.match(unit.text) or _NOT_TO_ACT.search(unit.text) or (not has_deadline and _STAYS.search(unit.text)):
         return True
     if not owner_found and not has_deadline and _REPORTED_PERFECT.search(unit.text):
         return True  # "return home to mum has been assessed as not safe": a finding, not an instruction
