@@ -538,3 +538,19 @@ def test_plan_options_decisions_not_to_act_and_staying_put_are_not_tasks(sentenc
 def test_a_referral_still_to_make_is_a_task() -> None:
     head = "Care plan for Tomasz. Date: 01/03/2026.\n\n"
     assert len(actions(head + "Jo will make a referral to CAMHS by 30 March 2026.\n")) == 1
+
+
+def test_the_day_college_breaks_up_for_easter_dates_before_the_easter_holidays() -> None:
+    [a] = actions("Pathway plan for Shanice. Date: 25/02/2026.\n\nCollege breaks up for Easter on Friday 27 March 2026.\n\n"
+                  "I will help you write a CV before the Easter holidays.\n")
+    assert (a.deadline, a.timebound) == ("2026-03-27", True)
+
+
+def test_a_by_when_cell_that_is_only_a_dated_holiday_is_due_at_its_end() -> None:
+    text = ("Care plan for Jayden. Date: 01/03/2025.\n\nAction | Who | By when\n"
+            "Day out for Jayden and Leon | Bethany Kerr | Easter holidays, 7-21 April 2025\n"
+            "Book dental check-up | Mrs Oduya | Easter holidays\n"
+            "Visit Jayden at school | Martin Greaves | Summer holidays\n")
+    found = {a.text.split(" | ")[0]: a for a in actions(text)}
+    assert found["Book dental check-up"].deadline == "2025-04-21"
+    assert found["Visit Jayden at school"].deadline is None  # the record never says when the summer is

@@ -30,8 +30,16 @@ _HOLIDAY_PHRASE = re.compile(
 )
 
 
+# A "By when" cell that is only the holiday ("Easter holidays"): due by its end, as "during" is.
+_BARE_HOLIDAY = re.compile(
+    r"(?P<prep>)(?:the\s+)?(?P<season>easter|summer|christmas|winter|spring|autumn|october|february|may|whitsun)\s+"
+    r"(?:school\s+)?(?:holidays?|half[- ]term(?:\s+holidays?)?)",
+    re.IGNORECASE,
+)
+
+
 def _holiday_deadline(text: str, holidays: tuple[tuple[str, date | None, date | None], ...]) -> dates.DateMention | None:
-    m = _HOLIDAY_PHRASE.search(text)
+    m = _HOLIDAY_PHRASE.search(text) or _BARE_HOLIDAY.fullmatch(text.strip())
     if m is None:
         return None
     season = (m.group("season") or "").lower()
@@ -39,7 +47,7 @@ def _holiday_deadline(text: str, holidays: tuple[tuple[str, date | None, date | 
     if len({(h[1], h[2]) for h in fitting}) != 1:
         return None  # not stated, or stated twice differently: no guess
     first, last = fitting[0][1], fitting[0][2]
-    before = m.group("prep").lower() in ("before", "by", "ahead of")
+    before = (m.group("prep") or "").lower() in ("before", "by", "ahead of")
     if before and first is None:
         return None
     value = last
