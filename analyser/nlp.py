@@ -561,6 +561,8 @@ def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
                 continue
             if not (before[-1] in ".!?:;\"”'’)" or (nxt and (nxt.group(2).isupper() or nxt.group(2).isdigit()))):
                 continue
+            if before[-1] not in ".!?:;\"”'’)" and _wrapped(text, m.start(), cut, start, end):
+                continue
         else:
             nxt = _NEXT_START.match(text, cut, end)
             if nxt is None:
@@ -577,6 +579,57 @@ def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
         seg_start = cut
     _append_trimmed(text, seg_start, end, spans)
     return spans
+
+
+# A line may end with one of these words only because the layout wrapped it ("will send it by 31" /
+# "March 2026"; "from 7 to" / "21 April"): the sentence goes on, whatever the next line starts with.
+_NO_END_WORD = frozenset((
+    "a", "an", "the", "to", "by", "on", "at", "in", "of", "from", "for", "with", "until", "till", "before",
+    "after", "and", "or", "but", "his", "her", "their", "your", "my", "our", "its", "is", "are", "was",
+    "will", "would", "can", "could", "should", "must", "has", "have", "had", "be", "been", "we", "i",
+))
+_MONTHS = frozenset((
+    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+    "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov",
+    "dec",
+))
+_LAST_WORD = re.compile(r"([\w'’]+)\W*$")
+_FIRST_WORD = re.compile(r"\s*([\w'’]+)")
+_LABEL_LINE = re.compile(r"\s*[A-Z][\w ()/'’-]{0,40}:\s")
+_ITEM_START = re.compile(r"\s*(?:[-*•▪◦–]|\(?\d{1,2}[.)]|\(?[a-z][.)])\s")
+
+
+def _line_bounds(text: str, pos: int, start: int, end: int) -> tuple[int, int]:
+    s = text.rfind("\n", start, pos) + 1 if pos > start else start
+    s = max(s, start)
+    e = text.find("\n", pos, end)
+    return s, (end if e < 0 else e)
+
+
+def _wrapped(text: str, brk: int, cut: int, start: int, end: int) -> bool:
+    """Whether the line break at ``brk`` only wraps a sentence (a PDF's or a mail's layout).
+
+    The line before it ends without punctuation, and either its last word cannot end a sentence, or a
+    date runs over the break ("31" / "March", "19 March" / "2026"), or the line is about as long as the
+    paragraph's longest (the layout's width) while neither line is a "Label: value" line or a list item.
+    """
+    ls, _ = _line_bounds(text, brk, start, end)
+    line = text[ls:brk]
+    _, ne = _line_bounds(text, cut, start, end)
+    nxt = text[cut:ne]
+    if _ITEM_START.match(nxt) or _LABEL_LINE.match(nxt) or _LABEL_LINE.match(line):
+        return False
+    last = _LAST_WORD.search(line)
+    first = _FIRST_WORD.match(nxt)
+    if not last or not first:
+        return False
+    lw, fw = last.group(1).lower(), first.group(1).lower()
+    if lw in _NO_END_WORD:
+        return True
+    if (lw.isdigit() and len(lw) <= 2 and fw in _MONTHS) or (lw in _MONTHS and fw.isdigit()):
+        return True
+    widest = max(len(x) for x in text[start:end].split("\n"))
+    return widest >= 60 and len(line.rstrip()) >= 0.8 * widest
 
 
 def _append_trimmed(text: str, s: int, e: int, out: list[tuple[int, int]]) -> None:

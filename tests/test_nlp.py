@@ -109,3 +109,26 @@ def test_windows_covering_most_of_a_unit_tag_it_whole_and_other_modes_tag_whole_
         assert unit.tagged
     finally:
         nlp.set_tagging(old)
+
+
+def test_a_line_wrapped_by_the_layout_continues_even_before_a_capital_or_a_digit() -> None:
+    # A PDF's lines wrap wherever the width runs out: inside a date, after "to", before a name.
+    text = ("We in the Next Steps Team will send the Staying Put agreement to Ms Achterberg and Kofi by 31\n"
+            "March 2026. Lorna Breck will take Kofi to see Harbour House supported lodgings on 19 March\n"
+            "2026 so that he knows what it is like. Kofi will do a work taster at the bike works from 7 to\n"
+            "21 April during the college Easter break.")
+    assert sentences(text) == [
+        "We in the Next Steps Team will send the Staying Put agreement to Ms Achterberg and Kofi by 31\nMarch 2026.",
+        "Lorna Breck will take Kofi to see Harbour House supported lodgings on 19 March\n2026 so that he knows "
+        "what it is like.",
+        "Kofi will do a work taster at the bike works from 7 to\n21 April during the college Easter break.",
+    ]
+    # A long line before another long line, in a paragraph laid out at a width, is one sentence.
+    wide = ("Kofi left Eastwick High School last summer and started a Level 1 motor vehicle course at\n"
+            "Castlegate College in September.")
+    assert sentences(wide) == [wide]
+
+
+def test_short_lines_and_label_lines_still_start_new_sentences() -> None:
+    assert sentences("Young person: Kofi Mensah\nDate of birth: 14/09/2008\nSocial worker: Gavin Stroud") == [
+        "Young person: Kofi Mensah", "Date of birth: 14/09/2008", "Social worker: Gavin Stroud"]
