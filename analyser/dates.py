@@ -232,7 +232,7 @@ _UNIT = r"(?P<unit>hours?|hrs?|days?|weeks?|fortnights?|months?|years?|yrs?)"
 # "within 4 weeks", "in two weeks' time", "within the next 3 months", "within 10 working days".
 _WITHIN = re.compile(
     rf"""(?<![\w/])
-    (?P<prep>within|inside(?:\s+of)?|in|over|during)\s+
+    (?P<prep>within|inside(?:\s+of)?|in|over|during|for)\s+
     (?P<next>(?:the\s+)?(?:next|coming|following)\s+)?
     (?:(?P<num>{_NUM_A})(?:\s*(?:-|–|to|or)\s*(?P<num2>{_NUM}))?(?:\s*-\s*|\s+))?
     (?P<qual>(?:working|business|school|calendar|clear|full)\s+)?
@@ -278,7 +278,7 @@ _PERIOD = re.compile(
     (?:(?P<prep>by|before|until|till|during|in|within|for|on|at|from)\s+)?
     (?:(?:the\s+)?(?:very\s+)?(?P<edge>end|close|start|beginning|middle)\s+of\s+)?
     (?:(?P<which>the\s+following|the\s+coming|this|next|the|coming|following)\s+)?
-    (?P<per>(?:working\s+|school\s+|calendar\s+)?(?:week|month|year|day))\b
+    (?P<per>(?:working\s+|school\s+|calendar\s+)?(?:weekend|week|month|year|day))\b
     (?P<after>\s+after\s+next\b)?
     (?!['’]s|\s*\d)
     """,
@@ -881,8 +881,8 @@ def _within_hits(text: str, doc_date: date | None) -> Iterator[_Hit]:
             if not m["next"]:
                 continue  # "within days", "in weeks": vague, the caller's lexicon handles those
             n = 1
-        if prep in ("over", "during") and not m["next"]:
-            continue  # "over 6 weeks" is a duration, not a deadline
+        if prep in ("over", "during", "for") and not m["next"]:
+            continue  # "over 6 weeks", "for 6 weeks" are durations, not deadlines
         rest = text[m.end() : m.end() + 24]
         if prep == "in":
             if _PER_PERIOD.match(rest):
@@ -927,6 +927,9 @@ def _period_value(doc_date: date, which: str, per: str, edge: str, after_next: b
     per = per.split()[-1]
     if per == "day":
         return doc_date
+    if per == "weekend":  # "this weekend": its Sunday; "next weekend": the Sunday after
+        monday = doc_date - timedelta(days=doc_date.weekday()) + timedelta(weeks=nxt)
+        return monday + timedelta(days=6)
     if per == "week":
         monday = doc_date - timedelta(days=doc_date.weekday()) + timedelta(weeks=nxt)
         if edge in ("start", "beginning"):
@@ -965,7 +968,11 @@ def _period_hits(text: str, doc_date: date | None) -> Iterator[_Hit]:
         if per.endswith("day") and not (edge == "end" and which in ("the", "this")):
             continue  # only "the end of the day"
         if which == "the" and not edge:
-            continue  # "during the week"
+            if not (per == "weekend" and _norm(m["prep"]) in ("by", "before")):
+                continue  # "during the week", "at the weekend" (a habit)
+            which = "this"  # "by the weekend": the coming one
+        if per == "weekend" and edge:
+            continue  # "the end of the weekend": no such form in records; leave it undated
         if m["after"] and per.split()[-1] != "week":
             continue
         value = _period_value(doc_date, which, per, edge, bool(m["after"])) if doc_date else None

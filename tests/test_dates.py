@@ -913,3 +913,15 @@ def test_a_month_named_after_for_is_not_a_deadline() -> None:
 def test_next_meeting_resolves_to_the_next_review_date() -> None:
     m = find_deadline("Jack will add pages before your next meeting.", date(2023, 3, 1), date(2023, 9, 1))
     assert m is not None and m.kind == "review" and m.value == date(2023, 9, 1)
+
+
+def test_this_weekend_and_for_the_next_weeks_are_due_at_their_end() -> None:
+    wed = date(2027, 1, 13)
+    assert find_deadline("Pauline will sit with you to download the app this weekend.", wed).value == date(2027, 1, 17)
+    assert find_deadline("Jo will post the form by the weekend.", wed).value == date(2027, 1, 17)
+    assert find_deadline("Jo will ring you next weekend.", wed).value == date(2027, 1, 24)
+    hit = find_deadline("Carol will keep a bedtime diary with you for the next four weeks so we can see.", wed)
+    assert hit.text == "for the next four weeks" and hit.value == date(2027, 2, 10)
+    # A habit and a duration in the past are not deadlines.
+    assert find_deadline("You see your dad at the weekend.", wed) is None
+    assert find_deadline("He has lived there for 6 weeks.", wed) is None
