@@ -483,6 +483,9 @@ def test_bringing_something_to_the_next_review_is_due_at_it() -> None:
     "and I will look at it again.",
     "If the contact is cancelled, please ring me on 01632 960123 by 5pm that day.",
     "If you are worried about anything before then, let me know within 2 days.",
+    "If anyone at the meeting disagrees with these decisions, they need to tell me within 5 working days of "
+    "getting this letter.",
+    "If you are unhappy with the plan, you can contact the complaints team within 28 days.",
 ])
 def test_how_to_answer_or_reach_the_writer_is_not_an_action(sentence) -> None:
     """Issue 19 item 8: "If you disagree, tell me within five days", however it is worded."""

@@ -61,9 +61,12 @@ _BOILERPLATE = re.compile(
 
 
 # "If the contact is cancelled, please ring me on ...": the condition's answer is a request to the reader,
-# how to reach the writer, not a task in the plan (even with "within 5 working days").
+# how to reach the writer, not a task in the plan (even with "within 5 working days"); so is "If anyone
+# disagrees, they need to tell me within 5 working days".
 _CONDITIONAL_REQUEST = re.compile(
-    r"^\W*(?:if|should|in case|whenever)\b[^.]*?,\s*(?:please\s+)?(?:tell|let|contact|ring|call|phone|email|e-mail|text|"
+    r"^\W*(?:if|should|in case|whenever)\b[^.]*?,\s*(?:please\s+)?"
+    r"(?:(?:you|they|he|she)\s+(?:will\s+)?(?:(?:need|needs|have|has)\s+to|should|must|can|could|may)\s+)?"
+    r"(?:tell|let|contact|ring|call|phone|email|e-mail|text|"
     r"speak to|talk to|ask|get in touch)\s+(?:me|us|him|her|them|your|the)\b",
     re.IGNORECASE,
 )
