@@ -319,6 +319,19 @@ def test_a_he_opening_the_next_sentence_carries_on_the_last_actions_owner() -> N
          "Owen")]
 
 
+def test_a_step_before_the_first_action_joins_it_and_a_progress_update_stands_alone() -> None:
+    from analyser import analyse
+
+    head = "CARE PLAN\nName: Poppy Lane\nDate: 16/02/2026\n\nEducation\n"
+    r = analyse(head + "Tom will ask the adoption team whether Leah's family would be open to letterbox contact. "
+                "He will explain to you what letterbox contact means before he asks.\n")
+    assert len(r.actions) == 1 and r.actions[0].text.endswith("before he asks.")
+    r = analyse(head + "Mr Lowe has agreed to put Poppy in the small reading group from Monday 2 March 2026. "
+                "He will tell the carers how she is getting on at the PEP.\n")
+    assert [(a.text[:14], a.owner, a.deadline) for a in r.actions] == [
+        ("Mr Lowe has ag", "Mr Lowe", "2026-03-02"), ("He will tell t", "Mr Lowe", None)]
+
+
 def test_a_she_after_a_man_is_not_him() -> None:
     from analyser import analyse
 

@@ -28,6 +28,12 @@ _FOLLOW_UP = re.compile(
 )
 _WE_AT = re.compile(r"\s+(?:here\s+)?at\s+(?:the\s+)?([A-Z][\w'’-]*(?:\s+(?:[A-Z][\w'’-]*|\d+\+?|of|for|and))*?)(?=\s+(?:will|would|are|have|can|must|shall)\b|\s*,)")
 _REPORT_BACK = re.compile(r"\b(?:tell|let)\b|\b(?:ring|text|email|call) you\b", re.IGNORECASE)
+# "... before he asks", "before she rings them": the second sentence's time is the first one's action.
+_BEFORE_THE_FIRST = re.compile(r"\bbefore\s+(?:he|she|they|I|we)\s+(?:does|do|did)?\s*\w+(?:\s+(?:it|them|this|that))?\s*[.!]?$",
+                               re.IGNORECASE)
+_PROGRESS_UPDATE = re.compile(
+    r"\bhow\s+(?:\w+\s+){1,3}?(?:is|are|has been|have been)\s+(?:getting on|doing|progressing|settling|coping)\b",
+    re.IGNORECASE)
 _ALSO = re.compile(r"\b(also|too|as well|another)\b", re.IGNORECASE)
 
 
@@ -106,10 +112,18 @@ def _continues(text: str, starts: list[int], prev: Draft, d: Draft) -> bool:
     second = text[d.owner[1] : d.end]
     if _ALSO.search(second):
         return False
-    # Two deadlines are two actions ("I will ring by 3 May. I will visit by 9 May."), unless the second
-    # only reports back on the first.
-    return bool(_FOLLOW_UP.search(second)) and (prev.deadline is None or d.deadline is None or
-                                                 bool(_REPORT_BACK.search(second)))
+    if _BEFORE_THE_FIRST.search(second):
+        return True  # "He will explain it to you before he asks.": a step of the same action
+    if not _FOLLOW_UP.search(second) or _PROGRESS_UPDATE.search(second):
+        return False  # "He will tell the carers how she is getting on": a task of its own, not a reply
+    if prev.deadline is None or d.deadline is None:
+        return True
+    # Two deadlines are two actions ("I will ring by 3 May. I will visit by 9 May."; "... from Monday 2
+    # March. He will tell the carers how she is getting on at the PEP."), unless the second only reports
+    # back on the first, by a date that is not before it.
+    if not _REPORT_BACK.search(second) or d.deadline.value is None:
+        return False
+    return prev.deadline.value is None or d.deadline.value >= prev.deadline.value
 
 
 def _same_person(a: str, b: str) -> bool:
