@@ -332,6 +332,15 @@ def test_a_step_before_the_first_action_joins_it_and_a_progress_update_stands_al
         ("Mr Lowe has ag", "Mr Lowe", "2026-03-02"), ("He will tell t", "Mr Lowe", None)]
 
 
+def test_a_person_who_has_said_they_will_do_something_owns_it_and_a_wish_is_not_an_action() -> None:
+    head = "CARE PLAN\nName: Kofi Mensah\nDate: 02/03/2026\n\nFamily\n"
+    a = only(head + "Kwame has said he will take Kofi to the youth football on Saturday mornings.\n")
+    assert (a.owner_text, a.timebound) == ("Kwame", True)
+    a = only(head + "Your mum has said she will bring the photos by 3 May.\n")
+    assert (a.owner_text, a.deadline) == ("Your mum", "2026-05-03")
+    assert actions(head + "Kofi said he would like to talk to someone about his mum.\n") == []
+
+
 def test_a_she_after_a_man_is_not_him() -> None:
     from analyser import analyse
 

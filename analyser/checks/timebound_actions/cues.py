@@ -49,6 +49,7 @@ REPORTED = re.compile(
 )
 
 
+_SAID_WILL = re.compile(r"\s+(?:that\s+)?(?:he|she|they)\s+", re.IGNORECASE)
 # The author's own clause after reported words ends the reported part: "You told me X, so I will ...".
 _NEW_CLAUSE = re.compile(r"([,;.]\s*(so|and|but|therefore|then)?\s+\w+|;\s*\w+|\.\s+\w+)", re.IGNORECASE)
 
@@ -122,6 +123,10 @@ def _reported_before(unit: Unit, tok: Token) -> bool:
     m = matches[-1]  # the nearest reporting words before the cue
     # "I said I will ..." is the author's own commitment.
     if re.search(r"\b(i|we)\s+(have\s+)?$", before[: m.start()], re.IGNORECASE):
+        return False
+    # "Kwame has said he will take Kofi ...": a person's own undertaking, given to the meeting.
+    if (m.group().lower() == "said" and re.search(r"\b(has|have)\s+$", before[: m.start()], re.IGNORECASE)
+            and _SAID_WILL.fullmatch(before[m.end() :])):
         return False
     return not _NEW_CLAUSE.search(before[m.end() :])
 

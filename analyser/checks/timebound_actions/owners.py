@@ -86,8 +86,17 @@ def subject_tokens(doc: Doc, cue: int) -> list[Token]:
             break
         seg = _trim_subject(raw)
         if seg:
-            if any(tag_of(t).startswith("VB") and t.lower_ not in ROLE_WORDS for t in seg):
-                if not chain:
+            verbs = [j for j, t in enumerate(seg) if tag_of(t).startswith("VB") and t.lower_ not in ROLE_WORDS]
+            if verbs:
+                after = seg[verbs[-1] + 1 :]
+                # "Kwame has said he will ...": the one who said it undertakes it (the "he" is Kwame).
+                if (not chain and seg[verbs[-1]].lower_ == "said" and len(after) == 1
+                        and after[0].lower_ in ("he", "she", "they") and verbs[0] > 0
+                        and is_owner(head_np(seg[: verbs[0]]), None)):
+                    chain.append(seg[: verbs[0]])
+                elif not chain and after:
+                    chain.append(after)
+                elif not chain:
                     chain.append(seg)
                 break
             chain.insert(0, seg)
