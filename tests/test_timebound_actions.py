@@ -579,3 +579,22 @@ def test_a_by_when_cell_that_is_only_a_dated_holiday_is_due_at_its_end() -> None
     found = {a.text.split(" | ")[0]: a for a in actions(text)}
     assert found["Book dental check-up"].deadline == "2025-04-21"
     assert found["Visit Jayden at school"].deadline is None  # the record never says when the summer is
+
+
+@pytest.mark.parametrize(("sentence", "deadline"), [
+    ("Placement plan meeting to be held asap.", None),
+    ("Placement plan meeting to be held by 3 March 2026.", "2026-03-03"),
+])
+def test_a_meeting_to_be_held_by_a_time_is_a_task_to_arrange(sentence, deadline) -> None:
+    [a] = actions("Care plan for Tomasz. Date: 01/02/2026.\n\n" + sentence + "\n")
+    assert (a.owner, a.deadline) == (None, deadline)
+
+
+def test_the_next_review_held_on_a_date_is_not_a_task() -> None:
+    assert actions("Care plan for Tomasz. Date: 01/02/2026.\n\nThe next review will be held on 5 May 2026.\n") == []
+
+
+def test_a_thing_with_a_mistagged_start_verb_is_a_task() -> None:
+    """The small model tags 'commence' a noun and 'LSW' (life story work) a verb."""
+    [a] = actions("Care plan for Tomasz. Date: 01/02/2026.\n\nLSW to commence in March 2026.\n")
+    assert (a.owner, a.deadline) == (None, "2026-03-31")

@@ -66,6 +66,7 @@ ACTION_VERBS = {
     "collect", "order", "renew", "replace", "schedule", "call", "phone", "email", "inform", "notify",
     "introduce", "teach", "practise", "practice", "learn", "save", "budget", "explain", "record",
     "distribute", "re-refer", "escalate", "approve", "assess", "screen", "measure", "pay", "fund",
+    "commence", "begin", "resume", "recommence", "restart",
 }
 
 
@@ -357,7 +358,13 @@ def find_cue(unit: Unit, in_action_section: bool) -> Cue | None:
             else:
                 # "Family time to increase": a thing as subject needs a clear verb, a noun head, and no
                 # finite verb after it ("The application to discharge the order was meant ...").
-                if tag_of(nxt) not in ("VB", "VBP") or not head or tag_of(head[-1]) not in ("NN", "NNS", "NNP", "NNPS", "VBG"):
+                # The small model tags "commence" a noun and an acronym subject ("LSW") a verb: the
+                # verb list and the capitals say what they are.
+                verb_next = tag_of(nxt) in ("VB", "VBP") or (nxt.lower_ in ACTION_VERBS and nxt.text.islower())
+                acronym = bool(head) and head[-1].text.isupper() and len(head[-1].text) >= 2
+                noun_head = bool(head) and (tag_of(head[-1]) in ("NN", "NNS", "NNP", "NNPS", "VBG")
+                                            or (acronym and nxt.lower_ in ACTION_VERBS))
+                if not verb_next or not noun_head:
                     continue
                 if tag_of(head[-1]) == "VBG" and len(head) < 2 and not unit.text.rstrip().endswith("."):
                     continue  # "Learning to look after yourself" is a title; "Matching to go to panel." a plan

@@ -99,6 +99,9 @@ RECEIVE_VERBS = {"get", "have", "receive"}
 HEAR_VERBS = {"hear"}
 
 
+# "Placement plan meeting to be held asap / by 3 March": a meeting someone must arrange by then, unlike
+# "The next review will be held on 5 May", which says when it is.
+_HELD_BY = re.compile(r"\b(?:held|scheduled|arranged)\s+(?:by|before|within|no later than|as soon as|asap)\b", re.IGNORECASE)
 _REVIEW_DATE_STATEMENT = re.compile(r"\b(review|meeting|conference)\b", re.IGNORECASE)
 
 
@@ -182,7 +185,7 @@ def excluded(unit: Unit, cue: Cue, heading: str, owner_found: bool, has_deadline
         # A recommendation ("That Z's wish is recorded in her plan") directs, whatever its verb.
         if cue.passive and lemma in _DESCRIPTIVE_PASSIVES and not cue.that_clause and not (owner_found and has_deadline):
             return True
-        if lemma in ("hold", "schedule", "take") and _REVIEW_DATE_STATEMENT.search(unit.text) and cue.passive and not cue.that_clause or (
+        if lemma in ("hold", "schedule", "take") and _REVIEW_DATE_STATEMENT.search(unit.text) and cue.passive and not cue.that_clause and not _HELD_BY.search(unit.text) or (
             lemma == "take" and "place" in unit.text.lower() and _REVIEW_DATE_STATEMENT.search(unit.text)
         ):
             return True
