@@ -144,8 +144,9 @@ _NAME_THEN_REL = re.compile(
     rf"|[ \t]*\|[ \t]*(?i:your[ \t]+|\w+'s[ \t]+)?(?P<rel3>{_REL_ALT})[ \t]*(?=\||$))",
     re.MULTILINE,
 )
+# "Imran Qureshi (SW)", "Dee Campbell (keyworker, Oak Lodge)", "Jo Reed, your social worker".
 _NAME_THEN_ROLE = re.compile(
-    rf"(?P<name>{_NAME})[ \t]*(?:\([ \t]*(?:your\s+|the\s+)?(?P<role1>{_ROLE_ALT})[ \t]*\)|,[ \t]*(?:your\s+|the\s+|our\s+)?(?P<role2>{_ROLE_ALT}))",
+    rf"(?P<name>{_NAME})[ \t]*(?:\([ \t]*(?:your\s+|the\s+)?(?P<role1>{_ROLE_ALT})[ \t]*(?:[,;][^()\n]{{0,40}})?\)|,[ \t]*(?:your\s+|the\s+|our\s+)?(?P<role2>{_ROLE_ALT}))",
 )
 _ROLE_THEN_NAME = re.compile(rf"\b(?i:your|the|our)[ \t]+(?P<role>{_ROLE_ALT})[ \t]*(?:,|[ \t]is|[ \t]will be)?[ \t]+(?P<name>{_NAME})\b")
 _JOINT = re.compile(rf"\b(?:{_NAME})[ \t]+and[ \t]+(?:{_NAME})\b")

@@ -171,12 +171,12 @@ _BREAK_UP = re.compile(r"\b(?:breaks?\s+up|finish(?:es)?|last\s+day(?:\s+of\s+te
                        re.IGNORECASE)
 
 
-# "College breaks up for Easter on Friday 27 March 2026", "school finishes for the summer on 22 July": the
-# day school breaks up, with the holiday named by its season alone.
+# "College breaks up for Easter on Friday 27 March 2026", "school finishes for the summer on 22 July", "You
+# break up for half-term on Friday 24 October": the day school breaks up, with the holiday named after it.
 _BREAKS_UP_FOR = re.compile(
     r"\b(?:breaks?\s+up|finish(?:es)?|closes?)\s+for\s+(?:the\s+)?"
-    r"(?P<season>easter|summer|christmas|winter|spring|autumn|october|february|may|whitsun)\b"
-    r"(?:\s+(?:holidays?|half[- ]term))?\s+(?:is\s+)?on\s+",
+    r"(?:(?P<season>easter|summer|christmas|winter|spring|autumn|october|february|may|whitsun)\b"
+    r"(?:\s+(?:holidays?|half[- ]term))?|half[- ]term(?:\s+holidays?)?)\s+(?:is\s+)?on\s+",
     re.IGNORECASE,
 )
 
@@ -188,7 +188,7 @@ def read_school_holidays(text: str, record_date: date | None) -> tuple[tuple[str
     for m in _BREAKS_UP_FOR.finditer(text):
         ds = dates.find_dates(text[m.end() : m.end() + 40], record_date)
         if ds and ds[0].start == 0 and ds[0].value is not None:
-            found.append((m.group("season").lower(), ds[0].value + dt.timedelta(days=1), None))
+            found.append(((m.group("season") or "").lower(), ds[0].value + dt.timedelta(days=1), None))
     for m in _HOLIDAY.finditer(text):
         window = re.split(r"\n|(?<=[.;])\s", text[m.end() : m.end() + 60], maxsplit=1)[0]
         ds = [d for d in dates.find_dates(window, record_date) if d.value is not None]

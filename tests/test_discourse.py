@@ -143,3 +143,12 @@ def test_they_after_an_organisation_is_that_organisation() -> None:
     d = _read(text, child="Kyle", doc_type="pathway_plan")
     at = text.index("They will")
     assert d.resolve("They", at, text.index("Referral")) == "Fenby Housing Options"
+
+
+def test_a_bracketed_role_with_a_place_names_the_person() -> None:
+    text = ("Review minutes for Callum. Date: 01/03/2025.\n\nPresent: Callum; Dee Campbell (keyworker, Oak Lodge).\n\n"
+            "Dee Campbell reported that Callum has had two missing episodes since his move. She will send the "
+            "incident summary every Friday.\n")
+    d = _read(text, child="Callum")
+    at = text.index("She will")
+    assert d.resolve("She", at, text.index("Dee Campbell reported")) == "Dee Campbell (key worker)"

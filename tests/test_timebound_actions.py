@@ -598,3 +598,32 @@ def test_a_thing_with_a_mistagged_start_verb_is_a_task() -> None:
     """The small model tags 'commence' a noun and 'LSW' (life story work) a verb."""
     [a] = actions("Care plan for Tomasz. Date: 01/02/2026.\n\nLSW to commence in March 2026.\n")
     assert (a.owner, a.deadline) == (None, "2026-03-31")
+
+
+def test_attending_the_event_just_named_takes_its_date() -> None:
+    [a] = actions("Care plan for Maya. Date: 01/03/2025.\n\nHer PEP meeting is on 2 April 2025. "
+                  "Helen and Mrs Cole (class teacher) will both attend.\n")
+    assert (a.owner, a.deadline) == ("Helen and Mrs Cole (class teacher)", "2025-04-02")
+
+
+def test_half_term_dated_by_the_sentence_after_the_action() -> None:
+    [a] = actions("Dear Lily,\n\nDate: 01/10/2025.\n\n1. Zara will ask your mum's support worker about visits. She will "
+                  "tell you the answer by half-term. You break up for half-term on Friday 24 October.\n")
+    assert a.deadline == "2025-10-24"
+
+
+@pytest.mark.parametrize("sentence", [
+    "Last time we agreed that Pam would take you to swimming lessons.",
+    "Last time you agreed to open a bank account – you did this in August.",
+])
+def test_what_the_last_review_agreed_is_history(sentence) -> None:
+    assert actions("Dear Lily,\n\nDate: 01/10/2025.\n\n" + sentence + "\n") == []
+
+
+@pytest.mark.parametrize(("sentence", "owner_text"), [
+    ("You agreed to come to Mia's school play in December.", "You"),
+    ("Ms Varga (health visitor) agreed to refer Rosie to the speech and language service.", "Ms Varga (health visitor)"),
+])
+def test_an_agreement_to_do_something_still_to_come_is_an_action(sentence, owner_text) -> None:
+    [a] = actions("Dear Ms Rahman,\n\nDate: 01/10/2025.\n\n" + sentence + "\n")
+    assert a.owner_text == owner_text

@@ -314,10 +314,12 @@ def find_cue(unit: Unit, in_action_section: bool) -> Cue | None:
                 # about something still to do (it says when), unlike "You agreed to meet me", a past event.
                 if prev in ("agreed", "asked", "expected", "requested", "required", "offered", "promised", "volunteered") and not (
                     aux >= 1 and doc[aux - 1].lower_ in ("has", "have", "is", "are", "been", "'s", "am")
-                ) and not (prev in ("agreed", "promised", "offered") and _AGREED_WHEN.search(unit.text, doc[i].idx)) and not (
+                ) and not (prev in ("agreed", "promised", "offered") and _AGREED_WHEN.search(unit.text, doc[i].idx)
+                           and not EARLIER_AGREEMENT.match(unit.text)) and not (
                     # "Mrs Dunmore agreed to arrange ...": a named person's undertaking at the meeting.
-                    prev in ("agreed", "promised", "offered") and aux >= 1 and tag_of(doc[aux - 1]) in ("NNP", "NNPS")
-                    and aux - _name_length(doc, aux - 1) == _clause_start(doc, start_tok, aux - 1)
+                    prev in ("agreed", "promised", "offered") and (named := _before_bracket(doc, aux - 1)) >= 0
+                    and tag_of(doc[named]) in ("NNP", "NNPS")
+                    and named + 1 - _name_length(doc, named) == _clause_start(doc, start_tok, named)
                 ):
                     continue
                 v = _next_verb(doc, i + 1, 2)
@@ -411,13 +413,33 @@ _TIME_LEAD = re.compile(r"^(by|within|on|before|from|in|after|during|no|over|unt
 _WITH_VERBS = {"liaise", "work", "engage", "meet", "speak", "talk", "agree", "check", "follow", "keep", "deal", "help", "share", "discuss", "link", "consult"}
 
 
-# When an agreement is for: "by the end of the month", "every Friday", "twice a week", "on 27/03/25".
+# "Last time we agreed that Pam would take you to swimming lessons", "At your last review it was agreed that
+# ...": what an earlier meeting agreed, reported as history (its outcome follows), not a task of this record;
+# one that still says when ("... would take you swimming by 3 May") is carried over.
+EARLIER_AGREEMENT = re.compile(
+    r"^\W*(?:last time|previously|at (?:your|the|his|her|their|\w+'s) (?:last|previous) (?:review|meeting|visit)|"
+    r"at the last (?:review|meeting))\b,?[^.;]{0,40}?\bagreed\b",
+    re.IGNORECASE,
+)
+
+
+# When an agreement is for: "by the end of the month", "every Friday", "twice a week", "on 27/03/25", "in December".
 _AGREED_WHEN = re.compile(
     r"\b(?:by|within|before|until|from|starting|every|each|weekly|fortnightly|monthly|daily|termly|"
-    r"(?:once|twice|\w+ times) (?:a|an|each|every|per) \w+)\b|\d",
+    r"(?:once|twice|\w+ times) (?:a|an|each|every|per) \w+|in (?:January|February|March|April|May|June|July|August|"
+    r"September|October|November|December))\b|\d",
     re.IGNORECASE,
 )
 _TIME_HINT = re.compile(r"\b(every|each|weekly|fortnightly|monthly|daily|termly|once|twice|by|until|from|on)\b|\d", re.IGNORECASE)
+
+
+def _before_bracket(doc: Doc, i: int) -> int:
+    """Token ``i``, or the token before the bracket ``i`` closes ("Ms Varga (health visitor)" -> "Varga")."""
+    if i >= 0 and doc[i].text == ")":
+        for j in range(i - 1, max(-1, i - 8), -1):
+            if doc[j].text == "(":
+                return j - 1
+    return i
 
 
 def _name_length(doc: Doc, end: int) -> int:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from analyser.nlp import Unit
-from analyser.checks.timebound_actions.cues import Cue, RECOMMENDATION_PREFIX, has_time
+from analyser.checks.timebound_actions.cues import EARLIER_AGREEMENT, Cue, RECOMMENDATION_PREFIX, has_time
 from analyser.checks.timebound_actions.tokens import lemma_of
 
 
@@ -146,7 +146,7 @@ def excluded(unit: Unit, cue: Cue, heading: str, owner_found: bool, has_deadline
     """Units that look like actions but are not commitments in the plan. ``deadline_at``: where in the
     unit its deadline starts; ``deadline_kind``: its :class:`~analyser.dates.DateMention` kind."""
     if (_STATUS.search(unit.text) or _CHAIR_REMARK.match(unit.text) or _BOILERPLATE.match(unit.text)
-            or _CONDITIONAL_REQUEST.match(unit.text)):
+            or _CONDITIONAL_REQUEST.match(unit.text) or (EARLIER_AGREEMENT.match(unit.text) and not has_deadline)):
         return True
     if _INTRODUCTION.search(unit.text) or _HEADING_SENTENCE.match(unit.text):
         return True
