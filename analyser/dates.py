@@ -1049,7 +1049,10 @@ _TERM = re.compile(
 _MONTH_YEAR = re.compile(r"(?<![\w/.])(?P<intro>due|by|before|in)?\s*(?P<m>0?[1-9]|1[0-2])/(?P<y>20\d\d)(?![\w/])", re.IGNORECASE)
 
 
-_BRACKETED_DATE = re.compile(r"\s*\((?:this is |which is |i\.e\.? )?([^()]{4,30})\)", re.IGNORECASE)
+# "(21/07/2023)", "(which is 21 July)", "(college finishes on Friday 3 July 2026)": the date the record gives.
+_BRACKETED_DATE = re.compile(
+    r"\s*\((?:this is |which is |i\.e\.? |(?:the\s+)?(?:school|college|term)\s+(?:finishes|ends|breaks up|closes)\s+(?:on\s+)?)?"
+    r"([^()]{4,30})\)", re.IGNORECASE)
 
 
 def _term_hits(text: str, doc_date: date | None) -> list[_Hit]:

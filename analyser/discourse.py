@@ -98,10 +98,14 @@ _SIGN_OFF = re.compile(
 
 # ---- addressee ---------------------------------------------------------------------------------------
 # "Dear Ms Patel," / "Hi Poppy." : the salutation's words up to its punctuation, a few words at most.
-_DEAR = re.compile(r"^[ \t*_]*(?:dear|hello|hi|to)[ \t]+(?P<who>[^,.;:!?\n]{1,60}?)[ \t]*(?:[,.:!;]|$)", re.IGNORECASE | re.MULTILINE)
+# "Dear Ms Patel,", "Hi Tyler!", "To Mr and Mrs Evans": a capital "To" only, since a PDF line wrapped
+# before "to your mum's." is no salutation.
+_DEAR = re.compile(r"^[ \t*_]*(?:(?i:dear|hello|hi)|To)[ \t]+(?!(?i:your|my|the|his|her|their)\b)(?P<who>[^,.;:!?\n]{1,60}?)[ \t]*(?:[,.:!;]|$)",
+                   re.MULTILINE)
 _TO_FIELD = re.compile(r"^[ \t*_]*(?:to|addressed to|for the attention of)\s*:\s*(?P<who>[^\n]{1,80})$",
                        re.IGNORECASE | re.MULTILINE)
-_FOR_CHILD = re.compile(r"\b(?:this|the)\s+(?:letter|plan|record|review|report)\s+is\s+(?:for|to)\s+you\b", re.IGNORECASE)
+_FOR_CHILD = re.compile(r"\b(?:this|the)\s+(?:letter|plan|record|review|report)\s+is\s+(?:for|to)\s+you\b|"
+                        r"\bthis is your (?:own |new )?(?:pathway |care |placement )?plan\b", re.IGNORECASE)
 _CARER_CUES = re.compile(
     r"\b(?:you as (?:\w+'s |his |her |their )?(?:foster )?carers?|(?:is|are) living with you|lives with you|"
     r"your (?:care of|fostering|supervising social worker)|as (?:his|her|their|\w+'s) (?:foster )?carers?)\b",

@@ -152,3 +152,10 @@ def test_a_bracketed_role_with_a_place_names_the_person() -> None:
     d = _read(text, child="Callum")
     at = text.index("She will")
     assert d.resolve("She", at, text.index("Dee Campbell reported")) == "Dee Campbell (key worker)"
+
+
+def test_a_wrapped_line_starting_with_to_is_no_salutation() -> None:
+    text = ("Pathway plan for Tyrese Bamford\nDate: 20/04/2026\n\nTyrese, this is your pathway plan. You said you would\n"
+            "rather stay near Cliff Road so you can still walk\nto your mum's.\nI will bring your bus pass by 24 April.\n")
+    d = _read(text, child="Tyrese", doc_type="pathway_plan")
+    assert d.addressee.role == "child"

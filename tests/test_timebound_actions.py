@@ -627,3 +627,48 @@ def test_what_the_last_review_agreed_is_history(sentence) -> None:
 def test_an_agreement_to_do_something_still_to_come_is_an_action(sentence, owner_text) -> None:
     [a] = actions("Dear Ms Rahman,\n\nDate: 01/10/2025.\n\n" + sentence + "\n")
     assert a.owner_text == owner_text
+
+
+PLAN_HEAD = "Care plan\nName: Leah Smith\nDate: 01/03/2026.\nNext review: 19/10/2026\n\n"
+
+
+@pytest.mark.parametrize("sentence", [
+    "Leah needs to improve her attendance to 90%.",
+    "BM needs to engage with Turning Point.",
+    "The meeting agreed that, from 21 March 2026, your time with Leah no longer needs to be supervised.",
+    "Leah will be entitled to a Setting Up Home Allowance when she moves into her own tenancy.",
+    "You will find out which school you got on 1 March.",
+    "Marcus applied for your passport on 2 February 2026 and it should arrive soon.",
+    "We will review this plan with you on 19 October 2026.",
+    "School will consider requesting an EHC needs assessment if progress is not made by the summer.",
+    "\"I want my own place. Please stop calling it a placement, it's my flat.\"",
+])
+def test_needs_forecasts_contingencies_and_the_childs_words_are_not_actions(sentence) -> None:
+    assert actions(PLAN_HEAD + sentence + "\n") == []
+
+
+@pytest.mark.parametrize(("sentence", "owner", "deadline"), [
+    ("Mum needs to finish the parenting course by 3 May 2026.", "Mum", "2026-05-03"),
+    ("The family centre will ring Mum every Tuesday to check she is coming.", "family centre", None),
+    ("Your review health assessment will be booked before your next review.", None, "2026-10-19"),
+    ("Mr Pugh will meet you before the end of the summer term (college finishes on Friday 3 July 2026).", "Mr Pugh", "2026-07-03"),
+])
+def test_dated_needs_services_and_tasks_due_by_the_review_are_actions(sentence, owner, deadline) -> None:
+    [a] = actions(PLAN_HEAD + sentence + "\n")
+    assert (a.owner, a.deadline) == (owner, deadline)
+
+
+def test_attending_and_speaking_at_the_event_just_named_takes_its_date() -> None:
+    [a] = actions(PLAN_HEAD + "The housing panel is on 3 April 2026. Darren will attend and speak for Leah.\n")
+    assert a.deadline == "2026-04-03"
+
+
+def test_letting_the_carers_know_reports_back_on_the_sentence_before() -> None:
+    [a] = actions(PLAN_HEAD + "Gemma Oakes will ring Dr Aziz about the wetting. She will let the carers know his advice by 03/04/2026.\n")
+    assert (a.owner, a.deadline) == ("Gemma Oakes", "2026-04-03")
+
+
+def test_a_dated_task_after_a_recurring_one_is_a_task_of_its_own() -> None:
+    found = actions(PLAN_HEAD + "I will visit you every six weeks, and I will see you on your own each time. I will bring a "
+                    "copy of this plan to read with you within 28 days, so you can tell me what you want to change.\n")
+    assert [(a.deadline, a.timebound) for a in found] == [(None, True), ("2026-03-29", True)]

@@ -24,6 +24,7 @@ STATE_VERBS = {
     "be", "live", "stay", "remain", "feel", "seem", "enjoy", "like", "love", "want", "know", "belong",
     "need", "turn", "become", "hope", "wish", "understand", "prefer", "miss", "grow", "benefit",
     "deserve", "mean", "depend", "appear", "sound",
+    "arrive", "happen",  # "it should arrive soon", "this will happen in May": forecasts; someone acts before
 }
 
 
@@ -164,6 +165,9 @@ def _attends(doc: Doc, i: int) -> bool:
 
 
 def _negated(doc: Doc, i: int) -> bool:
+    """'will not', 'should never'; 'no longer needs to be supervised' (before the cue) too."""
+    if i >= 2 and doc[i - 2].lower_ == "no" and doc[i - 1].lower_ == "longer":
+        return True
     return any(doc[k].lower_ in ("not", "n't", "never") for k in range(i + 1, min(len(doc), i + 3)))
 
 
@@ -399,7 +403,9 @@ def find_cue(unit: Unit, in_action_section: bool) -> Cue | None:
                 if sum(1 for t in doc[k:] if t.is_alpha) < 3:
                     return None  # "Take care," is a sign-off
                 return Cue(k, k, imperative=True)
-    if start_tok + 1 < n and doc[start_tok].lower_ == "please" and tag_of(doc[start_tok + 1]) == "VB":
+    # '"... Please stop calling it a placement, it's my flat."': the child's words, quoted, ask nothing of the plan.
+    if (start_tok + 1 < n and doc[start_tok].lower_ == "please" and tag_of(doc[start_tok + 1]) == "VB"
+            and not _in_quotes(doc, start_tok)):
         return Cue(start_tok + 1, start_tok + 1, imperative=True)
     return None
 

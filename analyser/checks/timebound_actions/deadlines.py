@@ -99,10 +99,10 @@ _BACK_REFERENCE = re.compile(
     r"\b(?:before|by|until) then\b|\bat the same time\b|\bon (?:that|the) day\b|\bthat day\b|"
     r"\bthe day (?P<shift>after|before)\b(?: (?:your|the|his|her|their|\w+'s) [\w' -]{1,30}?\b(?:appointment|meeting|"
     r"review|visit|assessment|hearing|interview|exam|test|session|panel))?|\b(?:this|it) happens\b|"
-    # "Jan and I will both be there.", "Denise will take you.", "Helen and Mrs Cole will both attend.": the place
-    # and time are the event just named.
+    # "Jan and I will both be there.", "Denise will take you.", "Helen and Mrs Cole will both attend.", "Darren
+    # will attend and speak for Leah.": the place and time are the event just named.
     r"\bbeforehand\b|\bthe same (?:day|afternoon|morning|evening)\b|\b(?:present|speak|go|come) [\w' ]{0,30}?\bthere\b|"
-    r"\bbe there\b|\battend(?: it| too| as well)?(?=\s*[.!]?\s*$)|\b(?:take|bring|drive|walk|go with|come with|come along with) (?:you|him|her|them)"
+    r"\bbe there\b|\battend(?: it| too| as well)?(?=\s*(?:[.!]?\s*$|and\b))|\b(?:take|bring|drive|walk|go with|come with|come along with) (?:you|him|her|them)"
     r"(?: there| along| too)?(?=\s*[.!]?\s*$)",
     re.IGNORECASE,
 )

@@ -83,7 +83,8 @@ _CONTINGENCY_SECTION = re.compile(r"contingen|parallel plan|if things change|pla
 
 # Passives that describe, not commit: "arrangements should be maintained", "needs continue to be met".
 _DESCRIPTIVE_PASSIVES = {"maintain", "meet", "note", "record", "report", "discuss", "acknowledge", "understand",
-                         "recognise", "recognize", "remind", "view", "treat", "regard", "welcome", "praise", "base", "see", "keep"}
+                         "recognise", "recognize", "remind", "view", "treat", "regard", "welcome", "praise", "base", "see", "keep",
+                         "entitle"}  # "Leah will be entitled to a Setting Up Home Allowance when she moves"
 
 
 # "The IRO's job is to check ...": a definition, not an action.
@@ -102,6 +103,8 @@ HEAR_VERBS = {"hear"}
 # "Placement plan meeting to be held asap / by 3 March": a meeting someone must arrange by then, unlike
 # "The next review will be held on 5 May", which says when it is.
 _HELD_BY = re.compile(r"\b(?:held|scheduled|arranged)\s+(?:by|before|within|no later than|as soon as|asap)\b", re.IGNORECASE)
+_PLAN_REVIEW_ON = re.compile(r"\breview (?:this|the|your|his|her|their) (?:pathway |care |placement )?plan\b"
+                             r"(?: (?:with|for) (?:you|him|her|them|\w+))?,? (?:on|at)\b", re.IGNORECASE)
 _REVIEW_DATE_STATEMENT = re.compile(r"\b(review|meeting|conference)\b", re.IGNORECASE)
 
 
@@ -119,6 +122,13 @@ _HEADING_SENTENCE = re.compile(r"^\s*(?:what|how|who|when)\s+(?:\w+\s+){0,2}(?:w
 # review is, not a task in the plan.
 _NEXT_REVIEW_DATE = re.compile(r"\bnext\s+(?:\w+\s+){0,2}review\b", re.IGNORECASE)
 _REVIEW_DATE_VERBS = {"arrange", "confirm", "set", "agree", "book", "fix", "send"}
+_BY_THE_REVIEW = re.compile(r"\b(?:before|by|ahead of|prior to|until)\s+(?:the\s+|your\s+|his\s+|her\s+|their\s+|\w+'s\s+)?$", re.IGNORECASE)
+
+
+def _names_next_review(text: str) -> bool:
+    """ "The date of the next review will be confirmed": the next review is what is set. Not "Your health
+    assessment will be booked before your next review", a task due by then."""
+    return any(not _BY_THE_REVIEW.search(text[max(0, m.start() - 20) : m.start()]) for m in _NEXT_REVIEW_DATE.finditer(text))
 
 
 # Issue 19 item 8: plan options ("Plan B is for Tomasz to live with his uncle"), decisions not to act
@@ -181,6 +191,12 @@ def excluded(unit: Unit, cue: Cue, heading: str, owner_found: bool, has_deadline
         if lemma == "meet" and re.search(r"\bmeet again\b|\b(?:at|on|in)\s+(?:the\s+|our\s+|your\s+)?next\s+(?:\w+\s+){0,2}(?:review|meeting)\b",
                                          unit.text, re.IGNORECASE):
             return True
+        # "We will review this plan with you on 19 October 2026": when the next review is, not a task.
+        if lemma == "review" and _PLAN_REVIEW_ON.search(unit.text):
+            return True
+        # "School will consider requesting an EHC needs assessment if progress is not made": a contingency.
+        if lemma == "consider" and re.search(r"\bif\b", unit.text[doc[cue.verb].idx :], re.IGNORECASE):
+            return True
         # ... unless someone is named to do it by a date: "Amara will be seen by the dentist by 3 May".
         # A recommendation ("That Z's wish is recorded in her plan") directs, whatever its verb.
         if cue.passive and lemma in _DESCRIPTIVE_PASSIVES and not cue.that_clause and not (owner_found and has_deadline):
@@ -189,7 +205,7 @@ def excluded(unit: Unit, cue: Cue, heading: str, owner_found: bool, has_deadline
             lemma == "take" and "place" in unit.text.lower() and _REVIEW_DATE_STATEMENT.search(unit.text)
         ):
             return True
-        if cue.passive and lemma in _REVIEW_DATE_VERBS and _NEXT_REVIEW_DATE.search(unit.text) and not owner_found:
+        if cue.passive and lemma in _REVIEW_DATE_VERBS and _names_next_review(unit.text) and not owner_found:
             return True
         # "Placement to continue": nothing will be done.
         if lemma == "continue" and (cue.verb + 1 >= len(doc) or doc[cue.verb + 1].is_punct) and not has_time(unit.text):

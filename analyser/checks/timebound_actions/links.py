@@ -22,12 +22,15 @@ PRONOUN_OWNERS = {"i", "we", "you", "he", "she", "they"}
 _APPOSITION = re.compile(r"\s*,\s*((?:(?:Mr|Mrs|Ms|Miss|Mx|Dr)\.?\s+)?[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,2})\s*,")
 # The second sentence reports back on the first: "He will tell you ...", "She will send it ...".
 _FOLLOW_UP = re.compile(
-    r"\b(tell|let (?:you|\w+|you and \w+) know|ring you|text you|email you|write (?:down|to you)|share it|send it|"
+    r"\b(tell|let (?:you|\w+|you and \w+|the \w+|\w+ and \w+) know|ring you|text you|email you|write (?:down|to you)|share it|send it|"
     r"give (?:it|them)|give (?:you|\w+) the (?:start |new |first )?(?:date|answer|result|news|details|outcome)|it|them|the result|the outcome|(?:his|her|their) decision|what (?:he|she|they|I|we) (?:has |have |had )?\w+)\b",
     re.IGNORECASE,
 )
 _WE_AT = re.compile(r"\s+(?:here\s+)?at\s+(?:the\s+)?([A-Z][\w'’-]*(?:\s+(?:[A-Z][\w'’-]*|\d+\+?|of|for|and))*?)(?=\s+(?:will|would|are|have|can|must|shall)\b|\s*,)")
-_REPORT_BACK = re.compile(r"\b(?:tell|let)\b|\b(?:ring|text|email|call) you\b", re.IGNORECASE)
+# The second sentence's own verb reports back ("She will let the carers know his advice by 3 April"), not a
+# "tell" further on ("I will bring the plan within 28 days, so you can tell me what to change").
+_REPORT_BACK = re.compile(r"^\s*(?:will|would|shall|can|is going to|'ll)\s+(?:then\s+|also\s+|both\s+)?"
+                          r"(?:tell|let|(?:ring|text|email|call|phone|write to) you)\b", re.IGNORECASE)
 # "... before he asks", "before she rings them": the second sentence's time is the first one's action.
 _BEFORE_THE_FIRST = re.compile(r"\bbefore\s+(?:he|she|they|I|we)\s+(?:does|do|did)?\s*\w+(?:\s+(?:it|them|this|that))?\s*[.!]?$",
                                re.IGNORECASE)

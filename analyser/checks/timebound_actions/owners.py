@@ -31,6 +31,7 @@ ROLE_WORDS = {
     "placement", "foster", "kinship", "stepdad", "stepmum", "step-dad", "step-mum", "siblings",
     "nursery", "ssw", "iso", "tas", "ta", "hospital", "clinic", "dentist", "optician", "court",
     "judge", "commissioning", "fostering", "adoption", "carer's", "carers'", "aunty", "grandma's",
+    "centre", "center", "charity", "project", "hub", "trust", "academy",  # "The family centre will ring Mum"
     # "The child is to attend the dentist": the child, written about, still acts.
     "child", "person", "yp", "cyp",
 }

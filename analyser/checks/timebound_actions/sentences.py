@@ -124,11 +124,12 @@ def unit_action(unit: Unit, facts: Facts, rubric: Rubric, in_action_section: boo
         else:
             owner_tokens = subject_tokens(doc, cue.index)
         head = head_token(owner_tokens)
-        # "You need to see a dentist", "he needs to set up an account": needs, which the plan must answer
-        # with somebody's action; not a commitment in themselves. (A formal plan's "Kacey needs to
-        # engage with ..." directs, and stays an action.)
+        # "You need to see a dentist", "he needs to set up an account", "Connor needs to reduce his cannabis
+        # use", "BM needs to engage with Turning Point": needs, which the plan must answer with somebody's
+        # action; not commitments in themselves (six blind sets' readers agree). One with a date ("Mum needs
+        # to finish the course by 3 May") is a task set, and stays an action.
         if (head is not None and 0 <= cue.index < len(doc) and doc[cue.index].lower_ in ("need", "needs")
-                and head.lower_ in ("you", "he", "she")):
+                and (head.lower_ in ("you", "he", "she") or (found is None and _child_or_parent(head, facts)))):
             return None
         # "It should be noted that ...", "What will happen next", "This will help you": no one acts.
         # A passive with "this" or "it" is still a commitment ("Dad has asked for more time; this will be
@@ -150,8 +151,9 @@ def unit_action(unit: Unit, facts: Facts, rubric: Rubric, in_action_section: boo
         # whoever gives it is the action, and this names nobody.
         if (not cue.passive and head is not None and 0 <= cue.verb < len(doc)
                 and (head.lower_ == "you" or (facts.child_name and head.text == facts.child_name))
-                and lemma_of(doc[cue.verb]) in HEAR_VERBS):
-            return None
+                and (lemma_of(doc[cue.verb]) in HEAR_VERBS
+                     or (lemma_of(doc[cue.verb]) == "find" and cue.verb + 1 < len(doc) and doc[cue.verb + 1].lower_ == "out"))):
+            return None  # "You will find out which school you got on 1 March" too
         # "Talking to someone will help": a thing does something, with no when; a forecast, not an action.
         if (not cue.passive and not cue.infinitive_subject and not cue.that_clause and found is None
                 and not is_owner(owner_tokens, facts.child_name)):
@@ -190,3 +192,15 @@ def unit_action(unit: Unit, facts: Facts, rubric: Rubric, in_action_section: boo
         verb,
         measurable,
     )
+
+
+_CHILD_WORDS = {"cyp", "yp", "child", "person"}  # "CYP", "the young person"
+_PARENT_WORDS = {"mum", "dad", "mother", "father", "parents", "parent", "bm", "bf", "mam", "mummy", "daddy"}
+
+
+def _child_or_parent(head: Token, facts: Facts) -> bool:
+    """Whether an owner's head word is the record's child or a parent (whose needs the plan answers)."""
+    low = head.lower_
+    if low in _CHILD_WORDS or low in _PARENT_WORDS:
+        return True
+    return bool(facts.child_name) and head.text == (facts.child_name or "").split()[0]
