@@ -153,6 +153,8 @@ _NAME_THEN_ROLE = re.compile(
     rf"(?P<name>{_NAME})[ \t]*(?:\([ \t]*(?:your\s+|the\s+)?(?P<role1>{_ROLE_ALT})[ \t]*(?:[,;][^()\n]{{0,40}})?\)|,[ \t]*(?:your\s+|the\s+|our\s+)?(?P<role2>{_ROLE_ALT}))",
 )
 _ROLE_THEN_NAME = re.compile(rf"\b(?i:your|the|our)[ \t]+(?P<role>{_ROLE_ALT})[ \t]*(?:,|[ \t]is|[ \t]will be)?[ \t]+(?P<name>{_NAME})\b")
+# "Bethany is your social worker.", "Mr Osei is the designated teacher": a name, then the role it holds.
+_NAME_IS_ROLE = re.compile(rf"(?P<name>{_NAME})[ \t]+is[ \t]+(?i:your|the|our|his|her|their)[ \t]+(?P<role>{_ROLE_ALT})\b")
 _JOINT = re.compile(rf"\b(?:{_NAME})[ \t]+and[ \t]+(?:{_NAME})\b")
 # "Fenby Housing Options", "the college wellbeing service": an organisation "they" can point back to
 # ("Referral to Fenby Housing Options completed. They will contact YP when ...").
@@ -471,6 +473,8 @@ def _people(text: str, child_name: str | None) -> list[Person]:
         role = PROFESSIONAL_ROLES[(m.group("role1") or m.group("role2")).lower()]
         add(_clean_name(m.group("name")), role, "professional", None)
     for m in _ROLE_THEN_NAME.finditer(text):
+        add(_clean_name(m.group("name")), PROFESSIONAL_ROLES[m.group("role").lower()], "professional", None)
+    for m in _NAME_IS_ROLE.finditer(text):
         add(_clean_name(m.group("name")), PROFESSIONAL_ROLES[m.group("role").lower()], "professional", None)
     for m in _ROLE_FIELD.finditer(text[:3000]):
         add(_clean_name(m.group("name")), PROFESSIONAL_ROLES[m.group("role").lower()], "professional", None)

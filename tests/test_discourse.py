@@ -159,3 +159,10 @@ def test_a_wrapped_line_starting_with_to_is_no_salutation() -> None:
             "rather stay near Cliff Road so you can still walk\nto your mum's.\nI will bring your bus pass by 24 April.\n")
     d = _read(text, child="Tyrese", doc_type="pathway_plan")
     assert d.addressee.role == "child"
+
+
+def test_a_name_said_to_hold_a_role_is_who_she_means() -> None:
+    text = "Dear Jayden,\n\nBethany is your social worker. She will take you and Leon for a day out.\n"
+    d = _read(text, child="Jayden")
+    at = text.index("She will")
+    assert d.resolve("She", at, text.index("Bethany")) == "Bethany (social worker)"

@@ -672,3 +672,10 @@ def test_a_dated_task_after_a_recurring_one_is_a_task_of_its_own() -> None:
     found = actions(PLAN_HEAD + "I will visit you every six weeks, and I will see you on your own each time. I will bring a "
                     "copy of this plan to read with you within 28 days, so you can tell me what you want to change.\n")
     assert [(a.deadline, a.timebound) for a in found] == [(None, True), ("2026-03-29", True)]
+
+
+def test_a_check_in_to_see_how_things_are_going_is_a_task_of_its_own() -> None:
+    found = actions("Dear Ava,\n\nDate: 01/10/2024.\nYour next review will be on 27 March 2025.\n\nI will write to Tom's "
+                    "manager by 18 October 2024 to ask for your life story work to start. I will ring you before your "
+                    "next review to see how things are going.\n")
+    assert [a.deadline for a in found] == ["2024-10-18", "2025-03-27"]

@@ -35,7 +35,7 @@ _REPORT_BACK = re.compile(r"^\s*(?:will|would|shall|can|is going to|'ll)\s+(?:th
 _BEFORE_THE_FIRST = re.compile(r"\bbefore\s+(?:he|she|they|I|we)\s+(?:does|do|did)?\s*\w+(?:\s+(?:it|them|this|that))?\s*[.!]?$",
                                re.IGNORECASE)
 _PROGRESS_UPDATE = re.compile(
-    r"\bhow\s+(?:\w+\s+){1,3}?(?:is|are|has been|have been)\s+(?:getting on|doing|progressing|settling|coping)\b",
+    r"\bhow\s+(?:\w+\s+){1,3}?(?:is|are|has been|have been)\s+(?:getting on|going|doing|progressing|settling|coping)\b",
     re.IGNORECASE)
 _ALSO = re.compile(r"\b(also|too|as well|another)\b", re.IGNORECASE)
 
