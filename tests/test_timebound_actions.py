@@ -679,3 +679,10 @@ def test_a_check_in_to_see_how_things_are_going_is_a_task_of_its_own() -> None:
                     "manager by 18 October 2024 to ask for your life story work to start. I will ring you before your "
                     "next review to see how things are going.\n")
     assert [a.deadline for a in found] == ["2024-10-18", "2025-03-27"]
+
+
+def test_a_new_task_that_carries_its_own_reply_is_not_joined_to_the_one_before() -> None:
+    found = actions("Dear Dawit,\n\nDate: 20/10/2023\n\nI will ring Mrs Hall about the skipping by Friday 27 October. "
+                    "I will ask your mum if the next family time can include your brother, and let you know on my next visit.\n\n"
+                    "Best wishes,\nJo Reed, social worker\n")
+    assert [a.deadline for a in found] == ["2023-10-27", None]

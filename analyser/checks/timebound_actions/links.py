@@ -117,7 +117,7 @@ def _continues(text: str, starts: list[int], prev: Draft, d: Draft) -> bool:
         return False
     if _BEFORE_THE_FIRST.search(second):
         return True  # "He will explain it to you before he asks.": a step of the same action
-    if not _FOLLOW_UP.search(second) or _PROGRESS_UPDATE.search(second):
+    if not _follows_up(second) or _PROGRESS_UPDATE.search(second):
         return False  # "He will tell the carers how she is getting on": a task of its own, not a reply
     if prev.deadline is None or d.deadline is None:
         return True
@@ -127,6 +127,20 @@ def _continues(text: str, starts: list[int], prev: Draft, d: Draft) -> bool:
     if not _REPORT_BACK.search(second) or d.deadline.value is None:
         return False
     return prev.deadline.value is None or d.deadline.value >= prev.deadline.value
+
+
+_HEAD = re.compile(r"^\s*(?:will|would|shall|can|is going to|'ll)?\s*(?:then\s+|also\s+|both\s+)?$", re.IGNORECASE)
+_TELLING = re.compile(r"^(?:tell|let|ring|text|email|write|share|send|give)\b", re.IGNORECASE)
+
+
+def _follows_up(second: str) -> bool:
+    """The second sentence replies on the first: its own verb tells ("He will tell you ..."), or it points
+    back ("She will send it ...", "... the result"). Not "I will ask your mum if ... and let you know", a
+    new task that carries its own reply."""
+    for m in _FOLLOW_UP.finditer(second):
+        if not _TELLING.match(m.group(1)) or _HEAD.match(second[: m.start()]):
+            return True
+    return False
 
 
 def _same_person(a: str, b: str) -> bool:
