@@ -53,3 +53,15 @@ def test_a_service_named_by_an_acronym_is_not_a_reference_to_the_child() -> None
     text = ("CARE PLAN\nName: Amira Khan\nDate: 04/03/2025\n\nHealth\nThe LAC nurse will see you on 3 April 2025 "
             "and the CLA health team will send your mum the letter. The LAC is settled.\n")
     assert analyse(text).dimensions["child_directed_language"].metrics["about_child_references"] == 1
+
+
+def _jargon_terms(text: str) -> list[str | None]:
+    return [f.term for f in analyse(text).findings if f.rule == "child_directed_language.jargon"]
+
+
+def test_a_services_name_a_title_line_and_an_explained_term_are_not_jargon() -> None:
+    text = ("Millbourne Leaving Care Service\nPathway Plan\nName: Chantelle Odiase\nDate: 01/03/2026\n\n"
+            "Hi Chantelle. This is your pathway plan, your plan for the future. I will help you with your work "
+            "placement by 20 March 2026. We will talk about leaving care at your review.\n\n"
+            "Declan Morrow\nPersonal Adviser, Millbourne Leaving Care Service\n")
+    assert _jargon_terms(text) == ["leaving care"]
