@@ -686,3 +686,12 @@ def test_a_new_task_that_carries_its_own_reply_is_not_joined_to_the_one_before()
                     "I will ask your mum if the next family time can include your brother, and let you know on my next visit.\n\n"
                     "Best wishes,\nJo Reed, social worker\n")
     assert [a.deadline for a in found] == ["2023-10-27", None]
+
+
+@pytest.mark.parametrize(("sentence", "owner"), [
+    ("In order to progress the plan without delay, Ms Begum will find you a Polish class by 3 May 2025.", "Ms Begum"),
+    ("No later than 3rd November, the leaving care PA will go to the college open evening with him.", "leaving care PA"),
+])
+def test_a_fronted_purpose_or_time_is_not_the_owner(sentence, owner) -> None:
+    [a] = actions("Care plan\nName: Ana Smith\nDate: 01/03/2025\n\n" + sentence + "\n")
+    assert a.owner == owner

@@ -345,6 +345,9 @@ def find_cue(unit: Unit, in_action_section: bool) -> Cue | None:
             first = _clause_start(doc, start_tok, i)
             if i == first:
                 continue
+            # "In order to progress the plan, Ms Begum will ...": a purpose, not "X to do".
+            if i >= 2 and doc[i - 1].lower_ == "order" and doc[i - 2].lower_ in ("in", "so"):
+                continue
             before = doc[first:i]
             if any(tag_of(t) in _FINITE for t in before) or any(tag_of(t) == "VBD" for t in before):
                 continue

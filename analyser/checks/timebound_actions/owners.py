@@ -53,7 +53,7 @@ _LEAD_SKIP = {"and", "also", "then", "therefore", "additionally", "furthermore",
 
 
 _FRONTED = {"in", "on", "by", "from", "during", "at", "within", "over", "since", "next", "this", "last", "every",
-            "each", "for", "before", "around", "between"}
+            "each", "for", "before", "around", "between", "no", "until", "after"}  # "No later than 3rd November, the PA will"
 
 
 _TRAIL_SKIP = {"also", "now", "then", "still", "both", "all", "each", "again", "further", "jointly", "together"}
