@@ -695,3 +695,11 @@ def test_a_new_task_that_carries_its_own_reply_is_not_joined_to_the_one_before()
 def test_a_fronted_purpose_or_time_is_not_the_owner(sentence, owner) -> None:
     [a] = actions("Care plan\nName: Ana Smith\nDate: 01/03/2025\n\n" + sentence + "\n")
     assert a.owner == owner
+
+
+@pytest.mark.parametrize("sentence", [
+    "This is your care plan. It says where you will live and what the grown-ups are going to do over the next few months.",
+    "1. Your views\nYou like school.\n\n2. Progress on the decisions from the last review (8 September 2025)\nThe referral was made in October.",
+])
+def test_an_introduction_and_a_numbered_progress_heading_are_not_actions(sentence) -> None:
+    assert actions("Dear Ana,\n\nDate: 01/03/2026\n\n" + sentence + "\n") == []

@@ -398,6 +398,9 @@ def find_cue(unit: Unit, in_action_section: bool) -> Cue | None:
                 # "Contact with mum", "Plan: ...", "Review in 6 months" are noun phrases, not imperatives.
                 if following is None or following.is_punct or following.lower_ in ("is", "was", "has", "have", "are", "were", "will", "in", "of", "for", "date"):
                     return None
+                # "2. Progress on the decisions from the last review": a heading; "Work on your CV" is not one.
+                if first_tok.lower_ in ("progress", "update", "review") and following.lower_ in ("on", "since", "against"):
+                    return None
                 # "Contact with mum" is a noun phrase; "Liaise with school" is an instruction.
                 if following.lower_ == "with" and first_tok.lower_ not in _WITH_VERBS:
                     return None

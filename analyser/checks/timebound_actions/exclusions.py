@@ -111,7 +111,7 @@ _REVIEW_DATE_STATEMENT = re.compile(r"\b(review|meeting|conference)\b", re.IGNOR
 # "This plan explains what everyone will do", "This plan will be reviewed on ...", "What I will do":
 # what the record is, when it is looked at again, and headings written as sentences are not actions.
 _INTRODUCTION = re.compile(
-    r"^\s*(?:this|the|your) (?:plan|letter|record|document|review)\b[^.]{0,20}?\b(?:explains|covers|sets out|tells you|"
+    r"^\s*(?:(?:this|the|your) (?:plan|letter|record|document|review)\b[^.]{0,20}?|it)\b\s*(?:explains|covers|sets out|tells you|"
     r"is about|describes|says|will be reviewed|will be looked at)\b|\blook at this plan again\b",
     re.IGNORECASE,
 )
