@@ -453,12 +453,18 @@ def _service(text: str) -> str | None:
     return (services or named or [None])[0]
 
 
+_ORGANISATION_WORDS = {"fostering", "services", "service", "team", "agency", "trust", "council", "school", "academy",
+                       "college", "centre", "project", "partnership", "hub", "nursery", "home", "homes", "care"}
+
+
 def _people(text: str, child_name: str | None) -> list[Person]:
     people: dict[str, Person] = {}
 
     def add(name: str | None, role: str | None, kind: str, gender: Gender | None) -> None:
         if not name or (child_name and name.split()[0].lower() == child_name.split()[0].lower()):
             return
+        if name.split()[-1].lower() in _ORGANISATION_WORDS:
+            return  # "IFA carers (Brightpath Fostering)": the agency, not the carers' name
         old = people.get(name)
         if old is None or (old.role is None and role):
             people[name] = Person(name, role, gender or _title_gender(name), kind)  # type: ignore[arg-type]

@@ -703,3 +703,15 @@ def test_a_fronted_purpose_or_time_is_not_the_owner(sentence, owner) -> None:
 ])
 def test_an_introduction_and_a_numbered_progress_heading_are_not_actions(sentence) -> None:
     assert actions("Dear Ana,\n\nDate: 01/03/2026\n\n" + sentence + "\n") == []
+
+
+def test_an_agreement_at_a_past_meeting_takes_the_tasks_own_date_and_owner() -> None:
+    [a] = actions("Care plan\nName: Kayden Marsh\nDate of plan: 12/11/2025\n\nAt the planning meeting on 05/11/2025 Ms Marsh "
+                  "agreed to attend the Stepping Stones parenting group starting 24/11/2025.\n")
+    assert (a.owner, a.deadline) == ("Ms Marsh", "2025-11-24")
+
+
+def test_carers_named_by_their_agency_resolve_to_nobody_but_themselves() -> None:
+    [a] = actions("Care plan\nName: Kayden Marsh\nPlacement: Mr and Mrs Oduya, IFA carers (Brightpath Fostering)\n"
+                  "Date of plan: 12/11/2025\n\nThat the social worker and carers meet with school by 1 December 2025.\n")
+    assert a.owner == "the social worker and carers"

@@ -323,7 +323,7 @@ def find_cue(unit: Unit, in_action_section: bool) -> Cue | None:
                     # "Mrs Dunmore agreed to arrange ...": a named person's undertaking at the meeting.
                     prev in ("agreed", "promised", "offered") and (named := _before_bracket(doc, aux - 1)) >= 0
                     and tag_of(doc[named]) in ("NNP", "NNPS")
-                    and named + 1 - _name_length(doc, named) == _clause_start(doc, start_tok, named)
+                    and _starts_clause(doc, start_tok, named + 1 - _name_length(doc, named))
                 ):
                     continue
                 v = _next_verb(doc, i + 1, 2)
@@ -443,6 +443,17 @@ _AGREED_WHEN = re.compile(
     re.IGNORECASE,
 )
 _TIME_HINT = re.compile(r"\b(every|each|weekly|fortnightly|monthly|daily|termly|once|twice|by|until|from|on)\b|\d", re.IGNORECASE)
+
+
+def _starts_clause(doc: Doc, start_tok: int, i: int) -> bool:
+    """Token ``i`` opens its clause, or follows only a fronted time or place with no verb in it ("At the
+    planning meeting on 05/11/2025 Ms Marsh agreed to ...")."""
+    first = _clause_start(doc, start_tok, i)
+    if i == first:
+        return True
+    lead = doc[first:i]
+    return (lead[0].lower_ in ("at", "on", "in", "during", "following", "after")
+            and not any(tag_of(t).startswith("VB") or t.is_punct and t.text not in ("/", "-") for t in lead))
 
 
 def _before_bracket(doc: Doc, i: int) -> int:

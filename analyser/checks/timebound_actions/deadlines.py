@@ -10,8 +10,22 @@ from analyser.facts import Facts
 from analyser.rubric import Rubric
 
 
+# "At the planning meeting on 05/11/2025 Ms Marsh agreed to attend ... starting 24/11/2025": the opening
+# phrase dates the meeting where it was agreed, already past; the task's own date comes after it.
+_FRONTED_MEETING = re.compile(
+    r"^\W*(?:at|on|following|after|during)\s+(?:the|your|his|her|their|\w+'s)\s+(?:[\w-]+\s+){0,3}?"
+    r"(?:meeting|review|visit|conference|panel)\s+(?:held\s+)?(?:on\s+)?$",
+    re.IGNORECASE,
+)
+
+
 def deadline_for(text: str, facts: Facts) -> dates.DateMention | None:
     found = dates.find_deadline(text, facts.date, facts.next_review)
+    if (found is not None and found.value is not None and facts.date is not None and found.value < facts.date
+            and _FRONTED_MEETING.match(text[: found.start])):
+        later = dates.find_deadline(text[found.end :], facts.date, facts.next_review)
+        if later is not None:
+            return shifted(later, found.end)
     if found is None and facts.birth_date is not None and "birthday" in text.lower():
         return _birthday_deadline(text, facts.birth_date, facts.date)
     if (found is None or found.value is None) and facts.school_holidays:

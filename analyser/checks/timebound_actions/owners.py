@@ -106,6 +106,15 @@ def subject_tokens(doc: Doc, cue: int) -> list[Token]:
         k -= 1
     if not chain:
         return []
+    # "At the planning meeting on 05/11/2025 Ms Marsh agreed to ...": a fronted phrase with no comma; the
+    # name that ends it is the subject.
+    if len(chain) == 1 and len(chain[0]) > 2 and chain[0][0].lower_ in _FRONTED:
+        seg = chain[0]
+        k = len(seg)
+        while k > 0 and tag_of(seg[k - 1]) in ("NNP", "NNPS") and seg[k - 1].text[:1].isupper():
+            k -= 1
+        if 0 < k < len(seg) and tag_of(seg[k - 1]) in ("CD", "NN", "NNS") and is_owner(seg[k:], None):
+            return seg[k:]
     for seg in chain:
         if is_owner(head_np(seg), None):
             return head_np(seg)
