@@ -49,7 +49,9 @@ class DateMention:
     end: int
     text: str
     value: date | None  # resolved date, None when it cannot be resolved
-    kind: str  # "absolute" | "relative" | "review" | "recurring" | "vague" | "open"
+    # "absolute" | "relative" | "review" | "recurring" | "vague" | "open" | "calendar" (a school-calendar
+    # point the record does not date: "by half-term", "before the end of the summer term")
+    kind: str
 
 
 # --------------------------------------------------------------------------------------------------
@@ -1038,7 +1040,8 @@ def _absolute_hits(spans: list[_Span], text: str) -> Iterator[_Hit]:
         yield _Hit(start, span.end, span.value, "absolute", tier, rank, True)
 
 
-# School-calendar deadlines: bounded, but the dates differ by school and council, so no value.
+# School-calendar deadlines: the dates differ by school and council, so no value unless the record gives
+# one; undated, they are not timebound (issue 19 item 7) and the finding asks for the date.
 _TERM = re.compile(
     r"(?<![\w/])(?P<intro>by|before|until|at|for)?\s*(?:the\s+)?(?:(?:end|start|beginning)\s+of\s+(?:the\s+|this\s+|next\s+)?"
     r"(?:(?:autumn|spring|summer)\s+)?(?:school\s+)?(?:term|half[\s-]term|school\s+year|academic\s+year)"
@@ -1067,7 +1070,7 @@ def _term_hits(text: str, doc_date: date | None) -> list[_Hit]:
             named = parse_date(bracket.group(1), doc_date)
             if named is not None:
                 value, end = named, bracket.end()
-        hits.append(_Hit(start, end, value, "relative" if value is None else "absolute", tier, rank, value is not None))
+        hits.append(_Hit(start, end, value, "calendar" if value is None else "absolute", tier, rank, value is not None))
     return hits
 
 
@@ -1186,7 +1189,7 @@ def find_deadline(
     if not hits:
         return None
     # A phrase that resolves to a date beats one that cannot ("by 21 June" over "within two weeks of hearing back").
-    best = max(hits, key=lambda h: (h.tier, h.value is not None or h.kind != "relative", h.rank, h.start))
+    best = max(hits, key=lambda h: (h.tier, h.value is not None or h.kind not in ("relative", "calendar"), h.rank, h.start))
     return DateMention(best.start, best.end, text[best.start : best.end], best.value, best.kind)
 
 

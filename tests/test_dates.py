@@ -881,9 +881,10 @@ def test_long_text_is_handled() -> None:
     assert deadline(text).value == date(2024, 3, 15)
 
 
-def test_school_term_deadline_is_bounded_without_a_date() -> None:
+def test_school_term_deadline_without_a_date_is_a_calendar_point() -> None:
+    """Issue 19 item 7: found (its words are the deadline text) but undated, so not timebound."""
     m = find_deadline("SENCO to hold the review by the end of the summer term", date(2024, 6, 1))
-    assert m is not None and m.text == "by the end of the summer term" and m.kind == "relative" and m.value is None
+    assert m is not None and m.text == "by the end of the summer term" and m.kind == "calendar" and m.value is None
 
 
 def test_month_and_year_only_resolves_to_the_end_of_that_month() -> None:

@@ -715,3 +715,18 @@ def test_carers_named_by_their_agency_resolve_to_nobody_but_themselves() -> None
     [a] = actions("Care plan\nName: Kayden Marsh\nPlacement: Mr and Mrs Oduya, IFA carers (Brightpath Fostering)\n"
                   "Date of plan: 12/11/2025\n\nThat the social worker and carers meet with school by 1 December 2025.\n")
     assert a.owner == "the social worker and carers"
+
+
+@pytest.mark.parametrize(("sentence", "words"), [
+    ("Jo will ring you by half-term.", "by half-term"),
+    ("I will help you write a CV before the summer holidays.", "before the summer holidays"),
+    ("Mr Pugh will meet you before the end of the summer term.", "before the end of the summer term"),
+])
+def test_an_undated_school_calendar_point_is_not_timebound_and_asks_for_the_date(sentence, words) -> None:
+    """Issue 19 item 7: a school-calendar point resolves only when the record states its date."""
+    r = analyse("Care plan\nName: Ana Smith\nDate: 01/03/2025\n\n" + sentence + "\n")
+    [a] = r.actions
+    assert (a.timebound, a.deadline, a.problems) == (False, None, ["calendar_undated"])
+    [f] = [f for f in r.findings if f.rule == "timebound_actions.calendar_undated"]
+    assert f.term == words and f.data == {"action": 1}
+    assert not [f for f in r.findings if f.rule == "timebound_actions.no_deadline"]

@@ -36,7 +36,7 @@ def deadline_for(text: str, facts: Facts) -> dates.DateMention | None:
 
 # "for the Easter holidays", "before the summer holidays": a date only when the record states the
 # holiday's dates (facts.school_holidays); otherwise the action stays without one and asks for it.
-_HOLIDAY_PHRASE = re.compile(
+HOLIDAY_PHRASE = re.compile(
     r"\b(?P<prep>before|by|ahead of|in|during|for|over|at)\s+(?:the\s+)?"
     r"(?:(?P<season>easter|summer|christmas|winter|spring|autumn|october|february|may|whitsun)\s+)?"
     r"(?:school\s+)?(?:holidays?|half[- ]term(?:\s+holidays?)?)\b",
@@ -53,7 +53,7 @@ _BARE_HOLIDAY = re.compile(
 
 
 def _holiday_deadline(text: str, holidays: tuple[tuple[str, date | None, date | None], ...]) -> dates.DateMention | None:
-    m = _HOLIDAY_PHRASE.search(text) or _BARE_HOLIDAY.fullmatch(text.strip())
+    m = HOLIDAY_PHRASE.search(text) or _BARE_HOLIDAY.fullmatch(text.strip())
     if m is None:
         return None
     season = (m.group("season") or "").lower()

@@ -6,10 +6,12 @@ from pydantic import Field
 
 from analyser import dates
 from analyser.checks import ACTIONS, CheckContext, CheckResult, clamp, finding, phrase_finding
+from analyser.nlp import Analysis
 from analyser.report import Action, Finding
 from analyser.rubric import CheckSettings, Rubric
 from analyser.rules import Match
 from analyser.wording import count
+from analyser.checks.timebound_actions.deadlines import HOLIDAY_PHRASE
 from analyser.checks.timebound_actions.sentences import Draft
 
 
@@ -57,6 +59,9 @@ def score_drafts(ctx: CheckContext[TimeboundSettings], drafts: list[Draft]) -> C
                     term=dl.text, data={"action": len(actions) + 1}))
             elif dl.kind == "open":
                 pass
+            elif dl.kind == "calendar":
+                problems.append("calendar_undated")
+                findings.append(_calendar_finding(analysis, dl.start, dl.end, dl.text, len(actions) + 1))
             else:
                 timebound = dl.value is not None or dl.kind in ("recurring", "relative")
         if not timebound:
@@ -67,7 +72,12 @@ def score_drafts(ctx: CheckContext[TimeboundSettings], drafts: list[Draft]) -> C
                 penalty += settings.penalty_vague_timescale
                 f = phrase_finding(analysis, rubric.rule("vague_timescales"), Match(vs, ve, vt))
                 findings.append(f.model_copy(update={"data": {"action": len(actions) + 1}}))
-            elif "next_review_unknown" not in problems:
+            elif dl is None and (holiday := HOLIDAY_PHRASE.search(text, d.start, d.end)):
+                # "before the summer holidays" in a record that never says when they are.
+                problems.append("calendar_undated")
+                penalty += settings.penalty_no_deadline
+                findings.append(_calendar_finding(analysis, holiday.start(), holiday.end(), holiday.group(0), len(actions) + 1))
+            elif "next_review_unknown" not in problems and "calendar_undated" not in problems:
                 problems.append("no_deadline")
                 penalty += settings.penalty_no_deadline
                 findings.append(finding(analysis, DIMENSION, "no_deadline", "warning",
@@ -147,3 +157,11 @@ def score_drafts(ctx: CheckContext[TimeboundSettings], drafts: list[Draft]) -> C
         + "."
     )
     return CheckResult(score, summary, metrics, findings).provide(ACTIONS, actions)
+
+
+def _calendar_finding(analysis: Analysis, start: int, end: int, words: str, number: int) -> Finding:
+    """Issue 19 item 7: a school-calendar point is a date only where the record says when it is."""
+    return finding(analysis, DIMENSION, "calendar_undated", "warning",
+                   f"'{words}' depends on the school calendar, and the record does not say when it is.",
+                   start, end, "Give the date, e.g. 'by Friday 23 May 2025 (the day school breaks up)'.",
+                   term=words, data={"action": number})
