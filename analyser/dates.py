@@ -346,6 +346,9 @@ _RECURRING = re.compile(
         (?:\s+(?:after|before)\s+school)?
       |(?:\d\s*x\s*|{_NUM}[\s-]+|bi-?|twice[\s-]+|three\s+times\s+)?
         (?:daily|weekly|fortnightly|monthly|termly|half[\s-]termly|yearly|annually|quarterly|nightly)
+        # "in the daily log", "the weekly planner": a record's name, not how often anything happens
+        (?!\s+(?:log|logs|diary|diaries|record|records|recording|notes|sheet|sheets|chart|charts|planner|routine|
+                 routines|timetable|newsletter|report|reports|living|life|tasks|activities|care)\b)
       |(?:once|twice|thrice|{_NUM}\s+times|\d\s*x)\s+(?:a|per|each|every)\s+{_FREQ_UNIT}
       |on\s+{_WD_FULL}\s+(?:mornings|afternoons|evenings|nights)
       |on\s+{_WD_FULL}s(?:\s+(?:and|&)\s+{_WD_FULL}s)?

@@ -317,6 +317,7 @@ def read_discourse(document: Document, *, child_name: str | None, doc_type: str 
     if child_name:
         d.child = Person(child_name, None, None, "child")
     d.people = _people(text, child_name)
+    d.people += _named_subjects(text, child_name, d.people)
     d.author = _author(text, doc_type, d.people)
     if d.author and all(p.name != d.author.name for p in d.people):
         d.people.append(d.author)
@@ -324,6 +325,38 @@ def read_discourse(document: Document, *, child_name: str | None, doc_type: str 
     d.addressee = _addressee(text, child_name, d.people)
     d.mentions = _mentions(text, d, child_name)
     return d
+
+
+# "You have lived with Ruth Adeyemi since May. ... Ruth has been fostering for eleven years. She will ...":
+# a person the record gives a full name to and then, by first name, makes the subject of a sentence.
+_FULL_NAME = re.compile(r"\b([A-Z][a-z]{2,})[ \t]+([A-Z][a-z]{2,}(?:-[A-Z][a-z]+)?)\b")
+_SUBJECT_START = re.compile(r"(?:^|(?<=[.!?]\s)|(?<=\n))[ \t]*([A-Z][a-z]{2,})[ \t]+(?:has|had|is|was|says|said|will|would|"
+                            r"told|thinks|feels|agreed|asked|knows|lives|works)\b", re.MULTILINE)
+_NOT_FIRST_NAMES = {"Year", "St", "Saint", "Court", "Family", "Children", "County", "Council", "Primary", "High", "Academy",
+                    "School", "College", "House", "Street", "Road", "Lane", "Park", "Bank", "Centre", "Team", "Service",
+                    "Plan", "Care", "Pathway", "Health", "Review", "Social", "Personal", "Independent", "Moving", "Leaving",
+                    "Next", "Your", "Our", "The", "This", "That", "What", "When", "Where", "Who", "How", "Dear", "Best",
+                    "Kind", "Yours", "Date", "Name", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday",
+                    "Sunday", "January", "February", "March", "April", "May", "June", "July", "August", "September",
+                    "October", "November", "December", "Easter", "Christmas", "Summer", "Mum", "Dad", "Nan", "Grandad"}
+
+
+def _named_subjects(text: str, child_name: str | None, people: list[Person]) -> list[Person]:
+    known = {w for p in people for w in p.name.split()}
+    words = (child_name or "").split()
+    child = set(words) | ({words[0].split("-")[0]} if words else set())
+    found: dict[str, Person] = {}
+    subjects = {m.group(1) for m in _SUBJECT_START.finditer(text)}
+    if not subjects:
+        return []
+    for m in _FULL_NAME.finditer(text):
+        first, last = m.group(1), m.group(2)
+        if (first in _NOT_FIRST_NAMES or last in _NOT_FIRST_NAMES or first in child or first in known
+                or first.lower() in _NOT_NAMES or first in found):
+            continue
+        if first in subjects:
+            found[first] = Person(f"{first} {last}", None, None, "other")
+    return list(found.values())
 
 
 def _clean_name(name: str) -> str | None:

@@ -629,7 +629,11 @@ def _wrapped(text: str, brk: int, cut: int, start: int, end: int) -> bool:
     if (lw.isdigit() and len(lw) <= 2 and fw in _MONTHS) or (lw in _MONTHS and fw.isdigit()):
         return True
     widest = max(len(x) for x in text[start:end].split("\n"))
-    return widest >= 60 and len(line.rstrip()) >= 0.8 * widest
+    if not (widest >= 60 and len(line.rstrip()) >= 0.8 * widest):
+        return False
+    # A running header or footer ("Fernholme County Council - Independent Reviewing Service - OFFICIAL")
+    # is as wide as the text, but it repeats on every page: it never continues into the next line.
+    return text.count(line.strip()) < 2
 
 
 def _append_trimmed(text: str, s: int, e: int, out: list[tuple[int, int]]) -> None:

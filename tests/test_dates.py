@@ -926,3 +926,9 @@ def test_this_weekend_and_for_the_next_weeks_are_due_at_their_end() -> None:
     # A habit and a duration in the past are not deadlines.
     assert find_deadline("You see your dad at the weekend.", wed) is None
     assert find_deadline("He has lived there for 6 weeks.", wed) is None
+
+
+def test_a_daily_log_is_a_record_not_a_frequency() -> None:
+    assert find_deadline("Record night waking in the daily log", date(2026, 1, 1)) is None
+    m = find_deadline("Staff will see her daily", date(2026, 1, 1))
+    assert m is not None and m.kind == "recurring"

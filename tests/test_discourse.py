@@ -166,3 +166,11 @@ def test_a_name_said_to_hold_a_role_is_who_she_means() -> None:
     d = _read(text, child="Jayden")
     at = text.index("She will")
     assert d.resolve("She", at, text.index("Bethany")) == "Bethany (social worker)"
+
+
+def test_a_full_name_then_a_first_name_as_subject_is_who_she_means() -> None:
+    text = ("Dear Reuben,\n\nYou have lived with Ruth Adeyemi in Crossley Bank since May 2025.\n\n"
+            "Ruth has been fostering for eleven years. She will help you open a bank account.\n")
+    d = _read(text, child="Reuben", doc_type="care_plan")
+    at = text.index("She will")
+    assert d.resolve("She", at, text.index("Ruth has")) == "Ruth Adeyemi"

@@ -132,3 +132,11 @@ def test_a_line_wrapped_by_the_layout_continues_even_before_a_capital_or_a_digit
 def test_short_lines_and_label_lines_still_start_new_sentences() -> None:
     assert sentences("Young person: Kofi Mensah\nDate of birth: 14/09/2008\nSocial worker: Gavin Stroud") == [
         "Young person: Kofi Mensah", "Date of birth: 14/09/2008", "Social worker: Gavin Stroud"]
+
+
+def test_a_running_footer_as_wide_as_the_page_does_not_run_into_the_next_line() -> None:
+    footer = "Fernholme County Council - Independent Reviewing Service - OFFICIAL-SENSITIVE"
+    text = (f"{footer}\nYou told me that school is going better and that you like your new tutor a lot.\n\n"
+            f"{footer}\nVoice to help you say what you think. You can ring me on any weekday morning.")
+    got = sentences(text)
+    assert footer in got and "Voice to help you say what you think." in got

@@ -730,3 +730,44 @@ def test_an_undated_school_calendar_point_is_not_timebound_and_asks_for_the_date
     [f] = [f for f in r.findings if f.rule == "timebound_actions.calendar_undated"]
     assert f.term == words and f.data == {"action": 1}
     assert not [f for f in r.findings if f.rule == "timebound_actions.no_deadline"]
+
+
+MINUTES_HEAD = "Review minutes\nName: Lily-Mae Smith\nDate: 17/11/2026\n\n"
+
+
+@pytest.mark.parametrize("sentence", [
+    "Everyone at the meeting agreed that he is settled and that he is very attached to you both.",
+    "You are also going to school far more than you were.",
+    "1. That Lily-Mae remains in her placement with Mr and Mrs Ruddock.",
+    "1. That the next review is held on 8 September 2027 at 4pm at the foster home.",
+    "Please contact the IRO on 01632 960418 with any concerns.",
+    "Dennis agreed that the present weekday sessions can move to Saturdays.",
+    "The report notes that Lily-Mae needs to have an eye test, as she has been squinting.",
+])
+def test_states_permissions_standing_plans_and_contact_lines_are_not_actions(sentence) -> None:
+    assert actions(MINUTES_HEAD + sentence + "\n") == []
+
+
+def test_a_plans_review_date_in_a_key_value_row_is_not_an_action() -> None:
+    assert actions("Pathway Plan\nName | Kezia Boateng\nDate of this plan | 2 June 2026\n"
+                   "Plan to be reviewed | by 2 December 2026\n") == []
+
+
+@pytest.mark.parametrize(("sentence", "owner", "deadline"), [
+    ("Ms Kendall will write to Ms Brennan about family time. She will do this by the end of the month.", "Ms Kendall", "2026-11-30"),
+    ("Gareth Lowe will ring you to set up the sessions. He will confirm the new times to you by 4 December 2026.",
+     "Gareth Lowe", "2026-12-04"),
+    ("Lily-Mae has had two nosebleeds; Dr Naseem asked the carers to keep a note, and Mr Ruddock agreed to do this.", "Mr Ruddock", None),
+    ("Your PEP meeting is on 20 January 2027. Callum and Mr Baptiste will both be at it.", "Callum and Mr Baptiste", "2027-01-20"),
+    ("1. That the social worker considers an overnight stay with Ms Thorpe in due course.", "the social worker", None),
+    ("Ms Grant is going to work with you on your feelings before the end of December.", "Ms Grant", "2026-12-31"),
+])
+def test_replies_clauses_after_and_events_just_named_are_read(sentence, owner, deadline) -> None:
+    [a] = actions(MINUTES_HEAD + sentence + "\n")
+    assert (a.owner, a.deadline) == (owner, deadline)
+
+
+def test_an_agreement_for_whenever_something_happens_is_an_action() -> None:
+    [a] = actions("Dear Tyler,\n\nDate: 17/11/2026\n\nYou agreed to tell staff where you are going, and who with, "
+                  "whenever you go out in the evening.\n")
+    assert a.owner_text == "You"

@@ -161,6 +161,9 @@ def _attends(doc: Doc, i: int) -> bool:
         return i + 1 == len(doc) or doc[i + 1].lower_ in (",", ".", "!", ";", "and", "too", "to", "with", "as")
     if word == "at" and i + 1 < len(doc) and doc[i + 1].lower_ in ("the", "your", "his", "her", "their"):
         return any(t.lower_ in _ATTENDED for t in doc[i + 2 : i + 5])
+    # "Callum and Mr Baptiste will both be at it.": at the event just named.
+    if word == "at" and i + 1 < len(doc) and doc[i + 1].lower_ in ("it", "that"):
+        return i + 2 == len(doc) or doc[i + 2].lower_ in (".", "!", ",", "too")
     return False
 
 
@@ -177,6 +180,8 @@ def _resolve_main(doc: Doc, v: int) -> tuple[int, bool, bool]:
     if lemma == "be":
         nxt = _next_verb(doc, v + 1, 3)
         if nxt != -1 and tag_of(doc[nxt]) in ("VBN", "VBD"):
+            if doc[nxt].lower_ in _STATIVE_PARTICIPLES:
+                return nxt, False, False  # "that he is settled", "she is attached to you": a state
             return nxt, True, True
         # "will be mindful of", "will be available to": a (vague) commitment, not a state.
         if v + 1 < len(doc) and doc[v + 1].lower_ in _COMMITTED_ADJECTIVES:
@@ -308,6 +313,8 @@ def find_cue(unit: Unit, in_action_section: bool) -> Cue | None:
                 aux = i - 1
                 if prev == "going" and i >= 2:
                     aux = i - 2
+                if prev == "going" and doc[i + 1].lower_ in _PLACES_GONE_TO:
+                    continue  # "You are going to school far more": where, not what will happen
                 # "was going to", "were asked to", "did not have to": past or negated, not a commitment.
                 if aux >= 1 and doc[aux].lower_ not in ("is", "are", "am", "has", "have") and doc[aux - 1].lower_ in ("was", "were", "had", "not", "n't"):
                     continue
@@ -416,12 +423,16 @@ def find_cue(unit: Unit, in_action_section: bool) -> Cue | None:
     return None
 
 
+_STATIVE_PARTICIPLES = {"settled", "attached", "interested", "worried", "pleased", "scared", "frightened", "excited",
+                        "upset", "bored", "confused", "concerned", "delighted", "relieved", "used", "thrilled"}
 _COMMITTED_ADJECTIVES = {"mindful", "available", "responsible", "accountable", "aware", "supportive", "vigilant"}
 
 
 _TIME_LEAD = re.compile(r"^(by|within|on|before|from|in|after|during|no|over|until|at)$")
 
 
+_PLACES_GONE_TO = {"school", "college", "bed", "church", "nursery", "university", "uni", "the", "a", "an",
+                   "his", "her", "their", "your", "my", "mum's", "dad's"}
 _WITH_VERBS = {"liaise", "work", "engage", "meet", "speak", "talk", "agree", "check", "follow", "keep", "deal", "help", "share", "discuss", "link", "consult"}
 
 
@@ -437,7 +448,7 @@ EARLIER_AGREEMENT = re.compile(
 
 # When an agreement is for: "by the end of the month", "every Friday", "twice a week", "on 27/03/25", "in December".
 _AGREED_WHEN = re.compile(
-    r"\b(?:by|within|before|until|from|starting|every|each|weekly|fortnightly|monthly|daily|termly|"
+    r"\b(?:by|within|before|until|from|starting|every|each|whenever|weekly|fortnightly|monthly|daily|termly|"
     r"(?:once|twice|\w+ times) (?:a|an|each|every|per) \w+|in (?:January|February|March|April|May|June|July|August|"
     r"September|October|November|December))\b|\d",
     re.IGNORECASE,
@@ -451,6 +462,8 @@ def _starts_clause(doc: Doc, start_tok: int, i: int) -> bool:
     first = _clause_start(doc, start_tok, i)
     if i == first:
         return True
+    if i >= 2 and doc[i - 1].lower_ == "and" and doc[i - 2].text == ",":
+        return True  # "..., and Mr Ruddock agreed to do this": a clause of its own
     lead = doc[first:i]
     return (lead[0].lower_ in ("at", "on", "in", "during", "following", "after")
             and not any(tag_of(t).startswith("VB") or t.is_punct and t.text not in ("/", "-") for t in lead))

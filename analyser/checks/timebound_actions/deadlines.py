@@ -116,7 +116,7 @@ _BACK_REFERENCE = re.compile(
     # "Jan and I will both be there.", "Denise will take you.", "Helen and Mrs Cole will both attend.", "Darren
     # will attend and speak for Leah.": the place and time are the event just named.
     r"\bbeforehand\b|\bthe same (?:day|afternoon|morning|evening)\b|\b(?:present|speak|go|come) [\w' ]{0,30}?\bthere\b|"
-    r"\bbe there\b|\battend(?: it| too| as well)?(?=\s*(?:[.!]?\s*$|and\b))|\b(?:take|bring|drive|walk|go with|come with|come along with) (?:you|him|her|them)"
+    r"\bbe there\b|\bbe at (?:it|that)\b|\battend(?: it| too| as well)?(?=\s*(?:[.!]?\s*$|and\b))|\b(?:take|bring|drive|walk|go with|come with|come along with) (?:you|him|her|them)"
     r"(?: there| along| too)?(?=\s*[.!]?\s*$)",
     re.IGNORECASE,
 )

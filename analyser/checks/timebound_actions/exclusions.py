@@ -60,6 +60,24 @@ _BOILERPLATE = re.compile(
 )
 
 
+# "Please contact the IRO on 01632 960418 with any concerns": how to reach someone, not a task.
+_CONTACT_INVITATION = re.compile(
+    r"^\W*please\s+(?:feel\s+free\s+to\s+)?(?:contact|ring|call|phone|email|e-mail|text|get in touch with)\b[^.]*?"
+    r"(?:\bwith any\s+(?:concerns|questions|worries|queries)\b|\b(?:on|at)\s+\+?\d[\d ]{6,})",
+    re.IGNORECASE,
+)
+# "That the next review is held on 8 September 2026 at 4pm": when the next review is, even as a recommendation.
+_NEXT_REVIEW_ON = re.compile(
+    r"\bthat\s+(?:the|your|his|her|their)\s+next\s+(?:\w+\s+)?(?:review|meeting)\s+(?:is|be|will be)\s+"
+    r"(?:held|scheduled|arranged|booked)\s+(?:on|for)\b", re.IGNORECASE)
+# "Plan to be reviewed | by 2 December 2026", "The plan will be reviewed on ...": the plan's review date.
+_PLAN_REVIEWED = re.compile(
+    r"^\W*(?:the\s+|this\s+|your\s+)?(?:pathway\s+|care\s+|placement\s+)?plan\s+(?:to be|will be|is to be|should be)\s+reviewed\b",
+    re.IGNORECASE)
+# "Dennis agreed that the sessions can move to Saturdays": a permission the meeting gave, not a task.
+_AGREED_THAT = re.compile(r"\b(?:agreed|decided)\s+that\b", re.IGNORECASE)
+
+
 # "If the contact is cancelled, please ring me on ...": the condition's answer is a request to the reader,
 # how to reach the writer, not a task in the plan (even with "within 5 working days"); so is "If anyone
 # disagrees, they need to tell me within 5 working days".
@@ -139,7 +157,11 @@ _PLAN_OPTION = re.compile(r"^\W*plan\s+[a-d]\b\s*(?:is|would be|will be|[:–—
 _NOT_TO_ACT = re.compile(r"\b(?:is|are|was|were)\s+not\s+(?:required|needed|necessary)\b|\bno\s+(?:further\s+)?action\b",
                          re.IGNORECASE)
 _STAYS = re.compile(r"\b(?:you|he|she|they|[A-Z][a-z]+)\s+will\s+(?:keep|carry on|continue(?: to)?)\s+living\b"
-                    r"|\byou\s+will\s+(?:stay|remain)(?:\s+living)?\s+(?:with|at|in)\b", re.IGNORECASE)
+                    r"|\byou\s+will\s+(?:stay|remain)(?:\s+living)?\s+(?:with|at|in)\b"
+                    # "That Lily-Mae remains in her placement with Mr and Mrs Ruddock": the plan, not a task.
+                    r"|^\W*(?:\d+[.)]\s*)?that\s+(?:[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,2}|he|she|they|you)\s+"
+                    r"(?:remains?|stays?)\s+(?:living\s+)?(?:in|with|at)\b",
+                    re.IGNORECASE)
 
 
 def _in_condition(body: str, offset: int, at: int | None) -> bool:
@@ -156,7 +178,8 @@ def excluded(unit: Unit, cue: Cue, heading: str, owner_found: bool, has_deadline
     """Units that look like actions but are not commitments in the plan. ``deadline_at``: where in the
     unit its deadline starts; ``deadline_kind``: its :class:`~analyser.dates.DateMention` kind."""
     if (_STATUS.search(unit.text) or _CHAIR_REMARK.match(unit.text) or _BOILERPLATE.match(unit.text)
-            or _CONDITIONAL_REQUEST.match(unit.text) or (EARLIER_AGREEMENT.match(unit.text) and not has_deadline)):
+            or _CONDITIONAL_REQUEST.match(unit.text) or (EARLIER_AGREEMENT.match(unit.text) and not has_deadline)
+            or _CONTACT_INVITATION.match(unit.text) or _NEXT_REVIEW_ON.search(unit.text) or _PLAN_REVIEWED.match(unit.text)):
         return True
     if _INTRODUCTION.search(unit.text) or _HEADING_SENTENCE.match(unit.text):
         return True
@@ -183,6 +206,9 @@ def excluded(unit: Unit, cue: Cue, heading: str, owner_found: bool, has_deadline
                                                      or deadline_kind == "review"):
         return True
     doc = unit.doc
+    if (doc is not None and 0 < cue.verb < len(doc) and doc[cue.verb - 1].lower_ in ("can", "may")
+            and _AGREED_THAT.search(unit.text, 0, doc[cue.verb].idx)):
+        return True
     if doc is not None and 0 <= cue.verb < len(doc):
         lemma = lemma_of(doc[cue.verb])
         # "The next review will be held on 5 May": a date, not an action.

@@ -20,9 +20,11 @@ from analyser.nlp import Analysis
 PRONOUN_OWNERS = {"i", "we", "you", "he", "she", "they"}
 # "Your teacher, Miss Hartley, will ...": the name in apposition says who the role is.
 _APPOSITION = re.compile(r"\s*,\s*((?:(?:Mr|Mrs|Ms|Miss|Mx|Dr)\.?\s+)?[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,2})\s*,")
-# The second sentence reports back on the first: "He will tell you ...", "She will send it ...".
+# The second sentence reports back on the first: "He will tell you ...", "She will send it ...", "She will do
+# this by the end of the month", "He will confirm the new times to you by 4 December".
 _FOLLOW_UP = re.compile(
     r"\b(tell|let (?:you|\w+|you and \w+|the \w+|\w+ and \w+) know|ring you|text you|email you|write (?:down|to you)|share it|send it|"
+    r"confirm|do (?:this|that|it)|"
     r"give (?:it|them)|give (?:you|\w+) the (?:start |new |first )?(?:date|answer|result|news|details|outcome)|it|them|the result|the outcome|(?:his|her|their) decision|what (?:he|she|they|I|we) (?:has |have |had )?\w+)\b",
     re.IGNORECASE,
 )
@@ -30,7 +32,7 @@ _WE_AT = re.compile(r"\s+(?:here\s+)?at\s+(?:the\s+)?([A-Z][\w'’-]*(?:\s+(?:[A
 # The second sentence's own verb reports back ("She will let the carers know his advice by 3 April"), not a
 # "tell" further on ("I will bring the plan within 28 days, so you can tell me what to change").
 _REPORT_BACK = re.compile(r"^\s*(?:will|would|shall|can|is going to|'ll)\s+(?:then\s+|also\s+|both\s+)?"
-                          r"(?:tell|let|(?:ring|text|email|call|phone|write to) you)\b", re.IGNORECASE)
+                          r"(?:tell|let|confirm|do (?:this|that|it)|(?:ring|text|email|call|phone|write to) you)\b", re.IGNORECASE)
 # "... before he asks", "before she rings them": the second sentence's time is the first one's action.
 _BEFORE_THE_FIRST = re.compile(r"\bbefore\s+(?:he|she|they|I|we)\s+(?:does|do|did)?\s*\w+(?:\s+(?:it|them|this|that))?\s*[.!]?$",
                                re.IGNORECASE)
@@ -101,6 +103,7 @@ def _resolve(text: str, starts: list[int], discourse: Discourse, d: Draft) -> Dr
     return replace(d, resolved=person) if person else d
 
 
+
 def _continues(text: str, starts: list[int], prev: Draft, d: Draft) -> bool:
     """``d`` goes on with ``prev``'s action: the next sentence of the same paragraph, by the same person
     named by a pronoun, reporting back on it rather than adding another task."""
@@ -130,7 +133,7 @@ def _continues(text: str, starts: list[int], prev: Draft, d: Draft) -> bool:
 
 
 _HEAD = re.compile(r"^\s*(?:will|would|shall|can|is going to|'ll)?\s*(?:then\s+|also\s+|both\s+)?$", re.IGNORECASE)
-_TELLING = re.compile(r"^(?:tell|let|ring|text|email|write|share|send|give)\b", re.IGNORECASE)
+_TELLING = re.compile(r"^(?:tell|let|ring|text|email|write|share|send|give|confirm)\b", re.IGNORECASE)
 
 
 def _follows_up(second: str) -> bool:

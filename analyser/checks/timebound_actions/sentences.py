@@ -203,4 +203,9 @@ def _child_or_parent(head: Token, facts: Facts) -> bool:
     low = head.lower_
     if low in _CHILD_WORDS or low in _PARENT_WORDS:
         return True
-    return bool(facts.child_name) and head.text == (facts.child_name or "").split()[0]
+    if not facts.child_name:
+        return False
+    first = facts.child_name.split()[0]
+    # "Lily-Mae" is tokenised "Lily - Mae", and "E-M" is Ellie-Mae's initials: the head is the last part.
+    parts = first.split("-")
+    return head.text == first or (len(parts) > 1 and head.text in (parts[-1], parts[-1][:1]))
