@@ -119,6 +119,17 @@ def _use_blas(nlp: Language) -> None:
             numpy.dot(a, b, out=out)
             return out
 
+        def maxout(self, X):  # type: ignore[no-untyped-def]
+            # thinc's kernel also returns the argmax (for training, which never runs on this pipeline) and
+            # takes a fifth of the tagger's time; the max of three pieces by numpy takes a fifth of that.
+            # Bit for bit thinc's answer (its strict ">" keeps the first of equal values) unless a max is
+            # zero (+0 and -0 tie) or NaN: then thinc's own kernel answers.
+            if X.ndim == 3 and X.shape[2] == 3 and X.dtype == numpy.float32:
+                best = numpy.maximum(numpy.maximum(X[..., 0], X[..., 1]), X[..., 2])
+                if best.all() and not numpy.isnan(best).any():
+                    return best, None
+            return super().maxout(X)
+
     threadpool_limits(1, "blas")
     ops = BlasOps()
     for name in _TAGGING:
