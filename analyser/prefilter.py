@@ -11,11 +11,15 @@ always scanned. So a screen only ever skips scans that would have found nothing.
 Why lower-casing is exact: the words are ASCII. Under ``re.IGNORECASE`` an ASCII letter matches, apart
 from its two cases, only 'İ', 'ı', 'ſ' and 'K' (U+0130, U+0131, U+017F, U+212A; checked over all of
 Unicode in tests/test_prefilter.py); a text holding any of them is never screened.
+
+:func:`word_finditer` finds ``\\b<word>...`` (a name, an acronym, built per record) as ``re.finditer``
+does, without trying the pattern at every position.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import lru_cache
 
 try:  # Python 3.11+
@@ -93,3 +97,39 @@ class Screen:
             return True
         words = required_words(pattern)
         return words is None or any(w in self.lower for w in words)
+
+
+_BOUNDARIES = {0: re.compile(r"\b"), re.ASCII: re.compile(r"\b", re.ASCII)}
+
+
+def word_finditer(word: str, text: str, after: str = r"\b", flags: int = 0) -> Iterator[re.Match[str]]:
+    """The matches of ``rf"\\b{re.escape(word)}{after}"`` in ``text``, exactly as :func:`re.finditer`
+    gives them (spans and groups), about thirty times faster for a case-sensitive word.
+
+    A pattern that starts with ``\\b`` has no literal prefix for ``re`` to look for, so it is tried at every
+    position of the text; without the ``\\b`` it starts with ``word``, which ``re`` finds with a fast
+    substring search. The boundary is then checked where the rest matches: at the first position where
+    both hold, which is where the whole pattern first matches (``\\b`` is zero-width, so the rest matches
+    there the same way), and the next search starts at its end, as ``finditer`` does (the match is never
+    empty: it starts with ``word``).
+    """
+    if not word:
+        yield from re.finditer(rf"\b{after}", text, flags)
+        return
+    rest = _compiled(re.escape(word) + after, flags)
+    boundary = _BOUNDARIES[flags & re.ASCII]
+    pos = 0
+    while True:
+        m = rest.search(text, pos)
+        if m is None:
+            return
+        if boundary.match(text, m.start()) is None:
+            pos = m.start() + 1
+            continue
+        yield m
+        pos = m.end()
+
+
+@lru_cache(maxsize=512)
+def _compiled(pattern: str, flags: int) -> re.Pattern[str]:
+    return re.compile(pattern, flags)

@@ -13,6 +13,7 @@ from pydantic import Field
 
 from analyser.checks import CheckContext, CheckResult, clamp, finding, phrase_finding, wants_tags
 from analyser.nlp import Analysis, Unit
+from analyser.prefilter import word_finditer
 from analyser.report import Finding
 from analyser.registry import Appearance, register
 from analyser.rubric import CheckSettings
@@ -79,7 +80,7 @@ def _acronym_explained(text: str, acronym: str, expansion: str) -> bool:
     """Spelled out somewhere: the expansion appears, or 'Long Form (ACR)' / 'ACR (long form)'."""
     if re.search(re.escape(expansion.split("(")[0].strip()), text, re.IGNORECASE):
         return True
-    return bool(re.search(rf"\b{re.escape(acronym)}\s*\([a-z][^)]{{3,}}\)", text, re.IGNORECASE)) or bool(
+    return any(word_finditer(acronym, text, r"\s*\([a-z][^)]{3,}\)", re.IGNORECASE)) or bool(
         re.search(rf"\([^)]*\b{re.escape(acronym)}\b[^)]*\)", text)
     )
 
