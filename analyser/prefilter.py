@@ -99,31 +99,29 @@ class Screen:
         return words is None or any(w in self.lower for w in words)
 
 
-_BOUNDARIES = {0: re.compile(r"\b"), re.ASCII: re.compile(r"\b", re.ASCII)}
+def word_finditer(word: str, text: str, after: str = r"\b", flags: int = 0, before: str = r"\b") -> Iterator[re.Match[str]]:
+    """The matches of ``before + re.escape(word) + after`` in ``text``, exactly as :func:`re.finditer`
+    gives them (spans and groups), where ``before`` is zero-width (``\\b``, a lookbehind): about thirty
+    times faster for a case-sensitive word.
 
-
-def word_finditer(word: str, text: str, after: str = r"\b", flags: int = 0) -> Iterator[re.Match[str]]:
-    """The matches of ``rf"\\b{re.escape(word)}{after}"`` in ``text``, exactly as :func:`re.finditer`
-    gives them (spans and groups), about thirty times faster for a case-sensitive word.
-
-    A pattern that starts with ``\\b`` has no literal prefix for ``re`` to look for, so it is tried at every
-    position of the text; without the ``\\b`` it starts with ``word``, which ``re`` finds with a fast
-    substring search. The boundary is then checked where the rest matches: at the first position where
-    both hold, which is where the whole pattern first matches (``\\b`` is zero-width, so the rest matches
-    there the same way), and the next search starts at its end, as ``finditer`` does (the match is never
-    empty: it starts with ``word``).
+    A pattern that starts with ``\\b`` or a lookbehind has no literal prefix for ``re`` to look for, so it
+    is tried at every position of the text; without it the pattern starts with ``word``, which ``re`` finds
+    with a fast substring search. ``before`` is then checked where the rest matches: at the first position
+    where both hold, which is where the whole pattern first matches (``before`` is zero-width, so the rest
+    matches there the same way), and the next search starts at its end, as ``finditer`` does (the match
+    is never empty: it starts with ``word``).
     """
     if not word:
-        yield from re.finditer(rf"\b{after}", text, flags)
+        yield from re.finditer(before + after, text, flags)
         return
     rest = _compiled(re.escape(word) + after, flags)
-    boundary = _BOUNDARIES[flags & re.ASCII]
+    assertion = _compiled(before, flags)
     pos = 0
     while True:
         m = rest.search(text, pos)
         if m is None:
             return
-        if boundary.match(text, m.start()) is None:
+        if assertion.match(text, m.start()) is None:
             pos = m.start() + 1
             continue
         yield m

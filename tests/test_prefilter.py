@@ -85,19 +85,22 @@ def test_screen_on_the_handwritten_records() -> None:
                 assert p.search(text) is None, (path.name, p.pattern)
 
 
-@pytest.mark.parametrize(("after", "flags"), [
-    (r"\b", 0), (r"\b", re.IGNORECASE), (r"\b", re.ASCII), (r"[ \t]+[A-Z][a-z]+\b", 0),
-    (r"\b[^.\n]{0,60}?\b(he|him|his|she|her)\b", 0), (r"\s*\([a-z][^)]{3,}\)", re.IGNORECASE), ("", 0),
+@pytest.mark.parametrize(("after", "flags", "before"), [
+    (r"\b", 0, r"\b"), (r"\b", re.IGNORECASE, r"\b"), (r"\b", re.ASCII, r"\b"), (r"[ \t]+[A-Z][a-z]+\b", 0, r"\b"),
+    (r"\b[^.\n]{0,60}?\b(he|him|his|she|her)\b", 0, r"\b"), (r"\s*\([a-z][^)]{3,}\)", re.IGNORECASE, r"\b"),
+    ("", 0, r"\b"),
+    (r"(?![\w/])", 0, r"(?<![\w/])"), (r"\b", re.IGNORECASE, r"(?<![\w-])"),
 ])
-def test_word_finditer_is_finditer(after: str, flags: int) -> None:
+def test_word_finditer_is_finditer(after: str, flags: int, before: str) -> None:
     from analyser.prefilter import word_finditer
 
     rng = random.Random(11)
     words = ["Jo", "jo", "Ann", "nana", "an", "Mr.", "(SW)", "’s", "é", "_x", "mum", "Jo Reed", "CAMHS", ""]
     pieces = ["Jo", "JO", "jo", "Ann", "Anna", "nanana", "nana", " ", "  ", "\n", ".", "(SW)", "(speech therapy)",
-              "’s", "é", "_", "x", "Reed", "mum", "MUM", "he", "She", "her", "ſ", "İ", "1", "-", "Mr.", "Mr"]
+              "’s", "é", "_", "x", "Reed", "mum", "MUM", "he", "She", "her", "ſ", "İ", "1", "-", "Mr.", "Mr", "/", "CAMHS", "CAMHS/", "-"]
     for _ in range(300):
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 40)))
         for word in words:
-            expected = [(m.span(), m.groups()) for m in re.finditer(rf"\b{re.escape(word)}{after}", text, flags)]
-            assert [(m.span(), m.groups()) for m in word_finditer(word, text, after, flags)] == expected, (word, text)
+            expected = [(m.span(), m.groups()) for m in re.finditer(before + re.escape(word) + after, text, flags)]
+            found = [(m.span(), m.groups()) for m in word_finditer(word, text, after, flags, before)]
+            assert found == expected, (word, text)

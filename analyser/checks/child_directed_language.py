@@ -169,7 +169,7 @@ def check(ctx: CheckContext[ChildLanguageSettings]) -> CheckResult:
     for acronym, expansion in lex.acronyms.items():
         if acronym not in text:  # a plain substring test first: most acronyms are absent, the regex is slow
             continue
-        for m in re.finditer(rf"(?<![\w/]){re.escape(acronym)}(?![\w/])", text):
+        for m in word_finditer(acronym, text, r"(?![\w/])", before=r"(?<![\w/])"):
             if acronym in seen:
                 break
             seen.add(acronym)
