@@ -8,6 +8,7 @@ ingest (file or text -> Document) -> nlp (units and spaCy tokens, once) -> check
 from __future__ import annotations
 
 import functools
+import gc
 import os
 from datetime import date
 from pathlib import Path
@@ -112,3 +113,10 @@ def warm_up(rubric: str | os.PathLike[str] | None = None, accurate: bool = False
     get_nlp(accurate)
     load_rubric(rubric)
     analyse(_WARM_UP_RECORD, rubric=rubric, accurate=accurate)
+    # What is loaded now (the pipeline, its vocabulary, lexicons, rule sets: about 100,000 objects) lives as
+    # long as the process. Left to the cyclic garbage collector, every full collection walked all of it
+    # again: about one analysis in ten paid ~45 ms for that (a 2,041-word draft's p95 91 ms against a p50 of
+    # 73). Frozen, collections walk only what the analyses make. Garbage is collected first, so none of it
+    # is kept for good.
+    gc.collect()
+    gc.freeze()

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from analyser.document import Document
+from analyser.prefilter import word_finditer
 
 AddresseeRole = Literal["child", "parent", "carer", "professional", "none"]
 Gender = Literal["f", "m"]
@@ -384,7 +385,7 @@ def _author(text: str, doc_type: str | None, people: list[Person]) -> Person | N
     found = _author_as_named(text, doc_type, people)
     if found is None or " " in found.name:
         return found
-    fuller = {m.group(0) for m in re.finditer(rf"\b{re.escape(found.name)}[ \t]+[A-Z][a-zA-Z'’-]+\b", text)}
+    fuller = {m.group(0) for m in word_finditer(found.name, text, r"[ \t]+[A-Z][a-zA-Z'’-]+\b")}
     fuller = {f for f in fuller if (last := f.split()[-1].lower()) not in _NOT_NAMES and last not in PROFESSIONAL_ROLES}
     if len(fuller) == 1:
         name = fuller.pop()
@@ -616,7 +617,7 @@ def _mentions(text: str, d: Discourse, child_name: str | None) -> list[Mention]:
         # Most of the relation words never occur in a record: a substring test skips their regex scan.
         if name not in (lowered if flags else text):
             continue
-        for m in re.finditer(rf"\b{re.escape(name)}\b", text, flags):
+        for m in word_finditer(name, text, r"\b", flags):
             at = m.start()
             lo = bisect.bisect_left(taken, (at - longest, -1))
             hi = bisect.bisect_right(taken, (at, len(text) + 1))
@@ -642,7 +643,7 @@ def _child_gender(text: str, child_name: str | None) -> Gender | None:
         return None
     first = child_name.split()[0]
     votes = {"f": 0, "m": 0}
-    for m in re.finditer(rf"\b{re.escape(first)}\b[^.\n]{{0,60}}?\b(he|him|his|she|her)\b", text):
+    for m in word_finditer(first, text, r"\b[^.\n]{0,60}?\b(he|him|his|she|her)\b"):
         votes[_PRONOUN_GENDER[m.group(1).lower()]] += 1
     if votes["f"] == votes["m"]:
         return None

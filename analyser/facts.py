@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from analyser import dates
 from analyser.rules import word_list
+from analyser.prefilter import Screen
 
 if TYPE_CHECKING:
     from analyser.discourse import Discourse
@@ -284,11 +285,13 @@ def detect_doc_type(text: str) -> str:
     double, and the cues of records that are not plans (a health assessment or PEP the plan mentions
     near its top does not make a care plan "other")."""
     head = text[:300]
+    body = text[:20000]
+    screen = Screen(body)  # most cues are in no record: a substring test skips their scan
     scores: dict[str, float] = {}
     for doc_type, patterns in _TYPE_PATTERNS.items():
         total = 0.0
         for pattern, weight in patterns:
-            hits = len(pattern.findall(text[:20000]))
+            hits = len(pattern.findall(body)) if screen.may_match(pattern) else 0
             if hits:
                 total += weight * min(hits, 3) ** 0.5
                 if pattern.search(head):

@@ -13,6 +13,7 @@ from pydantic import Field
 
 from analyser.checks import CheckContext, CheckResult, clamp, finding, phrase_finding, wants_tags
 from analyser.nlp import Analysis, Unit
+from analyser.prefilter import word_finditer
 from analyser.report import Finding
 from analyser.registry import Appearance, register
 from analyser.rubric import CheckSettings
@@ -106,7 +107,7 @@ def _acronym_explained(text: str, acronym: str, expansion: str) -> bool:
     """Spelled out somewhere: the expansion appears, or 'Long Form (ACR)' / 'ACR (long form)'."""
     if re.search(re.escape(expansion.split("(")[0].strip()), text, re.IGNORECASE):
         return True
-    return bool(re.search(rf"\b{re.escape(acronym)}\s*\([a-z][^)]{{3,}}\)", text, re.IGNORECASE)) or bool(
+    return any(word_finditer(acronym, text, r"\s*\([a-z][^)]{3,}\)", re.IGNORECASE)) or bool(
         re.search(rf"\([^)]*\b{re.escape(acronym)}\b[^)]*\)", text)
     )
 
@@ -197,7 +198,7 @@ def check(ctx: CheckContext[ChildLanguageSettings]) -> CheckResult:
     for acronym, expansion in lex.acronyms.items():
         if acronym not in text:  # a plain substring test first: most acronyms are absent, the regex is slow
             continue
-        for m in re.finditer(rf"(?<![\w/]){re.escape(acronym)}(?![\w/])", text):
+        for m in word_finditer(acronym, text, r"(?![\w/])", before=r"(?<![\w/])"):
             if acronym in seen:
                 break
             seen.add(acronym)

@@ -146,12 +146,14 @@ def check(ctx: CheckContext[PlanDetailSettings]) -> CheckResult:
     matchers = _matchers(rubric)
     filler_rule = rubric.rule("filler")
     filler = filler_rule.pattern
+    # The record's stock phrases, scanned for once (the count, the penalty and the summary read them).
+    filler_found = [m.group(0) for m in filler.finditer(analysis.text)]
     findings: list[Finding] = []
     body = [u for u in analysis.units if u.kind != "heading"]
     content_words = _content_words(analysis.units)
     metrics: dict[str, float | int] = {
         "sections_required": len(required),
-        "filler_phrases": len(filler.findall(analysis.text)),
+        "filler_phrases": len(filler_found),
         "specifics_per_100_words": round(100 * _specifics(body) / max(1, analysis.words), 1),
         "content_words": content_words,
     }
@@ -290,7 +292,7 @@ def check(ctx: CheckContext[PlanDetailSettings]) -> CheckResult:
                     "Add specifics: who is involved, dates, and what will change.",
                     term=lex.sections[key].name, data={**ids, "words": words}))
 
-    filler_hits = len(filler.findall(analysis.text))
+    filler_hits = len(filler_found)
     metrics["sections_present"] = len(required) - len(missing)
     metrics["sections_substantive"] = sum(1 for c in credits if c >= 1.0)
     metrics["sections_thin"] = len(thin)
@@ -320,7 +322,7 @@ def check(ctx: CheckContext[PlanDetailSettings]) -> CheckResult:
     if lost["points_lost_sections"] >= 0.5:
         reasons.append(f"missing or thin sections -{lost['points_lost_sections']:.0f}")
     if lost["points_lost_filler"] >= 0.5:
-        seen = list(dict.fromkeys(m.group(0).lower() for m in filler.finditer(analysis.text)))
+        seen = list(dict.fromkeys(phrase.lower() for phrase in filler_found))
         reasons.append(f"{filler_hits} stock phrases (" + ", ".join(f"'{p}'" for p in seen[:3])
                        + (", ..." if len(seen) > 3 else "") + f") -{lost['points_lost_filler']:.0f}")
     if lost["points_lost_specifics"] >= 0.5:

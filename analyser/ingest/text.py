@@ -515,9 +515,16 @@ def looks_english(text: str, prose: str | None = None) -> bool:
         return False
     words = _WORD_RE.findall(text if prose is None else prose)
     if len(words) >= _MIN_WORDS_FOR_FUNCTION_CHECK:
-        hits = sum(1 for w in words if w.lower() in _FUNCTION_WORDS)
-        if hits < _MIN_FUNCTION_SHARE * len(words):
-            return False
+        # Enough function words is all that is asked: stop counting once there are (English prose
+        # reaches 5% within its first lines).
+        need = _MIN_FUNCTION_SHARE * len(words)
+        hits = 0
+        for w in words:
+            if w.lower() in _FUNCTION_WORDS:
+                hits += 1
+                if hits >= need:
+                    return True
+        return False
     return True
 
 
