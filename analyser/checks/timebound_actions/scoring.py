@@ -149,9 +149,11 @@ def score_drafts(ctx: CheckContext[TimeboundSettings], drafts: list[Draft]) -> C
         return CheckResult(None, "Not scored: no actions found, and none are expected of this kind of record.",
                            metrics, findings).provide(ACTIONS, actions)
     score = clamp(sum(per_action_scores) / n)
+    head = (  # "1 of 1 names who ..." reads as a plural: one action is said as one
+        f"The one action {'is' if timebound_n else 'is not'} timebound and {'names' if owned else 'does not name'} who will do it"
+        if n == 1 else f"{timebound_n} of {count(n, 'action')} are timebound and {owned} of {n} name who will do them")
     summary = (
-        f"{timebound_n} of {count(n, 'action')} {'is' if n == 1 else 'are'} timebound and {owned} of {n} "
-        + ("names who will do it" if n == 1 else "name who will do them")
+        head
         + (f"; {counts['vague_timescale']} with a vague timescale" if counts["vague_timescale"] else "")
         + (f"; {count(counts['deadline_past'], 'deadline')} had already passed" if counts["deadline_past"] else "")
         + "."
