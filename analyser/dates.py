@@ -350,7 +350,8 @@ _RECURRING = re.compile(
         (?!\s+(?:log|logs|diary|diaries|record|records|recording|notes|sheet|sheets|chart|charts|planner|routine|
                  routines|timetable|newsletter|report|reports|living|life|tasks|activities|care)\b)
       |(?:once|twice|thrice|{_NUM}\s+times|\d\s*x)\s+(?:a|per|each|every)\s+{_FREQ_UNIT}
-      |on\s+{_WD_FULL}\s+(?:mornings|afternoons|evenings|nights)
+      |on\s+{_WD_FULL}\s+(?:mornings|afternoons|evenings|nights|lunchtimes)
+      |{_WD}\s*(?:&|and|/)\s*{_WD}\s+(?:mornings|afternoons|evenings|nights|lunchtimes)
       |on\s+{_WD_FULL}s(?:\s+(?:and|&)\s+{_WD_FULL}s)?
       |(?:at|on)\s+(?:the\s+)?weekends
       |(?:at|on|during|before|after|ahead\s+of)\s+(?:every|each)\s+(?:visit|meeting|session|appointment|review|supervision|contact)s?
@@ -381,7 +382,8 @@ _CUES_TODAY = ("today", "tomorrow", "tonight")
 _CUES_WEEKDAY = tuple(_WEEKDAYS)
 _CUES_RECURRING = (
     "every", "each", "daily", "weekly", "nightly", "monthly", "termly", "yearly", "annually",
-    "quarterly", "times", "once", "twice", "thrice", "days", "weekends", "x a", "x per",
+    "quarterly", "times", "once", "twice", "thrice", "days", "weekends", "x a", "x per", "mornings", "afternoons",
+    "evenings", "nights",
 )  # fmt: skip
 _CUES_OPEN = ("further notice", "now on", "onward", "forward", "immediate effect", "indefinitely")
 

@@ -109,7 +109,8 @@ _FOR_CHILD = re.compile(r"\b(?:this|the)\s+(?:letter|plan|record|review|report)\
                         r"\bthis is your (?:own |new )?(?:pathway |care |placement )?plan\b", re.IGNORECASE)
 _CARER_CUES = re.compile(
     r"\b(?:you as (?:\w+'s |his |her |their )?(?:foster )?carers?|(?:is|are) living with you|lives with you|"
-    r"your (?:care of|fostering|supervising social worker)|as (?:his|her|their|\w+'s) (?:foster )?carers?)\b",
+    r"your (?:care of|fostering|supervising social worker)|as (?:his|her|their|\w+'s) (?:foster |kinship )?carers?|"
+    r"you as (?:\w+'s |his |her |their )?(?:kinship carers?|special guardians?)|your (?:kinship|special guardianship) assessment)\b",
     re.IGNORECASE,
 )
 _PARENT_CUES = re.compile(
@@ -247,8 +248,9 @@ class Discourse:
             return self.service
         if w in ("you", "yourself"):
             return self._addressee_label()
-        # "The child is to attend the dentist": the record's child, by name where it gives one.
-        if re.sub(r"^(?:the|this)\s+", "", w) in ("child", "young person", "yp", "cyp"):
+        # "The child is to attend the dentist": the record's child, by name where it gives one. "YP" and
+        # "CYP" stay as written: the readers of both sets that have them keep the abbreviation (5 of 5).
+        if re.sub(r"^(?:the|this)\s+", "", w) in ("child", "young person"):
             return self.child.name if self.child else None
         if w in ("he", "she", "him", "her"):
             return self._last_fitting(_PRONOUN_GENDER[w], at, scope_start)
@@ -449,7 +451,10 @@ def _signature(text: str) -> Person | None:
         return None
     role = _role_of(first[1].rstrip(")")) if len(first) > 1 else None
     if role is None and len(lines) > 1:
-        role = _role_of(re.sub(r"^(?:your|the)\s+", "", lines[1].lower()).rstrip("."))
+        # "Independent Reviewing Officer", "Supervising Social Worker, Kinship Team": the role line, up to
+        # the team it names.
+        line = re.sub(r"^(?:your|the)\s+", "", lines[1].lower()).rstrip(".")
+        role = _role_of(line) or _role_of(re.split(r"\s*[,(–-]\s*", line, maxsplit=1)[0])
     return Person(name, role, _title_gender(name), "professional")
 
 

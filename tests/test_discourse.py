@@ -174,3 +174,11 @@ def test_a_full_name_then_a_first_name_as_subject_is_who_she_means() -> None:
     d = _read(text, child="Reuben", doc_type="care_plan")
     at = text.index("She will")
     assert d.resolve("She", at, text.index("Ruth has")) == "Ruth Adeyemi"
+
+
+def test_kinship_carers_are_carers_and_a_signature_role_line_names_a_team() -> None:
+    text = ("Dear Mr and Mrs Whitcombe,\n\nThank you for your time. We are the team that supports you as Poppy's "
+            "kinship carers.\n\nYours sincerely,\nGareth Pryce\nSupervising Social Worker, Kinship Team\n")
+    d = _read(text, child="Poppy", doc_type="care_plan")
+    assert d.addressee.role == "carer"
+    assert d.author is not None and (d.author.name, d.author.role) == ("Gareth Pryce", "supervising social worker")

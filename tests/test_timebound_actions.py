@@ -771,3 +771,40 @@ def test_an_agreement_for_whenever_something_happens_is_an_action() -> None:
     [a] = actions("Dear Tyler,\n\nDate: 17/11/2026\n\nYou agreed to tell staff where you are going, and who with, "
                   "whenever you go out in the evening.\n")
     assert a.owner_text == "You"
+
+
+CP_HEAD = "Care plan\nName: Reece Dunmore\nDate of birth: 27/04/2007\nDate: 01/10/2026\n\nDear Reece, this is your care plan.\n\n"
+
+
+@pytest.mark.parametrize(("sentence", "owner", "deadline"), [
+    ("Holly from the Orchard Project will start seeing you at school every Tuesday from 10 November 2026.", "Holly", "2026-11-10"),
+    ("Kacper agreed to tell Mrs Pettit when he feels a detention is unfair.", "Kacper", None),
+    ("You said you will register with Larkfield Medical Practice by 28 February 2027 at the latest.", "Reece", "2027-02-28"),
+    ("Agreed FC to take YP to Tolmarsh College open eve on 26/11/26.", "FC", "2026-11-26"),
+    ("You agreed to keep a short diary of your sleep for the next four weeks.", "Reece", "2026-10-29"),
+    ("Your foster carers, Jo and Martin, will put up the new shelves by 23 October 2026.", "Jo and Martin", "2026-10-23"),
+    ("Helen Marr, our assessing social worker, will start your assessment in January.", "Helen Marr", "2027-01-31"),
+    ("Before your 20th birthday, we will decide with you how often I visit.", "we", "2027-04-27"),
+    ("Your PEP meeting is on 5 November 2026. I will be\nthere.", "I", "2026-11-05"),
+    ("Your hearing test is on 3 December 2026. Nadine will take you and ring me afterwards.", "Nadine", "2026-12-03"),
+])
+def test_owners_and_dates_read_from_blind10(sentence, owner, deadline) -> None:
+    [a] = actions(CP_HEAD + sentence + "\n")
+    assert (a.owner, a.deadline) == (owner, deadline)
+
+
+@pytest.mark.parametrize("sentence", [
+    "Isla will start school in September 2026.",
+    "The next review is on 19 January 2027. Colin Ashby, your Independent Reviewing Officer, will chair it.",
+    "IRO will escalate to TM if passport not sent by date above.",
+    "I write to you after each visit so that you have a record of what each of us is going to do.",
+    "Lorraine said she will read it with you at bedtime.",
+])
+def test_facts_the_chair_a_contingency_and_what_was_said_are_not_actions(sentence) -> None:
+    assert actions(CP_HEAD + sentence + "\n") == []
+
+
+def test_yp_is_kept_as_written_and_birthday_money_is_no_deadline() -> None:
+    found = actions(CP_HEAD + "Action | Who | When\nYP to attend maths intervention | YP | Tues & Thurs lunchtimes\n"
+                    "Set up a savings pot for your birthday money | You and Rosa | TBC\n")
+    assert [(a.owner, a.deadline, a.timebound) for a in found] == [("YP", None, True), ("Reece and Rosa", None, False)]

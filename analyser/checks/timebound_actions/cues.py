@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from analyser.nlp import Unit
+from analyser.nlp import Unit, word_classes
 from analyser.checks.timebound_actions.owners import PRONOUN_SUBJECTS, is_owner
 from analyser.checks.timebound_actions.tokens import head_np, lemma_of, outside_brackets, tag_of
 
@@ -24,7 +24,7 @@ STATE_VERBS = {
     "be", "live", "stay", "remain", "feel", "seem", "enjoy", "like", "love", "want", "know", "belong",
     "need", "turn", "become", "hope", "wish", "understand", "prefer", "miss", "grow", "benefit",
     "deserve", "mean", "depend", "appear", "sound",
-    "arrive", "happen",  # "it should arrive soon", "this will happen in May": forecasts; someone acts before
+    "arrive",  # "it should arrive soon": a forecast; someone acts before it
 }
 
 
@@ -51,6 +51,7 @@ REPORTED = re.compile(
 
 
 _SAID_WILL = re.compile(r"\s+(?:that\s+)?(?:he|she|they)\s+", re.IGNORECASE)
+_SAID_OWN_WILL = re.compile(r"\s+(?:that\s+)?(?:he|she|they|you|I|we)\s+", re.IGNORECASE)
 # The author's own clause after reported words ends the reported part: "You told me X, so I will ...".
 _NEW_CLAUSE = re.compile(r"([,;.]\s*(so|and|but|therefore|then)?\s+\w+|;\s*\w+|\.\s+\w+)", re.IGNORECASE)
 
@@ -130,6 +131,12 @@ def _reported_before(unit: Unit, tok: Token) -> bool:
     if (m.group().lower() == "said" and re.search(r"\b(has|have)\s+$", before[: m.start()], re.IGNORECASE)
             and _SAID_WILL.fullmatch(before[m.end() :])):
         return False
+    # "You said you will register with the GP by 28 February": a dated undertaking in the speaker's own
+    # future ("said he would like" stays a wish; "Lorraine said she will read it with you at bedtime", with
+    # no when, stays what she said).
+    if (m.group().lower() == "said" and tok.lower_ == "will" and _SAID_OWN_WILL.fullmatch(before[m.end() :])
+            and _AGREED_WHEN.search(unit.text, tok.idx)):
+        return False
     return not _NEW_CLAUSE.search(before[m.end() :])
 
 
@@ -154,6 +161,8 @@ _ATTENDED = {"meeting", "review", "pep", "appointment", "panel", "hearing", "con
 def _attends(doc: Doc, i: int) -> bool:
     """ "will both be there", "will be at your review": being somewhere for an event is something a person
     commits to (its date is the event's: deadlines.back_referenced_deadline / event_deadline)."""
+    while i < len(doc) and not doc[i].text.strip():
+        i += 1  # "I will be\nthere.": a PDF's line break is a token of its own
     if i >= len(doc):
         return False
     word = doc[i].lower_
@@ -315,6 +324,8 @@ def find_cue(unit: Unit, in_action_section: bool) -> Cue | None:
                     aux = i - 2
                 if prev == "going" and doc[i + 1].lower_ in _PLACES_GONE_TO:
                     continue  # "You are going to school far more": where, not what will happen
+                if prev == "going" and any(t.lower_ == "what" for t in doc[max(start_tok, i - 6) : i]):
+                    continue  # "... a record of what each of us is going to do": a clause about the tasks
                 # "was going to", "were asked to", "did not have to": past or negated, not a commitment.
                 if aux >= 1 and doc[aux].lower_ not in ("is", "are", "am", "has", "have") and doc[aux - 1].lower_ in ("was", "were", "had", "not", "n't"):
                     continue
@@ -329,7 +340,7 @@ def find_cue(unit: Unit, in_action_section: bool) -> Cue | None:
                            and not EARLIER_AGREEMENT.match(unit.text)) and not (
                     # "Mrs Dunmore agreed to arrange ...": a named person's undertaking at the meeting.
                     prev in ("agreed", "promised", "offered") and (named := _before_bracket(doc, aux - 1)) >= 0
-                    and tag_of(doc[named]) in ("NNP", "NNPS")
+                    and _name_like(doc[named])
                     and _starts_clause(doc, start_tok, named + 1 - _name_length(doc, named))
                 ):
                     continue
@@ -355,6 +366,9 @@ def find_cue(unit: Unit, in_action_section: bool) -> Cue | None:
             # "In order to progress the plan, Ms Begum will ...": a purpose, not "X to do".
             if i >= 2 and doc[i - 1].lower_ == "order" and doc[i - 2].lower_ in ("in", "so"):
                 continue
+            # "Agreed FC to take YP to the open evening on 26/11/26": terse minutes' "agreed" opens the task.
+            while first < i - 1 and doc[first].lower_ in ("agreed", "agreed:", ":", "-"):
+                first += 1
             before = doc[first:i]
             if any(tag_of(t) in _FINITE for t in before) or any(tag_of(t) == "VBD" for t in before):
                 continue
@@ -448,12 +462,24 @@ EARLIER_AGREEMENT = re.compile(
 
 # When an agreement is for: "by the end of the month", "every Friday", "twice a week", "on 27/03/25", "in December".
 _AGREED_WHEN = re.compile(
-    r"\b(?:by|within|before|until|from|starting|every|each|whenever|weekly|fortnightly|monthly|daily|termly|"
+    r"\b(?:by|within|before|until|from|starting|every|each|whenever|for the next|weekly|fortnightly|monthly|daily|termly|"
     r"(?:once|twice|\w+ times) (?:a|an|each|every|per) \w+|in (?:January|February|March|April|May|June|July|August|"
     r"September|October|November|December))\b|\d",
     re.IGNORECASE,
 )
 _TIME_HINT = re.compile(r"\b(every|each|weekly|fortnightly|monthly|daily|termly|once|twice|by|until|from|on)\b|\d", re.IGNORECASE)
+
+
+_EVERYONE = {"everyone", "everybody", "nobody", "someone", "somebody", "anyone", "all", "both"}
+
+
+def _name_like(tok: Token) -> bool:
+    """A proper name, also where the small model calls an unfamiliar one a common noun ("Kacper"/NN): a
+    capitalised word the lemmatizer's word lists do not know."""
+    if tag_of(tok) in ("NNP", "NNPS"):
+        return True
+    return (tag_of(tok) == "NN" and tok.text[:1].isupper() and tok.text[1:].islower() and tok.is_alpha
+            and tok.lower_ not in _EVERYONE and not word_classes(tok.lower_))
 
 
 def _starts_clause(doc: Doc, start_tok: int, i: int) -> bool:

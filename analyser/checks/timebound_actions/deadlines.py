@@ -77,7 +77,9 @@ def _holiday_deadline(text: str, holidays: tuple[tuple[str, date | None, date | 
 
 # "before Kofi's 18th birthday", "by his birthday": a date when the record gives the date of birth.
 _BIRTHDAY = re.compile(
-    r"\b(?:before|by|for|on|ahead of)\s+(?:his|her|their|your|my|[A-Z][\w'’-]*['’]s?)\s+(?:(\d{1,2})(?:st|nd|rd|th)\s+)?birthday\b"
+    r"\b(?i:before|by|for|on|ahead of)\s+(?:(?i:his|her|their|your|my)|[A-Z][\w'’-]*['’]s?)\s+(?:(\d{1,2})(?:st|nd|rd|th)\s+)?"
+    # "for your birthday money" is what the money is, not when
+    r"birthday\b(?!\s+(?:money|present|presents|card|cards|party|parties|cake|gift|gifts|treat))"
 )
 
 
@@ -116,8 +118,8 @@ _BACK_REFERENCE = re.compile(
     # "Jan and I will both be there.", "Denise will take you.", "Helen and Mrs Cole will both attend.", "Darren
     # will attend and speak for Leah.": the place and time are the event just named.
     r"\bbeforehand\b|\bthe same (?:day|afternoon|morning|evening)\b|\b(?:present|speak|go|come) [\w' ]{0,30}?\bthere\b|"
-    r"\bbe there\b|\bbe at (?:it|that)\b|\battend(?: it| too| as well)?(?=\s*(?:[.!]?\s*$|and\b))|\b(?:take|bring|drive|walk|go with|come with|come along with) (?:you|him|her|them)"
-    r"(?: there| along| too)?(?=\s*[.!]?\s*$)",
+    r"\bbe\s+there\b|\bbe\s+at\s+(?:it|that)\b|\bafterwards\b|\battend(?: it| too| as well)?(?=\s*(?:[.!]?\s*$|and\b))|\b(?:take|bring|drive|walk|go with|come with|come along with) (?:you|him|her|them)"
+    r"(?: there| along| too)?(?=\s*(?:[.!]?\s*$|and\b))",
     re.IGNORECASE,
 )
 LOOK_BACK_UNITS = 3  # sentences of the paragraph a back reference may point to

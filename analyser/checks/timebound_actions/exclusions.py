@@ -60,6 +60,8 @@ _BOILERPLATE = re.compile(
 )
 
 
+_STARTS_SCHOOL = re.compile(r"start(?:s|ing)?\s+(?:at\s+)?(?:school|nursery|reception|primary school|secondary school|year\s+\d+)\b",
+                            re.IGNORECASE)
 # "Please contact the IRO on 01632 960418 with any concerns": how to reach someone, not a task.
 _CONTACT_INVITATION = re.compile(
     r"^\W*please\s+(?:feel\s+free\s+to\s+)?(?:contact|ring|call|phone|email|e-mail|text|get in touch with)\b[^.]*?"
@@ -220,8 +222,16 @@ def excluded(unit: Unit, cue: Cue, heading: str, owner_found: bool, has_deadline
         # "We will review this plan with you on 19 October 2026": when the next review is, not a task.
         if lemma == "review" and _PLAN_REVIEW_ON.search(unit.text):
             return True
-        # "School will consider requesting an EHC needs assessment if progress is not made": a contingency.
-        if lemma == "consider" and re.search(r"\bif\b", unit.text[doc[cue.verb].idx :], re.IGNORECASE):
+        # "School will consider requesting an EHC needs assessment if progress is not made", "IRO will
+        # escalate to TM if passport not sent": a contingency.
+        if (lemma == "consider" or (lemma == "escalate" and not has_deadline)) and re.search(
+                r"\bif\b", unit.text[doc[cue.verb].idx :], re.IGNORECASE):
+            return True
+        # "Colin Ashby, your IRO, will chair it": who runs the next review, said with its date.
+        if lemma == "chair":
+            return True
+        # "Isla will start school in September 2026": the child's next step, a fact of the plan.
+        if lemma == "start" and _STARTS_SCHOOL.match(unit.text[doc[cue.verb].idx :]):
             return True
         # ... unless someone is named to do it by a date: "Amara will be seen by the dentist by 3 May".
         # A recommendation ("That Z's wish is recorded in her plan") directs, whatever its verb.

@@ -18,8 +18,10 @@ from analyser.nlp import Analysis
 
 # Words an owner can be written as that need the rest of the record to say who they are.
 PRONOUN_OWNERS = {"i", "we", "you", "he", "she", "they"}
-# "Your teacher, Miss Hartley, will ...": the name in apposition says who the role is.
-_APPOSITION = re.compile(r"\s*,\s*((?:(?:Mr|Mrs|Ms|Miss|Mx|Dr)\.?\s+)?[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,2})\s*,")
+# "Your teacher, Miss Hartley, will ...", "Your foster carers, Jo and Martin, will ...": the names in
+# apposition say who the role is.
+_APPOSITION = re.compile(r"\s*,\s*((?:(?:Mr|Mrs|Ms|Miss|Mx|Dr)\.?\s+)?[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,2}"
+                         r"(?:\s+and\s+(?:(?:Mr|Mrs|Ms|Miss|Mx|Dr)\.?\s+)?[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,2})?)\s*,")
 # The second sentence reports back on the first: "He will tell you ...", "She will send it ...", "She will do
 # this by the end of the month", "He will confirm the new times to you by 4 December".
 _FOLLOW_UP = re.compile(

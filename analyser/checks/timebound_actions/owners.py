@@ -87,7 +87,9 @@ def subject_tokens(doc: Doc, cue: int) -> list[Token]:
             break
         seg = _trim_subject(raw)
         if seg:
-            verbs = [j for j, t in enumerate(seg) if tag_of(t).startswith("VB") and t.lower_ not in ROLE_WORDS]
+            # "our assessing social worker": a participle after a possessive or article describes the role.
+            verbs = [j for j, t in enumerate(seg) if tag_of(t).startswith("VB") and t.lower_ not in ROLE_WORDS
+                     and not (tag_of(t) == "VBG" and j > 0 and tag_of(seg[j - 1]) in ("PRP$", "DT"))]
             if verbs:
                 after = seg[verbs[-1] + 1 :]
                 # "Kwame has said he will ...": the one who said it undertakes it (the "he" is Kwame).
@@ -173,6 +175,10 @@ def is_owner(tokens: list[Token], child_name: str | None) -> bool:
     if _PROCESS_NOUN.search(word) and tag_of(head) not in ("NNP", "NNPS") and (head.text.islower() or head.i == 0):
         return False
     if child_name and head.text == child_name:
+        return True
+    # "Holly from the Orchard Project will ...": the small model tags a lone capitalised subject "Holly" an
+    # adverb; an adverb is never a whole subject on its own.
+    if len(tokens) == 1 and tag_of(head) == "RB" and head.text[:1].isupper() and head.text[1:].islower() and head.is_alpha:
         return True
     # A name: capitalised and not a common noun ("Grace", "Ms Okafor", "Mr & Mrs Grant").
     # The small tagger sometimes calls an unfamiliar name a pronoun ("Ibrahim"/PRP).
