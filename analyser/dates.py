@@ -350,6 +350,7 @@ _RECURRING = re.compile(
         (?!\s+(?:log|logs|diary|diaries|record|records|recording|notes|sheet|sheets|chart|charts|planner|routine|
                  routines|timetable|newsletter|report|reports|living|life|tasks|activities|care)\b)
       |(?:once|twice|thrice|{_NUM}\s+times|\d\s*x)\s+(?:a|per|each|every)\s+{_FREQ_UNIT}
+      |{_NUM}\s+(?:mornings|afternoons|evenings|nights|lunchtimes|sessions)\s+(?:a|per|each|every)\s+(?:week|fortnight|month)
       |on\s+{_WD_FULL}\s+(?:mornings|afternoons|evenings|nights|lunchtimes)
       |{_WD}\s*(?:&|and|/)\s*{_WD}\s+(?:mornings|afternoons|evenings|nights|lunchtimes)
       |on\s+{_WD_FULL}s(?:\s+(?:and|&)\s+{_WD_FULL}s)?

@@ -745,6 +745,10 @@ def make_units(document: Document) -> list[Unit]:
     return units
 
 
+def _unwrapped(text: str) -> str:
+    return text.replace("\n", " ") if "\n" in text else text
+
+
 def _is_word(tok: Token) -> bool:
     return tok.is_alpha or tok.like_num
 
@@ -753,14 +757,17 @@ def build_analysis(document: Document, *, accurate: bool = False) -> Analysis:
     """Cut into units and tokenise each; tag what must be tagged (everything in the accurate mode)."""
     units = make_units(document)
     nlp = get_nlp(accurate)
+    # A line break inside a unit is the layout wrapping a sentence ("The lodgings agreement is\nto be
+    # reviewed"): tokenised as the space it stands for (same length, so every offset holds), it is not a
+    # token of its own between "is" and "to".
     if accurate:
-        for unit, doc in zip(units, nlp.pipe((u.text for u in units), batch_size=_BATCH)):
+        for unit, doc in zip(units, nlp.pipe((_unwrapped(u.text) for u in units), batch_size=_BATCH)):
             unit.doc = Tokens(doc)
             unit.doc.copy_annotations()
     else:
         tokenizer = nlp.tokenizer
         for unit in units:
-            unit.doc = Tokens(tokenizer(unit.text))
+            unit.doc = Tokens(tokenizer(_unwrapped(unit.text)))
     words = sum(1 for u in units for t in (u.doc or ()) if _is_word(t))
     sentences = sum(1 for u in units if u.kind != "heading")
     return Analysis(document=document, units=units, words=words, sentences=sentences)

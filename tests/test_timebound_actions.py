@@ -808,3 +808,30 @@ def test_yp_is_kept_as_written_and_birthday_money_is_no_deadline() -> None:
     found = actions(CP_HEAD + "Action | Who | When\nYP to attend maths intervention | YP | Tues & Thurs lunchtimes\n"
                     "Set up a savings pot for your birthday money | You and Rosa | TBC\n")
     assert [(a.owner, a.deadline, a.timebound) for a in found] == [("YP", None, True), ("Reece and Rosa", None, False)]
+
+
+@pytest.mark.parametrize("sentence", [
+    "If the updated assessment is positive, the local authority will consider applying to discharge the Care Order next year.",
+    "You also agreed to go on the Positive Parenting course, and you finished it in October.",
+    "At that meeting we agreed that you would have reading time three mornings a week, and this has already started.",
+])
+def test_contingencies_and_agreements_reported_done_are_not_actions(sentence) -> None:
+    assert actions(CP_HEAD + sentence + "\n") == []
+
+
+def test_a_table_row_stating_the_next_meeting_is_not_an_action() -> None:
+    assert actions(CP_HEAD + "What will happen | Who will do it | When\n"
+                   "Your next meeting about this plan | Mark (your IRO) | 15 March 2027\n") == []
+
+
+@pytest.mark.parametrize(("sentence", "deadline", "timebound"), [
+    ("The lodgings agreement is\nto be reviewed by 30 November 2026.", "2026-11-30", True),
+    ("Mrs Ahmed will give you extra reading time three mornings a week.", None, True),
+    ("College breaks up for Christmas on Friday 18 December. Sam will help you finish your folder before you break up.",
+     "2026-12-18", True),
+    ("His PEP meeting is on Tuesday 8 December at 3.30pm at the school. I will meet you at the school reception.",
+     "2026-12-08", True),
+])
+def test_wrapped_passives_frequencies_break_up_days_and_meeting_points(sentence, deadline, timebound) -> None:
+    [a] = actions(CP_HEAD + sentence + "\n")
+    assert (a.deadline, a.timebound) == (deadline, timebound)

@@ -455,7 +455,7 @@ _WITH_VERBS = {"liaise", "work", "engage", "meet", "speak", "talk", "agree", "ch
 # one that still says when ("... would take you swimming by 3 May") is carried over.
 EARLIER_AGREEMENT = re.compile(
     r"^\W*(?:last time|previously|at (?:your|the|his|her|their|\w+'s) (?:last|previous) (?:review|meeting|visit)|"
-    r"at the last (?:review|meeting))\b,?[^.;]{0,40}?\bagreed\b",
+    r"at the last (?:review|meeting)|at that (?:review|meeting))\b,?[^.;]{0,40}?\bagreed\b",
     re.IGNORECASE,
 )
 

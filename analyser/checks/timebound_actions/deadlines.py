@@ -52,8 +52,17 @@ _BARE_HOLIDAY = re.compile(
 )
 
 
+# "Sam will help you finish your folder before you break up" (the record: "College breaks up for Christmas on
+# Friday 18 December"): by the day school breaks up, as "before the holidays" is.
+_BEFORE_BREAK_UP = re.compile(
+    r"\b(?P<prep>before|by)\s+(?:you|school|college|they|we)\s+breaks?\s+up"
+    r"(?:\s+for\s+(?:the\s+)?(?P<season>easter|summer|christmas|winter|spring|autumn|october|february|may|whitsun)?)?",
+    re.IGNORECASE,
+)
+
+
 def _holiday_deadline(text: str, holidays: tuple[tuple[str, date | None, date | None], ...]) -> dates.DateMention | None:
-    m = HOLIDAY_PHRASE.search(text) or _BARE_HOLIDAY.fullmatch(text.strip())
+    m = HOLIDAY_PHRASE.search(text) or _BARE_HOLIDAY.fullmatch(text.strip()) or _BEFORE_BREAK_UP.search(text)
     if m is None:
         return None
     season = (m.group("season") or "").lower()
@@ -118,7 +127,8 @@ _BACK_REFERENCE = re.compile(
     # "Jan and I will both be there.", "Denise will take you.", "Helen and Mrs Cole will both attend.", "Darren
     # will attend and speak for Leah.": the place and time are the event just named.
     r"\bbeforehand\b|\bthe same (?:day|afternoon|morning|evening)\b|\b(?:present|speak|go|come) [\w' ]{0,30}?\bthere\b|"
-    r"\bbe\s+there\b|\bbe\s+at\s+(?:it|that)\b|\bafterwards\b|\battend(?: it| too| as well)?(?=\s*(?:[.!]?\s*$|and\b))|\b(?:take|bring|drive|walk|go with|come with|come along with) (?:you|him|her|them)"
+    r"\bbe\s+there\b|\bbe\s+at\s+(?:it|that)\b|\bafterwards\b|"
+    r"\bmeet (?:you|him|her|them)(?: there| at the [\w' ]{1,30}| outside(?: [\w' ]{1,30})?)?(?=\s*[.!]?\s*$)|\battend(?: it| too| as well)?(?=\s*(?:[.!]?\s*$|and\b))|\b(?:take|bring|drive|walk|go with|come with|come along with) (?:you|him|her|them)"
     r"(?: there| along| too)?(?=\s*(?:[.!]?\s*$|and\b))",
     re.IGNORECASE,
 )

@@ -62,6 +62,12 @@ _BOILERPLATE = re.compile(
 
 _STARTS_SCHOOL = re.compile(r"start(?:s|ing)?\s+(?:at\s+)?(?:school|nursery|reception|primary school|secondary school|year\s+\d+)\b",
                             re.IGNORECASE)
+# "You also agreed to go on the course, and you finished it in October": reported done in the same sentence.
+_DONE_SINCE = re.compile(r",?\s+(?:and|but)\s+(?:you|he|she|they|we|I|\w+)\s+(?:have\s+|has\s+)?(?:now\s+)?"
+                         r"(?:finished|completed|did|done|attended|opened|started|sent)\s+(?:it|this|that|them)\b"
+                         # "..., and this has already started"
+                         r"|,?\s+and\s+(?:this|that|it)\s+(?:has|have)\s+(?:already\s+|now\s+)?(?:started|happened|begun|been\s+done)\b",
+                         re.IGNORECASE)
 # "Please contact the IRO on 01632 960418 with any concerns": how to reach someone, not a task.
 _CONTACT_INVITATION = re.compile(
     r"^\W*please\s+(?:feel\s+free\s+to\s+)?(?:contact|ring|call|phone|email|e-mail|text|get in touch with)\b[^.]*?"
@@ -181,7 +187,8 @@ def excluded(unit: Unit, cue: Cue, heading: str, owner_found: bool, has_deadline
     unit its deadline starts; ``deadline_kind``: its :class:`~analyser.dates.DateMention` kind."""
     if (_STATUS.search(unit.text) or _CHAIR_REMARK.match(unit.text) or _BOILERPLATE.match(unit.text)
             or _CONDITIONAL_REQUEST.match(unit.text) or (EARLIER_AGREEMENT.match(unit.text) and not has_deadline)
-            or _CONTACT_INVITATION.match(unit.text) or _NEXT_REVIEW_ON.search(unit.text) or _PLAN_REVIEWED.match(unit.text)):
+            or _CONTACT_INVITATION.match(unit.text) or _NEXT_REVIEW_ON.search(unit.text) or _PLAN_REVIEWED.match(unit.text)
+            or _DONE_SINCE.search(unit.text)):
         return True
     if _INTRODUCTION.search(unit.text) or _HEADING_SENTENCE.match(unit.text):
         return True
@@ -224,8 +231,8 @@ def excluded(unit: Unit, cue: Cue, heading: str, owner_found: bool, has_deadline
             return True
         # "School will consider requesting an EHC needs assessment if progress is not made", "IRO will
         # escalate to TM if passport not sent": a contingency.
-        if (lemma == "consider" or (lemma == "escalate" and not has_deadline)) and re.search(
-                r"\bif\b", unit.text[doc[cue.verb].idx :], re.IGNORECASE):
+        if (lemma == "consider" and re.search(r"\bif\b", unit.text, re.IGNORECASE)) or (
+                lemma == "escalate" and not has_deadline and re.search(r"\bif\b", unit.text[doc[cue.verb].idx :], re.IGNORECASE)):
             return True
         # "Colin Ashby, your IRO, will chair it": who runs the next review, said with its date.
         if lemma == "chair":

@@ -118,13 +118,19 @@ def is_action_table(t: _Table) -> bool:
     return t.action_col is not None and (t.who_col is not None or t.when_col is not None)
 
 
+# "Your next meeting about this plan | Mark (your IRO) | 15 March 2027": the row says when the next review
+# is, not a task.
+_NEXT_MEETING_CELL = re.compile(r"^\W*(?:your\s+|the\s+)?next\s+(?:\w+\s+){0,2}(?:review|meeting)\b(?!\s+(?:with|to)\b)",
+                                re.IGNORECASE)
+
+
 def table_action(analysis: Analysis, unit: Unit, table: _Table, facts: Facts, rubric: Rubric) -> Draft | None:
     block = analysis.document.blocks[unit.block]
     if not block.cells or table.action_col is None or table.action_col >= len(block.cells):
         return None
     text = analysis.text
     a_s, a_e = block.cells[table.action_col]
-    if _EMPTY_CELL.match(text[a_s:a_e]):
+    if _EMPTY_CELL.match(text[a_s:a_e]) or _NEXT_MEETING_CELL.match(text[a_s:a_e]):
         return None
     # A status column annotates its row: a task still to do ("Not started", "Booked", "In progress -
     # photos collected") stays an action; a row it reports done ("Done 18/07/2024") is progress.
