@@ -351,6 +351,7 @@ _RECURRING = re.compile(
                  routines|timetable|newsletter|report|reports|living|life|tasks|activities|care)\b)
       |(?:once|twice|thrice|{_NUM}\s+times|\d\s*x)\s+(?:a|per|each|every)\s+{_FREQ_UNIT}
       |{_NUM}\s+(?:mornings|afternoons|evenings|nights|lunchtimes|sessions)\s+(?:a|per|each|every)\s+(?:week|fortnight|month)
+      |{_NUM}\s+(?:evening\s+|morning\s+)?(?:meals?|sessions?|visits?|calls?|lessons?)\s+(?:a|per|each|every)\s+(?:week|fortnight|month)
       |on\s+{_WD_FULL}\s+(?:mornings|afternoons|evenings|nights|lunchtimes)
       |{_WD}\s*(?:&|and|/)\s*{_WD}\s+(?:mornings|afternoons|evenings|nights|lunchtimes)
       |on\s+{_WD_FULL}s(?:\s+(?:and|&)\s+{_WD_FULL}s)?
@@ -383,7 +384,7 @@ _CUES_TODAY = ("today", "tomorrow", "tonight")
 _CUES_WEEKDAY = tuple(_WEEKDAYS)
 _CUES_RECURRING = (
     "every", "each", "daily", "weekly", "nightly", "monthly", "termly", "yearly", "annually",
-    "quarterly", "times", "once", "twice", "thrice", "days", "weekends", "x a", "x per", "mornings", "afternoons",
+    "quarterly", "times", "once", "twice", "thrice", "days", "weekends", "x a", "x per", "a week", "per week", "a fortnight", "a month", "mornings", "afternoons",
     "evenings", "nights",
 )  # fmt: skip
 _CUES_OPEN = ("further notice", "now on", "onward", "forward", "immediate effect", "indefinitely")

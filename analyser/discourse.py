@@ -110,7 +110,9 @@ _FOR_CHILD = re.compile(r"\b(?:this|the)\s+(?:letter|plan|record|review|report)\
 _CARER_CUES = re.compile(
     r"\b(?:you as (?:\w+'s |his |her |their )?(?:foster )?carers?|(?:is|are) living with you|lives with you|"
     r"your (?:care of|fostering|supervising social worker)|as (?:his|her|their|\w+'s) (?:foster |kinship )?carers?|"
-    r"you as (?:\w+'s |his |her |their )?(?:kinship carers?|special guardians?)|your (?:kinship|special guardianship) assessment)\b",
+    r"you as (?:\w+'s |his |her |their )?(?:kinship carers?|special guardians?)|your (?:kinship|special guardianship) assessment|"
+    # "since she came to live with you in March", "Isla's plan is for her to stay with you": the child lives there
+    r"came\s+to\s+live\s+with\s+you|(?:has|have)\s+lived\s+with\s+you|(?:placed|living)\s+with\s+you)\b",
     re.IGNORECASE,
 )
 _PARENT_CUES = re.compile(
@@ -572,7 +574,8 @@ def _classify_addressee(who: str, text: str, child_name: str | None, people: lis
     if re.search(r"\b(?:mum|dad|mother|father|parents?)\b", w):
         return "parent"
     for p in people:
-        if p.name.lower() == w or p.name.lower().split()[0] == first:
+        # By first name only when it is a name: "Mr and Mrs Pennington" is not "Mr Thornton".
+        if p.name.lower() == w or (first not in _TITLES and p.name.lower().split()[0] == first):
             if p.kind in ("parent", "carer", "professional"):
                 return p.kind  # type: ignore[return-value]
             if p.kind == "family":

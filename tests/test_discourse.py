@@ -182,3 +182,10 @@ def test_kinship_carers_are_carers_and_a_signature_role_line_names_a_team() -> N
     d = _read(text, child="Poppy", doc_type="care_plan")
     assert d.addressee.role == "carer"
     assert d.author is not None and (d.author.name, d.author.role) == ("Gareth Pryce", "supervising social worker")
+
+
+def test_foster_carers_by_title_are_not_a_parent_with_the_same_title() -> None:
+    text = ("Dear Mr and Mrs Pennington,\n\nIsla has come on a great deal since she came to live\nwith you in March. "
+            "Her dad, Mr Thornton, rang me.\n")
+    d = _read(text, child="Isla")
+    assert d.addressee.role == "carer"

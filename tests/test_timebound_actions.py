@@ -835,3 +835,31 @@ def test_a_table_row_stating_the_next_meeting_is_not_an_action() -> None:
 def test_wrapped_passives_frequencies_break_up_days_and_meeting_points(sentence, deadline, timebound) -> None:
     [a] = actions(CP_HEAD + sentence + "\n")
     assert (a.deadline, a.timebound) == (deadline, timebound)
+
+
+MIN_HEAD = "Review minutes\nName: Kacper Nowak\nDate: 03/11/2026\n\nActions agreed:\n"
+
+
+@pytest.mark.parametrize(("sentence", "owner", "deadline", "timebound"), [
+    ("- HM to circulate minutes within 15 working days.", "HM", "2026-11-24", True),
+    ("- AN to give JT the health visitor's details by 10/11/26.", "AN", "2026-11-10", True),
+    ("- Priti will have the report for the Permanence Panel written by 15 January 2027.", "Priti", "2027-01-15", True),
+    ("- Colin Reeve (registered manager) to send the Reg 44 report to the SW within 28 days.",
+     "Colin Reeve (registered manager)", "2026-12-01", True),
+    ("- Jayden agreed to cook one evening meal a week with staff.", "Jayden", None, True),
+])
+def test_initials_causatives_bracketed_roles_and_weekly_counts(sentence, owner, deadline, timebound) -> None:
+    [a] = actions(MIN_HEAD + sentence + "\n")
+    assert (a.owner, a.deadline, a.timebound) == (owner, deadline, timebound)
+
+
+def test_the_child_by_initial_needs_to_is_a_need_and_sdq_is_no_one() -> None:
+    assert actions(MIN_HEAD + "- K needs to cut down drinks after 6pm.\n") == []
+    [a] = actions(MIN_HEAD + "- SDQ to be completed by 3 December 2026.\n")
+    assert a.owner is None
+
+
+def test_the_end_of_term_in_a_table_is_the_stated_break_up_day() -> None:
+    [a] = actions("Care plan\nName: Ruby Smith\nDate: 01/02/2027\n\nSchool breaks up for Easter on Friday 26 March 2027.\n\n"
+                  "Area | What will happen | Who | By when\nSchool | Meet with you about your options | Mrs Achebe | by the end of term\n")
+    assert a.deadline == "2027-03-26"

@@ -210,6 +210,10 @@ def _resolve_main(doc: Doc, v: int) -> tuple[int, bool, bool]:
         if v + 1 < len(doc) and doc[v + 1].lower_ == "to":  # "will have to complete"
             inner = _next_verb(doc, v + 2, 2)
             return (inner, False, True) if inner != -1 else (v, False, False)
+        # "Priti will have the report for the panel written by 15 January": the report is hers to write.
+        for k in range(v + 2, min(len(doc), v + 9)):
+            if tag_of(doc[k]) == "VBN" and lemma_of(doc[k]) in ACTION_VERBS | {"write", "finish", "do"}:
+                return k, False, True
         return v, False, False
     if lemma in STATE_VERBS:
         return v, False, False

@@ -30,8 +30,30 @@ def deadline_for(text: str, facts: Facts) -> dates.DateMention | None:
         return _birthday_deadline(text, facts.birth_date, facts.date)
     if (found is None or found.value is None) and facts.school_holidays:
         # "by half-term" is bounded but undated unless the record says when school breaks up for it.
-        return _holiday_deadline(text, facts.school_holidays) or found
+        return _holiday_deadline(text, facts.school_holidays) or _term_end(found, facts) or found
     return found
+
+
+_TERM_END = re.compile(r"\bend\s+of\s+(?:the\s+|this\s+)?(?:(?P<term>autumn|spring|summer)\s+)?term\b", re.IGNORECASE)
+_TERM_BEFORE = {"autumn": "christmas", "spring": "easter", "summer": "summer"}
+
+
+def _term_end(found: dates.DateMention | None, facts: Facts) -> dates.DateMention | None:
+    """ "by the end of term" where the record says when school breaks up next ("breaks up for Easter on
+    Friday 26 March"): that last school day; a named term only by its own holiday."""
+    m = _TERM_END.search(found.text) if found is not None and found.kind == "calendar" else None
+    if m is None or found is None:
+        return None
+    wanted = _TERM_BEFORE.get((m.group("term") or "").lower())
+    ends = sorted(first - timedelta(days=1) for season, first, _ in facts.school_holidays
+                  if first is not None and (wanted is None or season == wanted)
+                  and (facts.date is None or first > facts.date))
+    if not ends:
+        return None
+    value = ends[0]
+    while value.weekday() >= 5:  # the last school day before the holiday
+        value -= timedelta(days=1)
+    return dates.DateMention(found.start, found.end, found.text, value, "absolute")
 
 
 # "for the Easter holidays", "before the summer holidays": a date only when the record states the

@@ -88,7 +88,10 @@ def subject_tokens(doc: Doc, cue: int) -> list[Token]:
         seg = _trim_subject(raw)
         if seg:
             # "our assessing social worker": a participle after a possessive or article describes the role.
+            # "Colin Reeve (registered manager)": a verb form inside brackets describes the name before it.
+            bracketed = _inside_brackets(seg)
             verbs = [j for j, t in enumerate(seg) if tag_of(t).startswith("VB") and t.lower_ not in ROLE_WORDS
+                     and j not in bracketed
                      and not (tag_of(t) == "VBG" and j > 0 and tag_of(seg[j - 1]) in ("PRP$", "DT"))]
             if verbs:
                 after = seg[verbs[-1] + 1 :]
@@ -129,6 +132,19 @@ def subject_tokens(doc: Doc, cue: int) -> list[Token]:
     return head_np(subject)
 
 
+def _inside_brackets(seg: list[Token]) -> set[int]:
+    inside, depth = set(), 0
+    for j, t in enumerate(seg):
+        if t.text == "(":
+            depth += 1
+        elif t.text == ")":
+            depth = max(0, depth - 1)
+            inside.add(j)
+        if depth:
+            inside.add(j)
+    return inside
+
+
 def _trim_subject(subject: list[Token]) -> list[Token]:
     while subject and subject[0].lower_ in _LEAD_SKIP and len(subject) > 1:
         subject = subject[1:]
@@ -159,6 +175,11 @@ def head_token(tokens: list[Token]) -> Token | None:
     return head
 
 
+# Short acronyms that name a thing done, not a person ("SDQ to be completed", "EHC needs assessment").
+_THING_ACRONYMS = {"sdq", "cin", "cpp", "cla", "lac", "cic", "sgo", "ehc", "nhs", "dbs", "lsw", "gcse", "rha", "iha",
+                   "pep", "ehcp", "pp", "pa1", "sen", "ot", "abe", "mfh", "nfa", "tac", "tbc", "asap"}
+
+
 def is_owner(tokens: list[Token], child_name: str | None) -> bool:
     """Does this noun phrase name someone who can act: a person, a role, a service, 'I', 'you'?"""
     head = head_token(tokens)
@@ -175,6 +196,11 @@ def is_owner(tokens: list[Token], child_name: str | None) -> bool:
     if _PROCESS_NOUN.search(word) and tag_of(head) not in ("NNP", "NNPS") and (head.text.islower() or head.i == 0):
         return False
     if child_name and head.text == child_name:
+        return True
+    # "HM to write to CAMHS", "AN to give JT the details": a person's initials, which minutes use for the people
+    # in the attendance list (the small model tags them anything); a known thing ("PEP", "RHA") is not one.
+    if (len(tokens) == 1 and 2 <= len(head.text) <= 3 and head.text.isupper() and head.is_alpha
+            and word not in THING_HEADS and word not in _THING_ACRONYMS):
         return True
     # "Holly from the Orchard Project will ...": the small model tags a lone capitalised subject "Holly" an
     # adverb; an adverb is never a whole subject on its own.
