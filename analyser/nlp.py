@@ -741,8 +741,26 @@ def make_units(document: Document) -> list[Unit]:
                 add("bullet", s, e, i, section)
         else:
             for s, e in split_sentences(text, block.start, block.end):
+                if (units and units[-1].kind == "sentence" and units[-1].block == i - 1 and not units[-1].cut
+                        and _runs_on(text, units[-1].end, s)):
+                    # "... if you can. Mrs Pennington" / (page break) / "will ask Isla for her views ...": a PDF's
+                    # page break inside a sentence; the sentence is one unit, in the block it starts in.
+                    last = units.pop()
+                    units.append(Unit("sentence", last.start, e, text[last.start : e], last.block, section=last.section))
+                    continue
                 add("sentence", s, e, i, section)
     return units
+
+
+_RUNS_ON_END = re.compile(r"[\w,]$")
+_RUNS_ON_START = re.compile(r"[a-z]")
+
+
+def _runs_on(text: str, prev_end: int, start: int) -> bool:
+    """Whether a sentence goes on across a paragraph break: the one before ends on a word or a comma, this
+    one starts with a small letter, and only blank lines lie between."""
+    return (bool(_RUNS_ON_END.search(text, prev_end - 1, prev_end)) and bool(_RUNS_ON_START.match(text, start))
+            and not text[prev_end:start].strip())
 
 
 def _unwrapped(text: str) -> str:

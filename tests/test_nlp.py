@@ -140,3 +140,11 @@ def test_a_running_footer_as_wide_as_the_page_does_not_run_into_the_next_line() 
             f"{footer}\nVoice to help you say what you think. You can ring me on any weekday morning.")
     got = sentences(text)
     assert footer in got and "Voice to help you say what you think." in got
+
+
+def test_a_sentence_cut_by_a_page_break_is_one_unit() -> None:
+    text = ("I would like one of you to come too if you can. Mrs Pennington\n\nwill ask Isla for her views before "
+            "the meeting.\n\nThe next paragraph starts here.")
+    units = [u.text for u in make_units(from_text(text, source=None)) if u.kind == "sentence"]
+    assert "Mrs Pennington\n\nwill ask Isla for her views before the meeting." in units
+    assert "The next paragraph starts here." in units
