@@ -29,8 +29,12 @@ def deadline_for(text: str, facts: Facts) -> dates.DateMention | None:
     if found is None and facts.birth_date is not None and "birthday" in text.lower():
         return _birthday_deadline(text, facts.birth_date, facts.date)
     if (found is None or found.value is None) and facts.school_holidays:
-        # "by half-term" is bounded but undated unless the record says when school breaks up for it.
-        return _holiday_deadline(text, facts.school_holidays) or _term_end(found, facts) or found
+        # "by half-term" is dated only where the record says when school breaks up for it.
+        found = _holiday_deadline(text, facts.school_holidays) or _term_end(found, facts) or found
+    if found is None and (holiday := HOLIDAY_PHRASE.search(text)):
+        # "before the summer holidays" in a record that never says when they are (issue 19 item 7): a
+        # school-calendar point, like an undated "by half-term", not a date.
+        return dates.DateMention(holiday.start(), holiday.end(), holiday.group(0), None, "calendar")
     return found
 
 

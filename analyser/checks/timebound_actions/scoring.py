@@ -11,7 +11,6 @@ from analyser.report import Action, Finding
 from analyser.rubric import CheckSettings, Rubric
 from analyser.rules import Match
 from analyser.wording import count
-from analyser.checks.timebound_actions.deadlines import HOLIDAY_PHRASE
 from analyser.checks.timebound_actions.sentences import Draft
 
 
@@ -72,11 +71,6 @@ def score_drafts(ctx: CheckContext[TimeboundSettings], drafts: list[Draft]) -> C
                 penalty += settings.penalty_vague_timescale
                 f = phrase_finding(analysis, rubric.rule("vague_timescales"), Match(vs, ve, vt))
                 findings.append(f.model_copy(update={"data": {"action": len(actions) + 1}}))
-            elif dl is None and (holiday := HOLIDAY_PHRASE.search(text, d.start, d.end)):
-                # "before the summer holidays" in a record that never says when they are.
-                problems.append("calendar_undated")
-                penalty += settings.penalty_no_deadline
-                findings.append(_calendar_finding(analysis, holiday.start(), holiday.end(), holiday.group(0), len(actions) + 1))
             elif "next_review_unknown" not in problems and "calendar_undated" not in problems:
                 problems.append("no_deadline")
                 penalty += settings.penalty_no_deadline
