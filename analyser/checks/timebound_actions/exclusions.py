@@ -63,7 +63,7 @@ _BOILERPLATE = re.compile(
 _STARTS_SCHOOL = re.compile(r"start(?:s|ing)?\s+(?:at\s+)?(?:school|nursery|reception|primary school|secondary school|year\s+\d+)\b",
                             re.IGNORECASE)
 # "You also agreed to go on the course, and you finished it in October": reported done in the same sentence.
-_DONE_SINCE = re.compile(r",?\s+(?:and|but)\s+(?:you|he|she|they|we|I|\w+)\s+(?:have\s+|has\s+)?(?:now\s+)?"
+_DONE_SINCE = re.compile(r",?\s+(?:and|but)\s+\w+\s+(?:have\s+|has\s+)?(?:now\s+)?"
                          r"(?:finished|completed|did|done|attended|opened|started|sent)\s+(?:it|this|that|them)\b"
                          # "..., and this has already started"
                          r"|,?\s+and\s+(?:this|that|it)\s+(?:has|have)\s+(?:already\s+|now\s+)?(?:started|happened|begun|been\s+done)\b",
@@ -78,9 +78,12 @@ _CONTACT_INVITATION = re.compile(
 _NEXT_REVIEW_ON = re.compile(
     r"\bthat\s+(?:the|your|his|her|their)\s+next\s+(?:\w+\s+)?(?:review|meeting)\s+(?:is|be|will be)\s+"
     r"(?:held|scheduled|arranged|booked)\s+(?:on|for)\b", re.IGNORECASE)
-# "Plan to be reviewed | by 2 December 2026", "The plan will be reviewed on ...": the plan's review date.
-_PLAN_REVIEWED = re.compile(
-    r"^\W*(?:the\s+|this\s+|your\s+)?(?:pathway\s+|care\s+|placement\s+)?plan\s+(?:to be|will be|is to be|should be)\s+reviewed\b",
+# The plan's own review date, not a task: "Plan to be reviewed | by 2 December 2026", "We will review this
+# plan with you on 19 October 2026".
+_PLAN_REVIEW_DATE = re.compile(
+    r"^\W*(?:the\s+|this\s+|your\s+)?(?:pathway\s+|care\s+|placement\s+)?plan\s+(?:to be|will be|is to be|should be)\s+reviewed\b"
+    r"|\breview (?:this|the|your|his|her|their) (?:pathway |care |placement )?plan\b"
+    r"(?: (?:with|for) (?:you|him|her|them|\w+))?,? (?:on|at)\b",
     re.IGNORECASE)
 # "Dennis agreed that the sessions can move to Saturdays": a permission the meeting gave, not a task.
 _AGREED_THAT = re.compile(r"\b(?:agreed|decided)\s+that\b", re.IGNORECASE)
@@ -129,8 +132,6 @@ HEAR_VERBS = {"hear"}
 # "Placement plan meeting to be held asap / by 3 March": a meeting someone must arrange by then, unlike
 # "The next review will be held on 5 May", which says when it is.
 _HELD_BY = re.compile(r"\b(?:held|scheduled|arranged)\s+(?:by|before|within|no later than|as soon as|asap)\b", re.IGNORECASE)
-_PLAN_REVIEW_ON = re.compile(r"\breview (?:this|the|your|his|her|their) (?:pathway |care |placement )?plan\b"
-                             r"(?: (?:with|for) (?:you|him|her|them|\w+))?,? (?:on|at)\b", re.IGNORECASE)
 _REVIEW_DATE_STATEMENT = re.compile(r"\b(review|meeting|conference)\b", re.IGNORECASE)
 
 
@@ -187,7 +188,7 @@ def excluded(unit: Unit, cue: Cue, heading: str, owner_found: bool, has_deadline
     unit its deadline starts; ``deadline_kind``: its :class:`~analyser.dates.DateMention` kind."""
     if (_STATUS.search(unit.text) or _CHAIR_REMARK.match(unit.text) or _BOILERPLATE.match(unit.text)
             or _CONDITIONAL_REQUEST.match(unit.text) or (EARLIER_AGREEMENT.match(unit.text) and not has_deadline)
-            or _CONTACT_INVITATION.match(unit.text) or _NEXT_REVIEW_ON.search(unit.text) or _PLAN_REVIEWED.match(unit.text)
+            or _CONTACT_INVITATION.match(unit.text) or _NEXT_REVIEW_ON.search(unit.text) or _PLAN_REVIEW_DATE.search(unit.text)
             or _DONE_SINCE.search(unit.text)):
         return True
     if _INTRODUCTION.search(unit.text) or _HEADING_SENTENCE.match(unit.text):
@@ -225,9 +226,6 @@ def excluded(unit: Unit, cue: Cue, heading: str, owner_found: bool, has_deadline
         # next review to agree a plan" is a task.
         if lemma == "meet" and re.search(r"\bmeet again\b|\b(?:at|on|in)\s+(?:the\s+|our\s+|your\s+)?next\s+(?:\w+\s+){0,2}(?:review|meeting)\b",
                                          unit.text, re.IGNORECASE):
-            return True
-        # "We will review this plan with you on 19 October 2026": when the next review is, not a task.
-        if lemma == "review" and _PLAN_REVIEW_ON.search(unit.text):
             return True
         # "School will consider requesting an EHC needs assessment if progress is not made", "IRO will
         # escalate to TM if passport not sent": a contingency.

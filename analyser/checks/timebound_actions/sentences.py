@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from analyser import dates
+from analyser.discourse import PARENT_RELATIONS
 from analyser.facts import Facts
 from analyser.nlp import Unit
 from analyser.rubric import Rubric
@@ -195,7 +196,7 @@ def unit_action(unit: Unit, facts: Facts, rubric: Rubric, in_action_section: boo
 
 
 _CHILD_WORDS = {"cyp", "yp", "child", "person"}  # "CYP", "the young person"
-_PARENT_WORDS = {"mum", "dad", "mother", "father", "parents", "parent", "bm", "bf", "mam", "mummy", "daddy"}
+_PARENT_WORDS = set(PARENT_RELATIONS) | {"bm", "bf", "mam"}  # and the minutes' "BM" / "BF" (birth mother, father)
 
 
 def _child_or_parent(head: Token, facts: Facts) -> bool:
