@@ -162,7 +162,7 @@ def _attends(doc: Doc, i: int) -> bool:
     """ "will both be there", "will be at your review": being somewhere for an event is something a person
     commits to (its date is the event's: deadlines.back_referenced_deadline / event_deadline)."""
     while i < len(doc) and not doc[i].text.strip():
-        i += 1  # "I will be\nthere.": a PDF's line break is a token of its own
+        i += 1  # "I will be  there.": a doubled space (a PDF's layout) is a token of its own
     if i >= len(doc):
         return False
     word = doc[i].lower_
