@@ -17,7 +17,7 @@ RULE_ORDER: tuple[str, ...] = (
     "timebound_actions.no_actions",
     "timebound_actions.no_owner",
     "timebound_actions.no_deadline",
-    "timebound_actions.calendar_undated",  # "by half-term" with no date in the record: no usable date either
+    "timebound_actions.school_date_unknown",  # "by half-term" with no date in the record: no usable date either
     "timebound_actions.vague_timescale",
     "plan_detail.missing_section",
     "plan_detail.thin_section",

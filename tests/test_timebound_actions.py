@@ -726,8 +726,8 @@ def test_an_undated_school_calendar_point_is_not_timebound_and_asks_for_the_date
     """Issue 19 item 7: a school-calendar point resolves only when the record states its date."""
     r = analyse("Care plan\nName: Ana Smith\nDate: 01/03/2025\n\n" + sentence + "\n")
     [a] = r.actions
-    assert (a.timebound, a.deadline, a.problems) == (False, None, ["calendar_undated"])
-    [f] = [f for f in r.findings if f.rule == "timebound_actions.calendar_undated"]
+    assert (a.timebound, a.deadline, a.problems) == (False, None, ["school_date_unknown"])
+    [f] = [f for f in r.findings if f.rule == "timebound_actions.school_date_unknown"]
     assert f.term == words and f.data == {"action": 1}
     assert not [f for f in r.findings if f.rule == "timebound_actions.no_deadline"]
 

@@ -187,7 +187,7 @@ def _care_actions(report: Report, record: str, on: dt.date) -> list[CareAction]:
         elif not a.timebound:
             problem = "vague timescale" if "vague_timescale" in a.problems else \
                 "no date (the next review date is not given)" if "next_review_unknown" in a.problems else \
-                "no date (the school calendar point is not dated)" if "calendar_undated" in a.problems else "no date"
+                "no date (the school calendar point is not dated)" if "school_date_unknown" in a.problems else "no date"
         else:
             continue
         out.append(CareAction(record_id=report.id, record=record, number=n, text=a.text, owner=a.owner,

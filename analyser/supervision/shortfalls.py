@@ -26,7 +26,7 @@ from analyser.rubric import Rubric
 
 # Which action problems mean "no named person" and which mean "no usable date".
 _WHO = {"no_owner"}
-_WHEN = {"no_deadline", "vague_timescale", "next_review_unknown", "calendar_undated"}
+_WHEN = {"no_deadline", "vague_timescale", "next_review_unknown", "school_date_unknown"}
 DOC_LABELS = {"care_plan": "care plan", "review_minutes": "review minutes", "pathway_plan": "pathway plan",
               "other": "record"}
 

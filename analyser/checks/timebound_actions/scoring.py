@@ -59,7 +59,7 @@ def score_drafts(ctx: CheckContext[TimeboundSettings], drafts: list[Draft]) -> C
             elif dl.kind == "open":
                 pass
             elif dl.kind == "calendar":
-                problems.append("calendar_undated")
+                problems.append("school_date_unknown")
                 findings.append(_calendar_finding(analysis, dl.start, dl.end, dl.text, len(actions) + 1))
             else:
                 timebound = dl.value is not None or dl.kind in ("recurring", "relative")
@@ -71,7 +71,7 @@ def score_drafts(ctx: CheckContext[TimeboundSettings], drafts: list[Draft]) -> C
                 penalty += settings.penalty_vague_timescale
                 f = phrase_finding(analysis, rubric.rule("vague_timescales"), Match(vs, ve, vt))
                 findings.append(f.model_copy(update={"data": {"action": len(actions) + 1}}))
-            elif "next_review_unknown" not in problems and "calendar_undated" not in problems:
+            elif "next_review_unknown" not in problems and "school_date_unknown" not in problems:
                 problems.append("no_deadline")
                 penalty += settings.penalty_no_deadline
                 findings.append(finding(analysis, DIMENSION, "no_deadline", "warning",
@@ -157,7 +157,7 @@ def score_drafts(ctx: CheckContext[TimeboundSettings], drafts: list[Draft]) -> C
 
 def _calendar_finding(analysis: Analysis, start: int, end: int, words: str, number: int) -> Finding:
     """Issue 19 item 7: a school-calendar point is a date only where the record says when it is."""
-    return finding(analysis, DIMENSION, "calendar_undated", "warning",
+    return finding(analysis, DIMENSION, "school_date_unknown", "warning",
                    f"'{words}' depends on the school calendar, and the record does not say when it is.",
                    start, end, "Give the date, e.g. 'by Friday 23 May 2025 (the day school breaks up)'.",
                    term=words, data={"action": number})
