@@ -65,3 +65,9 @@ def test_a_services_name_a_title_line_and_an_explained_term_are_not_jargon() -> 
             "placement by 20 March 2026. We will talk about leaving care at your review.\n\n"
             "Declan Morrow\nPersonal Adviser, Millbourne Leaving Care Service\n")
     assert _jargon_terms(text) == ["leaving care"]
+
+
+def test_a_term_explained_just_before_is_not_jargon() -> None:
+    text = ("# Your plan for the future (pathway plan)\n\nName: Leah Okonjo\nDate: 12/08/2026\n\nDear Leah,\n\n"
+            "I will help you move into your room at Fenton Hall by 20 September 2026.\n")
+    assert "pathway plan" not in [(t or "").lower() for t in _jargon_terms(text)]

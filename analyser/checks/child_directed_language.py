@@ -68,7 +68,7 @@ _WORK_BEFORE = re.compile(r"\b(?:work|work experience|college|course|job|apprent
 def _jargon_in_place(text: str, start: int, end: int, swap: str | None) -> bool:
     """Whether a jargon term stands where it is not jargon to fix: in a service's name, as a line on its
     own (the record's title "Pathway Plan"), as a work placement, or explained at once ("your pathway plan,
-    your plan for the future")."""
+    your plan for the future", "Your plan for the future (pathway plan)")."""
     term = text[start:end]
     if term[:1].isupper() and _NAME_AFTER.match(text, end):
         return True
@@ -79,9 +79,10 @@ def _jargon_in_place(text: str, start: int, end: int, swap: str | None) -> bool:
     if term.lower() == "placement" and _WORK_BEFORE.search(text[max(0, start - 30) : start]):
         return True
     if swap:
-        nearby = text[end : end + 80].lower()
+        after = text[end : end + 80].lower().split(".")[0]
+        before = text[max(0, start - 80) : start].lower().rsplit(".", 1)[-1]  # "Your plan for the future (pathway plan)"
         first = re.split(r"[,;(]| or ", swap)[0].strip().lower()
-        if first and len(first) > 3 and first in nearby.split(".")[0]:
+        if first and len(first) > 3 and (first in after or first in before):
             return True
     return False
 
