@@ -158,6 +158,8 @@ class Facts:
     school_holidays: tuple[tuple[str, dt.date | None, dt.date | None], ...] = ()
     # Whether the caller gave the document type (--doc-type, the API's doc_type) rather than caseqa reading it.
     doc_type_given: bool = False
+    # Whether the caller gave the record's date: a letter's meeting date then does not replace it.
+    date_given: bool = False
 
 
 _HOLIDAY = re.compile(
@@ -216,16 +218,66 @@ _REVIEW_LETTER = re.compile(
 )
 
 
+# A letter to a parent or carer after a meeting that is not a review ("Thank you for coming to Tobi's care
+# plan meeting", "This letter sets out what we talked about and what we agreed") is correspondence about
+# the plan, not the child's plan: a plan letter says it sets the plan out ("This letter sets out his care plan").
+_MEETING_LETTER = re.compile(
+    r"\bthank you(?: both| all)? for (?:coming|attending|joining us|being) (?:to|at) (?:the |your |\w+(?:-\w+)?'s )?"
+    r"(?:[\w-]+ ){0,3}meeting\b|\b(?:set|sets|setting) out what (?:we|was) (?:talked about|discussed|agreed)\b",
+    re.IGNORECASE,
+)
+_PLAN_LETTER = re.compile(r"\b(?:set|sets|setting) out (?:his|her|their|your|the|\w+'s) (?:care |pathway )?plan\b",
+                          re.IGNORECASE)
+# The meeting a letter records: "Tobi's care plan meeting on Tuesday 24 November 2026", "... meeting at Shire
+# Hall on Tuesday 10 November".
+_MEETING_ON = re.compile(r"\bmeeting\b[^.\n]{0,40}?\bon\s+(?P<date>[^.\n]{5,40})", re.IGNORECASE)
+
+
 def with_discourse(facts: Facts, document: Document, *, doc_type_given: bool) -> Facts:
-    """The facts with the record's discourse read; a review letter to a parent or carer is review minutes."""
+    """The facts with the record's discourse read. A letter to a parent or carer about a review is review
+    minutes; one about another meeting, which does not set the plan out, is "other". Either is dated by its
+    meeting, not the day the letter was written, unless the caller gave the date."""
     from analyser.discourse import read_discourse
 
     found = read_discourse(document, child_name=facts.child_name, doc_type=facts.doc_type)
     doc_type = facts.doc_type
-    if (not doc_type_given and doc_type == "care_plan" and found.addressee.role in ("parent", "carer")
-            and found.addressee.start >= 0 and _REVIEW_LETTER.search(document.text[:800])):
-        doc_type = "review_minutes"
-    return replace(facts, doc_type=doc_type, discourse=found)
+    record_date = facts.date
+    text = document.text
+    letter_to_family = found.addressee.role in ("parent", "carer") and found.addressee.start >= 0
+    if not doc_type_given and letter_to_family and doc_type in ("care_plan", "other"):
+        if _REVIEW_LETTER.search(text[:800]):
+            doc_type = "review_minutes"
+            if not facts.date_given:
+                record_date = _review_held_date(text) or record_date
+        elif doc_type == "care_plan" and _MEETING_LETTER.search(text[:1500]) and not _PLAN_LETTER.search(text[:1500]):
+            doc_type = "other"
+            if not facts.date_given:
+                record_date = _meeting_date(text, record_date) or record_date
+    return replace(facts, doc_type=doc_type, date=record_date, discourse=found)
+
+
+def _meeting_date(text: str, letter_date: date | None) -> date | None:
+    """The date of the meeting a letter's opening names; a date without a year is the last such day on or
+    before the letter's date (a letter is written after its meeting)."""
+    m = _MEETING_ON.search(text[:1500])
+    if m is None:
+        return None
+    words = m.group("date")
+    found = dates.find_dates(words, letter_date)
+    if not found or found[0].start != 0 or found[0].value is None:
+        return None
+    held = found[0].value
+    if not _looks_like_full_date(found[0].text):
+        if letter_date is None:
+            return None
+        if held > letter_date:
+            try:
+                held = held.replace(year=held.year - 1)
+            except ValueError:
+                return None
+    if letter_date is not None and not dt.timedelta(0) <= letter_date - held <= dt.timedelta(days=60):
+        return None  # not the meeting this letter follows
+    return held
 
 
 def _fields(text: str, limit: int = 4000) -> tuple[tuple[str, str, int], ...]:
@@ -562,6 +614,7 @@ def read_facts(
     return Facts(
         doc_type=doc_type,
         doc_type_given=given,
+        date_given=date_ is not None,
         date=record_date,
         child_name=child_name or detect_child_name(text),
         child_age=child_age if child_age is not None else detect_child_age(text, record_date, birth_date),

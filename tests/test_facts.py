@@ -150,3 +150,36 @@ def test_child_name_from_cyp_and_your_name_fields_and_not_from_a_letter_to_two_c
     assert read_facts("Your Pathway Plan\nYour name | Precious Adebayo\nAge | 17\n").child_name == "Precious"
     carers = "IRO letter\n26 January 2026\n\nDear Sue and Martin,\n\n## Ellie's review, 20 January 2026\n\nEllie is well.\n"
     assert read_facts(carers).child_name == "Ellie"
+
+
+_MEETING_LETTER = (
+    "Westmoor Council - Children and Families Service\n\n26 November 2026\n\nMr Femi Adebayo\n3 Canal Street\n\n"
+    "Dear Mr Adebayo,\n\n# Tobi's care plan meeting on Tuesday {held}\n\n"
+    "Thank you for coming to Tobi's care plan meeting on Tuesday. This letter sets out what we talked about "
+    "and what was agreed.\n\n## Family time\n\nThe care plan is for Tobi to stay with his foster carers. "
+    "I will arrange family time at the library by 9 January 2027. Tobi's care plan will be reviewed in May.\n"
+)
+
+
+@pytest.mark.parametrize("held,expected", [("24 November 2026", date(2026, 11, 24)), ("24 November", date(2026, 11, 24))])
+def test_a_letter_to_a_parent_after_a_meeting_that_is_not_a_review_is_other_and_dated_by_the_meeting(held, expected) -> None:
+    report = analyse(_MEETING_LETTER.format(held=held))
+    assert report.doc_type == "other"
+    assert report.meta.date == expected.isoformat()
+
+
+def test_a_letter_that_sets_the_plan_out_stays_a_care_plan_and_given_values_win() -> None:
+    plan_letter = _MEETING_LETTER.format(held="24 November 2026").replace(
+        "This letter sets out what we talked about and what was agreed.", "This letter sets out his care plan.")
+    assert analyse(plan_letter).doc_type == "care_plan"
+    given = analyse(_MEETING_LETTER.format(held="24 November 2026"), doc_type="care_plan", date="2026-11-26")
+    assert (given.doc_type, given.meta.date) == ("care_plan", "2026-11-26")
+    assert analyse(_MEETING_LETTER.format(held="24 November 2026"), date="2026-11-26").meta.date == "2026-11-26"
+
+
+def test_a_review_letter_to_carers_is_review_minutes_dated_by_the_review_even_with_few_plan_words() -> None:
+    letter = ("Calderwick County Council\nIndependent Reviewing Service\n\n23 October 2026\n\nMr and Mrs Pennington\n"
+              "14 Orchard Rise\n\nDear Mr and Mrs Pennington,\n\nIsla's review on 20 October 2026\n\nThank you both for "
+              "having us in your home for Isla's review. Priti will chase the referral by 6 November 2026.\n")
+    report = analyse(letter)
+    assert (report.doc_type, report.meta.date) == ("review_minutes", "2026-10-20")
