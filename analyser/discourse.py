@@ -31,6 +31,7 @@ PROFESSIONAL_ROLES: dict[str, str] = {
     "allocated social worker": "social worker",
     "children's social worker": "social worker",
     "sw": "social worker",
+    "ssw": "supervising social worker",
     "personal adviser": "personal adviser",
     "personal advisor": "personal adviser",
     "pa": "personal adviser",
@@ -262,7 +263,29 @@ class Discourse:
         if len(joint) > 1:
             parts = [self.resolve(p, at, scope_start) or p for p in joint if p.strip()]
             return " and ".join(parts) if any(p != q for p, q in zip(parts, joint)) else None
-        return self.relation(words)
+        return self.role_holder(words) or self.relation(words)
+
+    def role_holder(self, words: str) -> str | None:
+        """'SW', 'the IRO', 'your social worker' -> 'Nadia Fennimore (SW)' when the record names exactly one
+        person in that role (the author counts); None otherwise.
+
+        The role stays as written beside the name, so the report shows both what the record says and who
+        that is. A role someone else holds ("Mum's social worker", "his PA") is not the record's: not resolved.
+        """
+        written = re.sub(r"^(?:the|your|my|our)\s+", "", " ".join(words.split()), flags=re.IGNORECASE)
+        role = PROFESSIONAL_ROLES.get(written.lower())
+        if role is None:
+            return None
+        holders: list[str] = []
+        for p in ([self.author] if self.author else []) + self.people:
+            if p.role != role or not p.name or p.name.lower() in PROFESSIONAL_ROLES:
+                continue
+            same = [h for h in holders if _one_name(h, p.name)]
+            if not same:
+                holders.append(p.name)
+            elif len(p.name) > len(same[0]):
+                holders[holders.index(same[0])] = p.name  # 'Nadia' then 'Nadia Fennimore': the fuller name
+        return f"{holders[0]} ({written})" if len(holders) == 1 else None
 
     def _addressee_label(self) -> str | None:
         a = self.addressee
@@ -274,12 +297,19 @@ class Discourse:
 
     def relation(self, words: str) -> str | None:
         """'your mum' -> 'Dawn (mum)' when the record names her; None otherwise."""
-        w = re.sub(r"^(?:your|my|the|his|her|their|\w+'s)\s+", "", words.strip().lower())
+        bare = words.strip().lower()
+        w = re.sub(r"^(?:your|my|the|his|her|their|\w+'s)\s+", "", bare)
         if w not in _RELATIONS:
             return None
         for p in self.people:
             if p.role and p.role.lower() == w and p.name.lower() != w:
                 return p.label()
+        # A letter to Ms Pryce about her daughter: "Mum" in its Who column is Ms Pryce. Only the bare word
+        # ("your mum" in a letter to a parent is the parent's own mother) and only when the title fits.
+        a = self.addressee
+        if (bare == w and w in PARENT_RELATIONS and a.role == "parent" and a.name and a.start >= 0
+                and " and " not in a.name and (g := PARENT_RELATIONS[w]) is not None and _title_gender(a.name) == g):
+            return f"{a.name} ({words.strip()})"
         return None
 
     def _last_fitting(self, gender: str, at: int, scope_start: int) -> str | None:
@@ -415,7 +445,10 @@ def _author_as_named(text: str, doc_type: str | None, people: list[Person]) -> P
     for role, name in fields:
         if name and role == writer:
             return Person(name, role, _title_gender(name), "professional")
-    # Failing a field, the one person the record names in the writer's role.
+    # Failing a field, the one person the record names in the writer's role. A record of no known type has
+    # no writer's role: a person it names without a role is not its writer.
+    if writer is None:
+        return None
     writers = [p for p in people if p.role == writer]
     if len({p.name for p in writers}) == 1:
         return writers[0]
@@ -458,6 +491,12 @@ def _signature(text: str) -> Person | None:
         line = re.sub(r"^(?:your|the)\s+", "", lines[1].lower()).rstrip(".")
         role = _role_of(line) or _role_of(re.split(r"\s*[,(–-]\s*", line, maxsplit=1)[0])
     return Person(name, role, _title_gender(name), "professional")
+
+
+def _one_name(a: str, b: str) -> bool:
+    """'Nadia' and 'Nadia Fennimore' name one person: the shorter's words start the longer's."""
+    x, y = a.lower().split(), b.lower().split()
+    return bool(x and y) and (x == y[: len(x)] or y == x[: len(y)])
 
 
 def _known_role(name: str, people: list[Person]) -> str | None:

@@ -87,6 +87,22 @@ def _owner_words(owner: str) -> str:
     return " ".join(_OWNER_NOISE.sub(" ", owner.lower()).split())
 
 
+def _owner_parts(owner: str) -> list[str]:
+    """The people of a joint owner, each with the role written beside it: 'school and Nadia Okafor (SW)'
+    -> ['school', 'nadia okafor sw'] (a comma inside the brackets does not split)."""
+    parts, depth, start = [], 0, 0
+    for m in re.finditer(r"[()]|" + _OWNER_JOIN.pattern, owner, re.IGNORECASE):
+        if m.group() == "(":
+            depth += 1
+        elif m.group() == ")":
+            depth = max(0, depth - 1)
+        elif depth == 0:
+            parts.append(owner[start : m.start()])
+            start = m.end()
+    parts.append(owner[start:])
+    return [w for w in (_owner_words(x) for x in parts) if w]
+
+
 def owner_matches(gold: str | None, predicted: str | None) -> bool:
     """Owners agree when both are absent, or one names the other ('Jo' ~ 'Jo (your social worker)').
 
@@ -98,8 +114,7 @@ def owner_matches(gold: str | None, predicted: str | None) -> bool:
     g, p = _owner_words(gold), _owner_words(predicted)
     if bool(g and p) and (g in p or p in g):
         return True
-    g_parts = [_owner_words(x) for x in _OWNER_JOIN.split(re.sub(r"\([^)]*\)", " ", gold)) if _owner_words(x)]
-    p_parts = [_owner_words(x) for x in _OWNER_JOIN.split(re.sub(r"\([^)]*\)", " ", predicted)) if _owner_words(x)]
+    g_parts, p_parts = _owner_parts(gold), _owner_parts(predicted)
     if len(g_parts) < 2 and len(p_parts) < 2:
         return False
 

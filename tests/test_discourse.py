@@ -189,3 +189,50 @@ def test_foster_carers_by_title_are_not_a_parent_with_the_same_title() -> None:
             "Her dad, Mr Thornton, rang me.\n")
     d = _read(text, child="Isla")
     assert d.addressee.role == "carer"
+
+
+PLAN_WITH_ROLES = """Care plan for Aisha
+
+Social worker: Nadia Fennimore
+IRO: Marian Feltham
+
+Action | Who | When
+Book your dental check-up | SW | 5 February 2027
+Write to Aisha about her review | The IRO | 17/11/2026
+Ask Mum's social worker about the flat | Mum's social worker | 1 March 2027
+"""
+
+
+def test_a_role_word_is_the_one_person_the_record_names_in_that_role() -> None:
+    d = _read(PLAN_WITH_ROLES, doc_type="care_plan")
+    at = PLAN_WITH_ROLES.index("| SW")
+    assert d.resolve("SW", at, at) == "Nadia Fennimore (SW)"
+    assert d.resolve("The IRO", at, at) == "Marian Feltham (IRO)"
+    assert d.resolve("your social worker", at, at) == "Nadia Fennimore (social worker)"
+    # Someone else's social worker, and a role nobody is named in, stay as written.
+    assert d.resolve("Mum's social worker", at, at) is None
+    assert d.resolve("PA", at, at) is None
+
+
+def test_a_role_word_two_people_hold_is_not_resolved() -> None:
+    text = PLAN_WITH_ROLES.replace("IRO: Marian Feltham", "From March, Tom Hale is your social worker.")
+    d = _read(text, doc_type="care_plan")
+    assert d.resolve("SW", 0, 0) is None
+
+
+def test_mum_in_a_letter_to_the_mother_is_the_mother_and_your_mum_is_not() -> None:
+    letter = ("Dear Ms Pryce,\n\nThank you for coming to Ellie-Mae's meeting.\n\n"
+              "Action | Who | When\nRing Ellie-Mae at 6pm | Mum | Every Wednesday\n\nKind regards,\nMarcus Delaney\nSocial Worker\n")
+    d = _read(letter, child="Ellie-Mae", doc_type="care_plan")
+    assert d.addressee.role == "parent"
+    at = letter.index("| Mum")
+    assert d.resolve("Mum", at, at) == "Ms Pryce (Mum)"
+    assert d.resolve("your mum", at, at) is None
+    assert d.resolve("Dad", at, at) is None  # Ms Pryce is not the father
+
+
+def test_a_record_of_no_known_type_does_not_take_a_person_without_a_role_as_its_writer() -> None:
+    text = "Isla's PEP is on 12 November 2026. I will be there. Mrs Pennington\n\nwill ask Isla for her views.\n"
+    d = _read(text, child="Isla", doc_type="other")
+    assert d.author is None
+    assert d.resolve("I", text.index("I will"), 0) is None

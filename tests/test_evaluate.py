@@ -18,6 +18,11 @@ from measure.evaluate import gold_owner_right, owner_matches
         ("Dawn and Jo Reed", "Jo Reed (social worker)", False),
         ("Mr and Mrs Evans", "Mr and Mrs Evans", True),
         ("Sam Okafor", "Jo Reed", False),
+        # A role word and the person the record names in it: either way round, also in a joint owner.
+        ("school and SW", "school and Nadia Okafor (SW)", True),
+        ("Nadia Okafor and the school", "school and Nadia Okafor (SW)", True),
+        ("school and SW", "Nadia Okafor (SW)", False),
+        ("Dawn and Jo Reed", "Dawn (mum, Leeds) and Jo Reed (social worker)", True),
     ],
 )
 def test_owner_matches(gold: str | None, predicted: str | None, right: bool) -> None:
