@@ -863,3 +863,10 @@ def test_the_end_of_term_in_a_table_is_the_stated_break_up_day() -> None:
     [a] = actions("Care plan\nName: Ruby Smith\nDate: 01/02/2027\n\nSchool breaks up for Easter on Friday 26 March 2027.\n\n"
                   "Area | What will happen | Who | By when\nSchool | Meet with you about your options | Mrs Achebe | by the end of term\n")
     assert a.deadline == "2027-03-26"
+
+
+def test_an_owner_broken_over_a_pdf_page_is_reported_as_one_name() -> None:
+    text = ("Isla's PEP meeting is on Thursday 12 November 2026 at 3.30pm at\nthe school. I would like one of you to "
+            "come too if you can. Mrs Pennington\n\nwill ask Isla for her views by 10 November 2026.\n")
+    found = [a for a in actions(text, date="2026-10-20") if "views" in a.text]
+    assert [(a.owner, a.owner_text) for a in found] == [("Mrs Pennington", "Mrs Pennington")]

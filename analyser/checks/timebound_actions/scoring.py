@@ -109,8 +109,9 @@ def score_drafts(ctx: CheckContext[TimeboundSettings], drafts: list[Draft]) -> C
             text=text[d.start : d.end],
             start=d.start,
             end=d.end,
-            owner=(d.resolved or d.owner[2]) if d.owner else None,
-            owner_text=d.owner[2] if d.owner else None,
+            # A name broken over a PDF's page ("Mrs Pennington\n\nwill ask") is still one name.
+            owner=" ".join((d.resolved or d.owner[2]).split()) if d.owner else None,
+            owner_text=" ".join(d.owner[2].split()) if d.owner else None,
             deadline_text=dl.text if dl is not None else (d.vague[0][2] if d.vague else None),
             deadline=dl.value.isoformat() if dl is not None and dl.value is not None else None,
             timebound=timebound,
