@@ -870,3 +870,11 @@ def test_an_owner_broken_over_a_pdf_page_is_reported_as_one_name() -> None:
             "come too if you can. Mrs Pennington\n\nwill ask Isla for her views by 10 November 2026.\n")
     found = [a for a in actions(text, date="2026-10-20") if "views" in a.text]
     assert [(a.owner, a.owner_text) for a in found] == [("Mrs Pennington", "Mrs Pennington")]
+
+
+def test_an_agreement_whose_first_part_names_nobody_takes_the_owner_of_the_part_joined_to_it() -> None:
+    a = only("It was agreed that contact will increase, and that Jo will book the room by 3 May 2027.",
+             date="2026-11-24", doc_type="review_minutes")
+    assert (a.owner, a.deadline) == ("Jo", "2027-05-03")
+    passive = only("It was agreed that the assessment will be done by 3 May 2027.", date="2026-11-24", doc_type="review_minutes")
+    assert passive.owner is None

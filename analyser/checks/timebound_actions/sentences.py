@@ -163,6 +163,11 @@ def unit_action(unit: Unit, facts: Facts, rubric: Rubric, in_action_section: boo
             # The grammatical subject of a passive is what is done, not who does it: "by X" names the owner.
             owner_tokens = passive_agent(unit, doc, cue, found)
     owner = None
+    if (not cue.imperative and not (owner_tokens and is_owner(owner_tokens, facts.child_name))
+            and any(t.lower_ == "that" for t in doc[: max(0, cue.index)])):
+        # "It was agreed that family time will move out of the centre, and that I will arrange the
+        # sessions": the first agreed thing names nobody; the one joined to it says who acts.
+        owner_tokens = _joined_that_subject(doc, cue.index) or owner_tokens
     if owner_tokens and is_owner(owner_tokens, facts.child_name):
         s, e, t = span_text(unit, owner_tokens)
         owner = (unit.start + s, unit.start + e, t)
@@ -193,6 +198,19 @@ def unit_action(unit: Unit, facts: Facts, rubric: Rubric, in_action_section: boo
         verb,
         measurable,
     )
+
+
+def _joined_that_subject(doc: Tokens, after: int) -> list[Token]:
+    """The subject of a later "and that X will ..." clause of the same sentence, if it has one."""
+    for k in range(after + 1, len(doc) - 2):
+        if doc[k].lower_ != "that" or doc[k - 1].lower_ != "and":
+            continue
+        for j in range(k + 2, min(len(doc), k + 7)):
+            if doc[j].lower_ in _CLAUSE_AUXILIARIES:
+                return list(doc[k + 1 : j])
+            if doc[j].text in (",", ";", "."):
+                break
+    return []
 
 
 _CHILD_WORDS = {"cyp", "yp", "child", "person"}  # "CYP", "the young person"
