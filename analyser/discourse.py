@@ -94,7 +94,7 @@ _SELF_INTRO = re.compile(
 )
 _SIGN_OFF = re.compile(
     r"^[ \t]*(?:best wishes|kind regards|warm regards|regards|yours sincerely|yours faithfully|with best wishes|"
-    r"love(?: from)?|take care|thanks|thank you|many thanks|speak soon|see you soon|signed)[,.!]?[ \t]*$",
+    r"love(?: from)?|from|take care|thanks|thank you|many thanks|speak soon|see you soon|signed)[,.!]?[ \t]*$",
     re.IGNORECASE | re.MULTILINE,
 )
 
@@ -113,7 +113,9 @@ _CARER_CUES = re.compile(
     r"your (?:care of|fostering|supervising social worker)|as (?:his|her|their|\w+'s) (?:foster |kinship )?carers?|"
     r"you as (?:\w+'s |his |her |their )?(?:kinship carers?|special guardians?)|your (?:kinship|special guardianship) assessment|"
     # "since she came to live with you in March", "Isla's plan is for her to stay with you": the child lives there
-    r"came\s+to\s+live\s+with\s+you|(?:has|have)\s+lived\s+with\s+you|(?:placed|living)\s+with\s+you)\b",
+    r"came\s+to\s+live\s+with\s+you|(?:has|have)\s+lived\s+with\s+you|(?:placed|living)\s+with\s+you|"
+    # "has now been with you for seven months"; a supervising social worker's "supervision visit" is to carers
+    r"(?:has|have)\s+(?:now\s+)?been\s+with\s+you\s+(?:for|since)|supervision\s+visit)\b",
     re.IGNORECASE,
 )
 _PARENT_CUES = re.compile(
@@ -161,11 +163,15 @@ _ROLE_THEN_NAME = re.compile(rf"\b(?i:your|the|our)[ \t]+(?P<role>{_ROLE_ALT})[ 
 # "Bethany is your social worker.", "Mr Osei is the designated teacher": a name, then the role it holds.
 _NAME_IS_ROLE = re.compile(rf"(?P<name>{_NAME})[ \t]+is[ \t]+(?i:your|the|our|his|her|their)[ \t]+(?P<role>{_ROLE_ALT})\b")
 _JOINT = re.compile(rf"\b(?:{_NAME})[ \t]+and[ \t]+(?:{_NAME})\b")
+_CALENDAR_WORDS = {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "January", "February",
+                   "March", "April", "May", "June", "July", "August", "September", "October", "November", "December",
+                   "Easter", "Christmas"}
 # "Fenby Housing Options", "the college wellbeing service": an organisation "they" can point back to
 # ("Referral to Fenby Housing Options completed. They will contact YP when ...").
 _ORGANISATION = re.compile(
     r"\b(?:the[ \t]+(?:[a-z]+[ \t]+){1,3}(?:service|team|agency|charity|project)"
-    r"|(?:[A-Z][\w'’&-]*[ \t]+){1,4}(?:Service|Team|Options|Trust|Agency|Project|Partnership|Charity))\b"
+    # "Ellie's school, Ashgrove Primary, has offered her a place ... They will start her": a school too.
+    r"|(?:[A-Z][\w'’&-]*[ \t]+){1,4}(?:Service|Team|Options|Trust|Agency|Project|Partnership|Charity|Primary|Academy|School|College))\b"
 )
 _TITLED = re.compile(r"\b(?P<title>Mr|Mrs|Ms|Miss|Mx|Dr)\.?[ \t]+(?P<surname>[A-Z][a-zA-Z'’-]+(?:[ \t]+[A-Z][a-zA-Z'’-]+)?)")
 _PRONOUN_GENDER = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f", "hers": "f"}
@@ -677,6 +683,8 @@ def _mentions(text: str, d: Discourse, child_name: str | None) -> list[Mention]:
             found.append(Mention(m.start(), m.end(), person, plural))
     # "Grace and Samuel", "Mr and Mrs Evans": a pair named together is what "they" points back to.
     for m in _JOINT.finditer(text):
+        if any(w in _CALENDAR_WORDS for w in m.group(0).split()):
+            continue  # "on Monday and Wednesday afternoons": two days, not two people
         found.append(Mention(m.start(), m.end(), Person(m.group(0), None, None, "other"), True))
     for m in _ORGANISATION.finditer(text):
         found.append(Mention(m.start(), m.end(), Person(m.group(0), None, None, "other"), True))

@@ -236,3 +236,20 @@ def test_a_record_of_no_known_type_does_not_take_a_person_without_a_role_as_its_
     d = _read(text, child="Isla", doc_type="other")
     assert d.author is None
     assert d.resolve("I", text.index("I will"), 0) is None
+
+
+def test_a_bare_from_line_opens_the_signature() -> None:
+    text = ("Dear Kai,\n\nThank you for coming to your review. I will write to your dad by 12 March.\n\n"
+            "Take care, and good luck in the football tournament.\n\nFrom\nMargaret Oyelaran\nIndependent Reviewing Officer\n")
+    d = _read(text, child="Kai")
+    assert d.author is not None and (d.author.name, d.author.role) == ("Margaret Oyelaran", "IRO")
+
+
+def test_two_weekdays_are_not_two_people_and_a_school_is_what_they_points_back_to() -> None:
+    text = ("Dear Joanne and Phil,\n\nThank you both for your time at the supervision visit. Ellie has now been with "
+            "you for seven months.\n\nEllie's school, Ashgrove Primary, has offered her a place in their nurture group "
+            "on Monday and Wednesday afternoons. They will start her in the group w/c 10 May.\n")
+    d = _read(text, child="Ellie", doc_type="other")
+    assert d.addressee.role == "carer"
+    at = text.index("They will")
+    assert d.resolve("They", at, text.rindex("\n\n", 0, at)) == "Ashgrove Primary"
