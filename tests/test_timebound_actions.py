@@ -878,3 +878,18 @@ def test_an_agreement_whose_first_part_names_nobody_takes_the_owner_of_the_part_
     assert (a.owner, a.deadline) == ("Jo", "2027-05-03")
     passive = only("It was agreed that the assessment will be done by 3 May 2027.", date="2026-11-24", doc_type="review_minutes")
     assert passive.owner is None
+
+
+def test_a_bold_label_before_a_sentence_is_not_part_of_its_owner_nor_hides_its_condition() -> None:
+    a = only("**Health.** Jo will book the dentist by 3 March 2027.", date="2027-02-17")
+    assert (a.owner, a.owner_text) == ("Jo", "Jo")
+    assert actions("**Safety.** If Leon goes missing again, staff will follow the missing protocol and tell DH "
+                   "the same day.", date="2027-02-17") == []
+
+
+def test_a_frequency_in_the_answer_to_a_condition_does_not_make_it_an_action() -> None:
+    assert actions("If the sessions keep going well, I will ask my manager to agree one session a month at your flat.",
+                   date="2027-02-17") == []
+    # A date outside the condition still does.
+    a = only("If the sessions keep going well, I will ask my manager by 3 March 2027.", date="2027-02-17")
+    assert a.deadline == "2027-03-03"

@@ -105,6 +105,8 @@ _REPORTED_PERFECT = re.compile(r"\b(has|have|had)\s+been\s+\w+(ed|en)\b", re.IGN
 
 
 _CONDITIONAL = re.compile(r"^\s*(if|should|in the event|unless|were|where|in case)\b", re.IGNORECASE)
+# "**Safety.** If LM goes missing again, staff will ...": a bold label before the sentence it heads.
+_BOLD_LEAD_IN = re.compile(r"^\s*(?:\*\*|__)[^*_\n]{1,40}?[.:]?(?:\*\*|__)[.:]?\s+")
 
 
 _CONTINGENCY_SECTION = re.compile(r"contingen|parallel plan|if things change|plan b\b|back-?up plan|what happens if|if (this|the) plan", re.IGNORECASE)
@@ -199,7 +201,7 @@ def excluded(unit: Unit, cue: Cue, heading: str, owner_found: bool, has_deadline
         return True  # "return home to mum has been assessed as not safe": a finding, not an instruction
     if heading and PROGRESS_SECTION.search(heading):
         return True
-    prefix = RECOMMENDATION_PREFIX.match(unit.text)
+    prefix = RECOMMENDATION_PREFIX.match(unit.text) or _BOLD_LEAD_IN.match(unit.text)
     body = unit.text[prefix.end() :] if prefix else unit.text
     conditional = bool(_CONDITIONAL.match(body)) or bool(re.search(r"\bwould\b", body, re.IGNORECASE))
     # A contingency plan says what would happen; a dated, owned task in it is still an action.
@@ -212,8 +214,10 @@ def excluded(unit: Unit, cue: Cue, heading: str, owner_found: bool, has_deadline
     # dated only inside it: still a contingency). "If the visits go well, we will talk at your next review
     # about ...": dated only by the next review, it says what the review would discuss, not a task.
     offset = prefix.end() if prefix else 0
+    # "If the sessions keep going well, I will ask my manager to agree one session a month": a frequency is
+    # how often, not when: the answer to a condition still.
     if conditional and _CONDITIONAL.match(body) and (not has_deadline or _in_condition(body, offset, deadline_at)
-                                                     or deadline_kind == "review"):
+                                                     or deadline_kind in ("review", "recurring")):
         return True
     doc = unit.doc
     if (doc is not None and 0 < cue.verb < len(doc) and doc[cue.verb - 1].lower_ in ("can", "may")

@@ -109,9 +109,8 @@ def score_drafts(ctx: CheckContext[TimeboundSettings], drafts: list[Draft]) -> C
             text=text[d.start : d.end],
             start=d.start,
             end=d.end,
-            # A name broken over a PDF's page ("Mrs Pennington\n\nwill ask") is still one name.
-            owner=" ".join((d.resolved or d.owner[2]).split()) if d.owner else None,
-            owner_text=" ".join(d.owner[2].split()) if d.owner else None,
+            owner=_owner_words(d.resolved or d.owner[2]) if d.owner else None,
+            owner_text=_owner_words(d.owner[2]) if d.owner else None,
             deadline_text=dl.text if dl is not None else (d.vague[0][2] if d.vague else None),
             deadline=dl.value.isoformat() if dl is not None and dl.value is not None else None,
             timebound=timebound,
@@ -162,3 +161,9 @@ def _calendar_finding(analysis: Analysis, start: int, end: int, words: str, numb
                    f"'{words}' depends on the school calendar, and the record does not say when it is.",
                    start, end, "Give the date, e.g. 'by Friday 23 May 2025 (the day school breaks up)'.",
                    term=words, data={"action": number})
+
+
+def _owner_words(words: str) -> str | None:
+    """An owner as a report shows it: a name broken over a PDF's page ("Mrs Pennington\n\nwill ask") is one
+    name, and the Markdown of a bold label before it ("**Health.** Jo will ...") is not part of it."""
+    return " ".join(words.split()).strip("*_# ") or None
