@@ -230,7 +230,12 @@ _PLAN_LETTER = re.compile(r"\b(?:set|sets|setting) out (?:his|her|their|your|the
                           re.IGNORECASE)
 # The meeting a letter records: "Tobi's care plan meeting on Tuesday 24 November 2026", "... meeting at Shire
 # Hall on Tuesday 10 November".
-_MEETING_ON = re.compile(r"\bmeeting\b[^.\n]{0,40}?\bon\s+(?P<date>[^.\n]{5,40})", re.IGNORECASE)
+# "Supervision visit on 20 April 2027", "your review yesterday, Wednesday 3 March 2027" too.
+# The meeting is a noun ("your review", "Tobi's care plan meeting", a line opening "Supervision visit"), not
+# "Thank you for meeting me on 14 January".
+_MEETING_ON = re.compile(r"(?:(?:\b(?:the|your|our|this|his|her|their)[ \t]+|['’]s[ \t]+)(?:[\w-]+[ \t]+){0,3}?|^[ \t#*_]*(?:[\w-]+[ \t]+)?)"
+                         r"(?:meeting|review|visit)\b[^.\n]{0,40}?\b(?:on|yesterday|today)\b,?\s+(?P<date>[^.\n]{5,40})",
+                         re.IGNORECASE | re.MULTILINE)
 
 
 def with_discourse(facts: Facts, document: Document, *, doc_type_given: bool) -> Facts:
@@ -251,15 +256,29 @@ def with_discourse(facts: Facts, document: Document, *, doc_type_given: bool) ->
                 record_date = _review_held_date(text) or record_date
         elif doc_type == "care_plan" and _MEETING_LETTER.search(text[:1500]) and not _PLAN_LETTER.search(text[:1500]):
             doc_type = "other"
-            if not facts.date_given:
-                record_date = _meeting_date(text, record_date) or record_date
+    if found.addressee.start >= 0 and not facts.date_given and record_date is not None and doc_type in ("review_minutes", "other"):
+        # A letter is written after the meeting or visit it records and is dated by it, where its subject
+        # line or its opening sentence names it ("Supervision visit on 20 April 2027"; "Thank you for coming to
+        # your review yesterday, Wednesday 3 March 2027"). Not a meeting it mentions further on.
+        held = _meeting_date(_letter_opening(text, found.addressee.start), record_date)
+        if held is not None and held < record_date:
+            record_date = held
     return replace(facts, doc_type=doc_type, date=record_date, discourse=found)
+
+
+def _letter_opening(text: str, salutation: int) -> str:
+    """A letter's short title lines (before or after the salutation) and the first sentence after it."""
+    lines = [ln for ln in text[: salutation + 600].splitlines()
+             if ln.strip() and len(ln.split()) <= _TITLE_WORDS and " | " not in ln]
+    after = text[salutation:].split("\n", 1)[1] if "\n" in text[salutation:] else ""
+    first = next((p.strip() for p in after.split("\n") if len(p.split()) > _TITLE_WORDS), "")
+    return "\n".join(lines + [re.split(r"(?<=[.!?])\s", first, maxsplit=1)[0]])
 
 
 def _meeting_date(text: str, letter_date: date | None) -> date | None:
     """The date of the meeting a letter's opening names; a date without a year is the last such day on or
     before the letter's date (a letter is written after its meeting)."""
-    m = _MEETING_ON.search(text[:1500])
+    m = next((m for m in _MEETING_ON.finditer(text[:1500]) if not _OTHER_REVIEW.search(text[max(0, m.start() - 30) : m.start()])), None)
     if m is None:
         return None
     words = m.group("date")

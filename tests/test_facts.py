@@ -183,3 +183,18 @@ def test_a_review_letter_to_carers_is_review_minutes_dated_by_the_review_even_wi
               "having us in your home for Isla's review. Priti will chase the referral by 6 November 2026.\n")
     report = analyse(letter)
     assert (report.doc_type, report.meta.date) == ("review_minutes", "2026-10-20")
+
+
+@pytest.mark.parametrize("text,expected", [
+    # A letter names the visit or review it records in its subject line or its first sentence.
+    ("Castlebridge City Council\nFostering Service\n22 April 2027\nJoanne and Phil Talbot\nSupervision visit on 20 April 2027\n"
+     "Dear Joanne and Phil,\nThank you both for your time on Tuesday. Ellie has now been with you for seven months.\n",
+     "2027-04-20"),
+    ("Wexcombe County Council\nThursday 4 March 2027\n\nDear Kai,\n\nThank you for coming to your review yesterday, "
+     "Wednesday 3 March 2027. I am writing to tell you what we decided.\n", "2027-03-03"),
+    # "meeting me" is no meeting's name; the review's own title already dates it.
+    ("Leo's review – 21 January 2025\nDear Leo,\nThank you for meeting me on 14 January. This letter says what we "
+     "decided at your review.\n", "2025-01-21"),
+])
+def test_a_letter_is_dated_by_the_meeting_or_visit_its_opening_names(text, expected) -> None:
+    assert analyse(text).meta.date == expected
