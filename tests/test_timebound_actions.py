@@ -410,6 +410,8 @@ def test_an_action_tied_to_an_event_the_record_dates_earlier_takes_its_date() ->
     ("Mr Adeyemi and I will both be there, and you can come for the first part if you want to.",
      "Mr Adeyemi and I", "2025-04-02"),
     ("Denise will take you.", "Denise", "2025-04-02"),
+    ("Sue will go, and you are welcome to join her.", "Sue", "2025-04-02"),
+    ("We will pay for a taxi so that you can both attend while Carol has the dog.", "We", "2025-04-02"),
 ])
 def test_being_there_for_an_event_just_dated_is_an_action_due_on_its_date(sentence, owner, due) -> None:
     """Issue 19 item 6: an action pointing at the event named just before takes that event's date."""
@@ -421,6 +423,7 @@ def test_being_there_for_an_event_just_dated_is_an_action_due_on_its_date(senten
 @pytest.mark.parametrize("sentence", [
     "You will be there for your sister.",  # "be there for": support, not attendance
     "Dad will take you to football on Saturdays.",  # its own place and time: not the event before
+    "Mum will go to the parenting course.",  # going somewhere else
 ])
 def test_being_there_for_someone_or_a_trip_of_its_own_takes_no_event_date(sentence) -> None:
     found = actions(f"Care plan for Isla. Date: 01/03/2025.\n\nYour review meeting is on 2 April 2025. {sentence}\n")

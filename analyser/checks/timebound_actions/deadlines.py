@@ -154,7 +154,9 @@ _BACK_REFERENCE = re.compile(
     # will attend and speak for Leah.": the place and time are the event just named.
     r"\bbeforehand\b|\bthe same (?:day|afternoon|morning|evening)\b|\b(?:present|speak|go|come) [\w' ]{0,30}?\bthere\b|"
     r"\bbe\s+there\b|\bbe\s+at\s+(?:it|that)\b|\bafterwards\b|"
-    r"\bmeet (?:you|him|her|them)(?: there| at the [\w' ]{1,30}| outside(?: [\w' ]{1,30})?)?(?=\s*[.!]?\s*$)|\battend(?: it| too| as well)?(?=\s*(?:[.!]?\s*$|and\b))|\b(?:take|bring|drive|walk|go with|come with|come along with) (?:you|him|her|them)"
+    # "Poppy's parents' evening is on 10 March. Sue will go, and you are welcome to join her."
+    r"\bwill\s+(?:both\s+|also\s+)?(?:go|come)(?=\s*(?:[.!,;]|$|and\b|with\b))|"
+    r"\bmeet (?:you|him|her|them)(?: there| at the [\w' ]{1,30}| outside(?: [\w' ]{1,30})?)?(?=\s*[.!]?\s*$)|\battend(?: it| too| as well)?(?=\s*(?:[.!]?\s*$|and\b|while\b|with\b))|\b(?:take|bring|drive|walk|go with|come with|come along with) (?:you|him|her|them)"
     r"(?: there| along| too)?(?=\s*(?:[.!]?\s*$|and\b))",
     re.IGNORECASE,
 )
