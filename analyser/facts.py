@@ -160,6 +160,9 @@ class Facts:
     doc_type_given: bool = False
     # Whether the caller gave the record's date: a letter's meeting date then does not replace it.
     date_given: bool = False
+    # The child's initials where the record gives the full name ("Leon Marsh" -> "LM"): minutes call the
+    # child by them ("LM needs to keep his attendance above 90%").
+    child_initials: tuple[str, ...] = ()
 
 
 _HOLIDAY = re.compile(
@@ -578,6 +581,16 @@ def detect_child_name(text: str) -> str | None:
     return None
 
 
+def child_initials(text: str, child_name: str | None) -> tuple[str, ...]:
+    """Initials of the child's full name as the record's opening gives it ("Leon Marsh" -> "LM")."""
+    if not child_name:
+        return ()
+    first = child_name.split()[0]
+    found = {first[0] + m.group(1)[0] for m in re.finditer(rf"\b{re.escape(first)}[ \t]+([A-Z][a-z'’-]+)\b", text[:3000])
+             if m.group(1) not in _NOT_NAMES}
+    return tuple(sorted(found))
+
+
 def detect_birth_date(text: str) -> date | None:
     """The child's date of birth from a 'DOB:' field, "(DOB 14.06.2010)" or "born 3 May 2012" near the top."""
     for label, value, _ in _fields(text, 2000):
@@ -628,6 +641,7 @@ def read_facts(
     """Facts for the record; given values win over detected ones."""
     given = doc_type is not None
     doc_type = doc_type or detect_doc_type(text)
+    name = child_name or detect_child_name(text)
     record_date = date_ or detect_date(text, doc_type)
     birth_date = detect_birth_date(text)
     return Facts(
@@ -635,7 +649,8 @@ def read_facts(
         doc_type_given=given,
         date_given=date_ is not None,
         date=record_date,
-        child_name=child_name or detect_child_name(text),
+        child_name=name,
+        child_initials=child_initials(text, name),
         child_age=child_age if child_age is not None else detect_child_age(text, record_date, birth_date),
         next_review=next_review or detect_next_review(text, record_date, doc_type),
         birth_date=birth_date,

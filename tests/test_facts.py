@@ -198,3 +198,11 @@ def test_a_review_letter_to_carers_is_review_minutes_dated_by_the_review_even_wi
 ])
 def test_a_letter_is_dated_by_the_meeting_or_visit_its_opening_names(text, expected) -> None:
     assert analyse(text).meta.date == expected
+
+
+def test_the_childs_initials_come_from_the_full_name_the_record_gives() -> None:
+    from analyser.facts import child_initials
+
+    assert child_initials("**Young person:** Leon Marsh, age 15\n- LM: Leon Marsh\n", "Leon") == ("LM",)
+    assert child_initials("Care plan for Leon\n", "Leon") == ()
+    assert read_facts("**Young person:** Leon Marsh, age 15\n").child_initials == ("LM",)

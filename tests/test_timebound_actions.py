@@ -896,3 +896,20 @@ def test_a_frequency_in_the_answer_to_a_condition_does_not_make_it_an_action() -
     # A date outside the condition still does.
     a = only("If the sessions keep going well, I will ask my manager by 3 March 2027.", date="2027-02-17")
     assert a.deadline == "2027-03-03"
+
+
+def test_a_need_of_the_child_called_by_initials_is_not_an_action() -> None:
+    head = "**Young person:** Leon Marsh, age 15\n\n## Education\n\n"
+    assert actions(head + "LM needs to keep his attendance above 90% to be offered an interview.\n",
+                   date="2026-11-03", doc_type="review_minutes") == []
+    # Someone else by initials still owns the task.
+    [a] = actions(head + "JA needs to send the college form by 20 November 2026.\n", date="2026-11-03", doc_type="review_minutes")
+    assert a.owner == "JA"
+
+
+def test_a_noun_compound_the_tagger_reads_as_a_verb_is_still_a_passive_tasks_subject() -> None:
+    """"Bank account to be opened": the small model tags "account" a finite verb."""
+    a = only("## Decisions\n\n5. Bank account to be opened once Leon's ID arrives (carried forward).\n",
+             date="2026-11-03", doc_type="review_minutes")
+    assert a.owner is None and not a.timebound
+    assert actions("Mum wants to be told by 3 May 2027.", date="2026-11-03") == []

@@ -374,7 +374,8 @@ def find_cue(unit: Unit, in_action_section: bool) -> Cue | None:
             while first < i - 1 and doc[first].lower_ in ("agreed", "agreed:", ":", "-"):
                 first += 1
             before = doc[first:i]
-            if any(tag_of(t) in _FINITE for t in before) or any(tag_of(t) == "VBD" for t in before):
+            finite = [t for t in before if tag_of(t) in _FINITE or tag_of(t) == "VBD"]
+            if finite and not (len(finite) == 1 and _noun_misread_as_verb(doc, first, i)):
                 continue
             if any(t.is_punct and t.text not in ("'", "’", "-") for _, t in outside_brackets(before)):
                 continue
@@ -552,3 +553,18 @@ def reads_tags(unit: Unit) -> range | None:
     if last < 0 and not any(t.lower_ in ACTION_VERBS for t in doc[:3]):
         return None
     return range(min(len(doc), max(last + 1 + _READ_AFTER_CUE, 4)))
+
+
+# Verbs that take "to be done" after them ("Mum wants to be told", "They seem to be settled"): never a noun.
+_TAKES_INFINITIVE = {"want", "need", "like", "hope", "expect", "seem", "appear", "have", "ought", "use", "agree",
+                     "ask", "wish", "prefer", "deserve", "get", "love", "hate", "plan", "intend", "continue"}
+
+
+def _noun_misread_as_verb(doc: Doc, first: int, to: int) -> bool:
+    """"Bank account to be opened": the small model tags "account" a verb, but a common noun straight before
+    it and "to be" + participle after it make the pair a noun compound, the passive's subject."""
+    if to - first < 2 or to + 2 >= len(doc) or doc[to + 1].lower_ != "be" or tag_of(doc[to + 2]) not in ("VBN", "VBD"):
+        return False
+    word, prev = doc[to - 1], doc[to - 2]
+    return (tag_of(word) in ("VBP", "VBZ") and word.text.islower() and lemma_of(word) not in _TAKES_INFINITIVE
+            and tag_of(prev) in ("NN", "NNS") and first == to - 2)

@@ -227,5 +227,6 @@ def _child_or_parent(head: Token, facts: Facts) -> bool:
     first = facts.child_name.split()[0]
     # "Lily-Mae" is tokenised "Lily - Mae", and "E-M" is Ellie-Mae's initials: the head is the last part.
     parts = first.split("-")
-    # "K needs to cut down drinks": minutes that call the child by an initial.
-    return head.text in (first, first[:1]) or (len(parts) > 1 and head.text in (parts[-1], parts[-1][:1]))
+    # "K needs to cut down drinks", "LM needs to keep his attendance up": minutes that call the child by initials.
+    return (head.text in (first, first[:1]) or head.text in facts.child_initials
+            or (len(parts) > 1 and head.text in (parts[-1], parts[-1][:1])))
