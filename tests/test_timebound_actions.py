@@ -913,3 +913,17 @@ def test_a_noun_compound_the_tagger_reads_as_a_verb_is_still_a_passive_tasks_sub
              date="2026-11-03", doc_type="review_minutes")
     assert a.owner is None and not a.timebound
     assert actions("Mum wants to be told by 3 May 2027.", date="2026-11-03") == []
+
+
+@pytest.mark.parametrize(("text", "owner", "deadline"), [
+    ("That the social worker books Dylan's RHA within 4 weeks.", "the social worker", "2026-12-01"),
+    ("That the social worker arranges for life story work to start as soon as possible.", "the social worker", None),
+])
+def test_a_recommendations_verb_the_tagger_reads_as_a_plural_noun_still_names_its_owner(text, owner, deadline) -> None:
+    a = only(text, date="2026-11-03", doc_type="review_minutes")
+    assert (a.owner, a.deadline) == (owner, deadline)
+
+
+def test_a_things_noun_before_a_plural_noun_is_not_read_as_a_verb() -> None:
+    a = only("That the family time records are shared.", date="2026-11-03", doc_type="review_minutes")
+    assert a.owner is None

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from analyser.nlp import Unit, word_classes
-from analyser.checks.timebound_actions.owners import PRONOUN_SUBJECTS, is_owner
+from analyser.checks.timebound_actions.owners import PRONOUN_SUBJECTS, ROLE_WORDS, is_owner
 from analyser.checks.timebound_actions.tokens import head_np, lemma_of, outside_brackets, tag_of
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -257,6 +257,8 @@ def find_cue(unit: Unit, in_action_section: bool) -> Cue | None:
     if start_tok + 2 < n and doc[start_tok].lower_ == "that" and not tag_of(doc[start_tok + 1]).startswith("VB") and doc[start_tok + 1].lower_ not in MODAL_CUES:
         for k in range(start_tok + 2, min(n, start_tok + 10)):
             tag = tag_of(doc[k])
+            if tag == "NNS" and _third_person_action(doc, k):
+                tag = "VBZ"  # "That the social worker books Dylan's RHA": the small model tags "books" a noun
             if tag == "VBD":
                 break  # "That night your mum was not well enough to keep you safe": a story, not a recommendation
             if tag == "VB" and doc[k - 1].lower_ == "to":
@@ -568,3 +570,15 @@ def _noun_misread_as_verb(doc: Doc, first: int, to: int) -> bool:
     word, prev = doc[to - 1], doc[to - 2]
     return (tag_of(word) in ("VBP", "VBZ") and word.text.islower() and lemma_of(word) not in _TAKES_INFINITIVE
             and tag_of(prev) in ("NN", "NNS") and first == to - 2)
+
+
+def _third_person_action(doc: Doc, k: int) -> bool:
+    """A plural-looking word straight after a person (a name, a role) that is an action verb's third person
+    ("worker books", "worker arranges"): the verb of "That the social worker books ...", whatever the tag."""
+    word, prev = doc[k], doc[k - 1]
+    if not word.text.islower() or not word.lower_.endswith("s"):
+        return False
+    if not (tag_of(prev) == "NNP" or (tag_of(prev) == "NN" and prev.lower_ in ROLE_WORDS)):
+        return False  # "That the family time records are shared": a thing's noun, then a plural noun
+    stem = word.lower_
+    return stem[:-1] in ACTION_VERBS or (stem.endswith("es") and stem[:-2] in ACTION_VERBS)
