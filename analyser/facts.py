@@ -163,6 +163,9 @@ class Facts:
     # The child's initials where the record gives the full name ("Leon Marsh" -> "LM"): minutes call the
     # child by them ("LM needs to keep his attendance above 90%").
     child_initials: tuple[str, ...] = ()
+    # The day a letter was written, where the record is dated by the meeting it records ("within 2 weeks
+    # of this letter" counts from it); None otherwise.
+    written: dt.date | None = None
 
 
 _HOLIDAY = re.compile(
@@ -259,6 +262,7 @@ def with_discourse(facts: Facts, document: Document, *, doc_type_given: bool) ->
                 record_date = _review_held_date(text) or record_date
         elif doc_type == "care_plan" and _MEETING_LETTER.search(text[:1500]) and not _PLAN_LETTER.search(text[:1500]):
             doc_type = "other"
+    written = _opening_date(text) if found.addressee.start >= 0 else None
     if found.addressee.start >= 0 and not facts.date_given and record_date is not None and doc_type in ("review_minutes", "other"):
         # A letter is written after the meeting or visit it records and is dated by it, where its subject
         # line or its opening sentence names it ("Supervision visit on 20 April 2027"; "Thank you for coming to
@@ -266,7 +270,9 @@ def with_discourse(facts: Facts, document: Document, *, doc_type_given: bool) ->
         held = _meeting_date(_letter_opening(text, found.addressee.start), record_date)
         if held is not None and held < record_date:
             record_date = held
-    return replace(facts, doc_type=doc_type, date=record_date, discourse=found)
+    if written is not None and (record_date is None or written <= record_date):
+        written = None  # the letter is the record's own date: nothing to tell apart
+    return replace(facts, doc_type=doc_type, date=record_date, discourse=found, written=written)
 
 
 def _letter_opening(text: str, salutation: int) -> str:
@@ -482,6 +488,12 @@ def detect_date(text: str, doc_type: str | None = None) -> date | None:
         held = _review_held_date(text)
         if held is not None:
             return held
+    return _opening_date(text)
+
+
+def _opening_date(text: str) -> date | None:
+    """The first full date of the record's opening lines that is not its next review or a birth date: a
+    letter's own date."""
     for mention in dates.find_dates(text[:600]):
         if mention.value and _looks_like_full_date(mention.text):
             if not _NEXT_REVIEW.search(text[max(0, mention.start - 60) : mention.start]) and not _is_dob(text, mention.start):

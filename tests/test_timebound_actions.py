@@ -927,3 +927,13 @@ def test_a_recommendations_verb_the_tagger_reads_as_a_plural_noun_still_names_it
 def test_a_things_noun_before_a_plural_noun_is_not_read_as_a_verb() -> None:
     a = only("That the family time records are shared.", date="2026-11-03", doc_type="review_minutes")
     assert a.owner is None
+
+
+def test_within_a_period_of_this_letter_counts_from_the_letters_date_not_its_meetings() -> None:
+    letter = ("Ravensholm Council\n\n9 March 2026\n\nDear Ms Okafor,\n\nRe: Amara Okafor - Child Looked After Review held "
+              "on 3 March 2026\n\nKwame will give you the start date by phone within 2 weeks of this letter. "
+              "I will send you the minutes within 2 weeks.\n")
+    r = analyse(letter)
+    assert r.meta.date == "2026-03-03"
+    got = {a.text[:10]: a.deadline for a in r.actions}
+    assert got == {"Kwame will": "2026-03-23", "I will sen": "2026-03-17"}

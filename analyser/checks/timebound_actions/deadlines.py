@@ -19,8 +19,16 @@ _FRONTED_MEETING = re.compile(
 )
 
 
+# "within 2 weeks of this letter": counted from the day the letter was written, which a letter dated by its
+# meeting (facts.written) gives apart from the record's date.
+_OF_THIS_LETTER = re.compile(r"\s+(?:of|from|after)\s+(?:the\s+date\s+(?:of|on)\s+)?this\s+letter\b", re.IGNORECASE)
+
+
 def deadline_for(text: str, facts: Facts) -> dates.DateMention | None:
     found = dates.find_deadline(text, facts.date, facts.next_review)
+    if (found is not None and found.kind == "relative" and facts.written is not None
+            and _OF_THIS_LETTER.match(text, found.end)):
+        found = dates.find_deadline(text, facts.written, facts.next_review) or found
     if (found is not None and found.value is not None and facts.date is not None and found.value < facts.date
             and _FRONTED_MEETING.match(text[: found.start])):
         later = dates.find_deadline(text[found.end :], facts.date, facts.next_review)
