@@ -411,7 +411,13 @@ def similarity(a: Sequence[str], b: Sequence[str]) -> float:
 def _action_words(action: Action, names: Iterable[str]) -> tuple[str, ...]:
     # A table row "Book her a hair appointment | All | TBC": the first cell says what is to be done.
     text = action.text.split(" | ")[0] if " | " in action.text else action.text
-    return content_words(text, remove=(action.owner, action.deadline_text), names=names)
+    return content_words(text, remove=(action.owner, action.owner_text, action.deadline_text), names=names)
+
+
+def _owner_stems(action: Action) -> set[str]:
+    """The words naming who does an action ("Nasreen and Leanne"), as content words: a progress line names
+    them too ("Nasreen and Leanne to go to the training - Achieved"), which says nothing of *what* was done."""
+    return set(content_words(action.owner_text or "")) | set(content_words(action.owner or ""))
 
 
 # ---- detection -----------------------------------------------------------------------------------------
@@ -478,7 +484,8 @@ def _compare(prev: TimelineRecord, cur: TimelineRecord, seen: Mapping[int, _Seen
     line_words = [p.content(names) for p in lines]
     review_reports_progress = cur.is_review and cur.progress is not None
     for i, action in enumerate(prev.report.actions):
-        mentions = [(similarity(prev_words[i], lw), p) for lw, p in zip(line_words, lines)]
+        owners = _owner_stems(action)
+        mentions = [(similarity(prev_words[i], tuple(w for w in lw if w not in owners)), p) for lw, p in zip(line_words, lines)]
         mentions = [(s, p) for s, p in mentions if s >= MENTION_MATCH]
         done = any(p.done for _, p in mentions)
         not_done = [p for _, p in sorted(mentions, key=lambda m: -m[0]) if not p.done]
