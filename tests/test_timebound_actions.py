@@ -937,3 +937,13 @@ def test_within_a_period_of_this_letter_counts_from_the_letters_date_not_its_mee
     assert r.meta.date == "2026-03-03"
     got = {a.text[:10]: a.deadline for a in r.actions}
     assert got == {"Kwame will": "2026-03-23", "I will sen": "2026-03-17"}
+
+
+@pytest.mark.parametrize("line", [
+    "Not present: Callum's school (no reply to invitation)",
+    "Apologies: Callum's school (no reply to invitation)",
+])
+def test_to_before_a_noun_is_a_preposition_not_a_task(line) -> None:
+    assert actions(line + "\n", date="2026-11-03", doc_type="review_minutes") == []
+    # "to" before a verb still makes the task.
+    assert len(actions("The school to reply to the invitation by 10 November 2026.\n", date="2026-11-03")) == 1

@@ -392,6 +392,9 @@ def find_cue(unit: Unit, in_action_section: bool) -> Cue | None:
             if owner_like:
                 if not (_verb_like(nxt) or (nxt.is_alpha and nxt.text.islower() and tag_of(nxt) not in ("DT", "PRP", "PRP$", "CD", "IN"))):
                     continue
+                # "Callum's school (no reply to invitation)": "to" a preposition before a noun, not "to do".
+                if tag_of(doc[i]) == "IN" and tag_of(nxt) in ("NN", "NNS") and nxt.lower_ not in ACTION_VERBS:
+                    continue
             else:
                 # "Family time to increase": a thing as subject needs a clear verb, a noun head, and no
                 # finite verb after it ("The application to discharge the order was meant ...").
