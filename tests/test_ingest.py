@@ -749,3 +749,13 @@ def test_a_short_line_set_apart_by_blank_lines_heads_the_paragraph_after_it():
     # a sentence-case line running into lower-case text is still a wrapped paragraph
     wrapped = from_text("Dear Kacper,\n\nYou told me that you\n\nwant more time with your dad.\n", source=None)
     assert not [b for b in wrapped.blocks if b.kind == "heading" and "You told me" in wrapped.text[b.start:b.end]]
+
+
+def test_a_pdf_bullet_that_reads_back_as_a_control_character_is_a_bullet():
+    """reportlab's "•" reads back through pypdf as \\x7f when the font maps it to no character."""
+    text = ("You told me the money runs out by Wednesday.\n \x7f We will open a bank account with you w/c 11 January\n"
+            "2027, so that your allowance can be paid in.\n \x7f You agreed to keep a spending diary.\n")
+    doc = from_text(text, source=None)
+    bullets = [doc.text[b.start : b.end] for b in doc.blocks if b.kind == "bullet"]
+    assert [b.split()[0] for b in bullets] == ["We", "You"]
+    assert "\x7f" not in "".join(bullets)

@@ -92,9 +92,10 @@ BLANK, TEXT, KV, HEAD, BULLET, NUM, PIPE, SEP, RULE, TABC, TITLEC, SENTC = range
 
 # Bullet glyphs. "-", "*", "+" need a space after them (so "-5" or "**bold**" are not bullets);
 # the typographic glyphs may be glued to the text. \uf0b7/\uf0a7/\uf0d8 are Word's Symbol/Wingdings
-# bullets as they come out of copy-paste. An optional markdown task box "[ ]" is part of the marker.
+# bullets as they come out of copy-paste; \x7f is a PDF's bullet whose font maps it to no character (a
+# reportlab "•" reads back so). An optional markdown task box "[ ]" is part of the marker.
 _BULLET_RE = re.compile(
-    r"(?:[-*+][ \t]+|[•◦▪▫‣○●■□➢►▶✓✔·–\uf0b7\uf0a7\uf0d8][ \t]*)(?:\[[ xX]\][ \t]+)?(?=\S)"
+    r"(?:[-*+][ \t]+|[•◦▪▫‣○●■□➢►▶✓✔·–\uf0b7\uf0a7\uf0d8\x7f][ \t]*)(?:\[[ xX]\][ \t]+)?(?=\S)"
 )
 # Word's second-level bullet "o" survives copy-paste as "o<tab>" (or an indented "o ").
 _O_BULLET_RE = re.compile(r"o[ \t]+(?=\S)")
@@ -234,7 +235,7 @@ def classify_line(text: str, ls: int, le: int) -> Line:
             return mk(RULE, marker="#")
     if (first == "|" and s.count("|") >= 2) or " | " in s:
         return mk(PIPE)
-    if first in "-*+•◦▪▫‣○●■□➢►▶✓✔·–\uf0b7\uf0a7\uf0d8":
+    if first in "-*+•◦▪▫‣○●■□➢►▶✓✔·–\uf0b7\uf0a7\uf0d8\x7f":
         m = _BULLET_RE.match(s)
         if m:
             return mk(BULLET, cs + m.end())
