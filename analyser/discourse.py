@@ -85,7 +85,8 @@ _AUTHOR_FIELD = re.compile(
     re.MULTILINE,
 )
 _ROLE_FIELD = re.compile(
-    rf"^[ \t*#_|]*(?P<role>{_ROLE_ALT})[ \t]*(?:\(\w+\))?[ \t]*[:|][ \t]*(?P<name>{_NAME})",
+    # "Key worker at Larch House: Dev Kapoor (DK)": the role's workplace may stand between it and the name.
+    rf"^[ \t*#_|]*(?P<role>{_ROLE_ALT})[ \t]*(?:\(\w+\))?(?:[ \t]+at[ \t]+[^:|\n]{{1,40}})?[ \t]*[:|][ \t]*(?P<name>{_NAME})",
     re.MULTILINE,
 )
 _SELF_INTRO = re.compile(
@@ -250,7 +251,8 @@ class Discourse:
         ``at`` is where the words stand, ``scope_start`` where their paragraph or table row starts:
         "he / she / they" look back no further, so a pronoun is never resolved across sections.
         """
-        w = " ".join(words.lower().split())
+        # "We (the council) will pay ...": the bracket glosses the pronoun; the record's service is who "we" is.
+        w = re.sub(r"\s*\([^)]*\)$", "", " ".join(words.lower().split()))
         if w in ("i", "me", "myself"):
             return self.author.label() if self.author and self.author.name else None
         if w in ("we", "us"):
@@ -416,6 +418,8 @@ def _role_of(words: str | None) -> str | None:
     if not words:
         return None
     w = " ".join(words.lower().split())
+    # "Written by: Jo Whitfield, your social worker": the role, whoever's it is said to be.
+    w = re.sub(r"^(?:your|the|my|our)\s+", "", w)
     return PROFESSIONAL_ROLES.get(w) or (w if w in _RELATIONS else None)
 
 
@@ -540,7 +544,9 @@ def _service(text: str) -> str | None:
 
 
 _ORGANISATION_WORDS = {"fostering", "services", "service", "team", "agency", "trust", "council", "school", "academy",
-                       "college", "centre", "project", "partnership", "hub", "nursery", "home", "homes", "care"}
+                       "college", "centre", "project", "partnership", "hub", "nursery", "home", "homes", "care",
+                       # "your social worker, Ashcombe Borough Council": the council's name, not a person's
+                       "borough", "county", "city", "district", "metropolitan"}
 
 
 def _people(text: str, child_name: str | None) -> list[Person]:

@@ -253,3 +253,23 @@ def test_two_weekdays_are_not_two_people_and_a_school_is_what_they_points_back_t
     assert d.addressee.role == "carer"
     at = text.index("They will")
     assert d.resolve("They", at, text.rindex("\n\n", 0, at)) == "Ashgrove Primary"
+
+
+def test_a_role_said_to_be_the_readers_is_still_the_role() -> None:
+    text = ("**Written by:** Jo Whitfield, your social worker, Ashcombe Borough Council\n\n"
+            "Need | What will happen | Who | By when\nSchool | Ask Mrs Dunmore about a reading buddy | SW | 31 January 2027\n")
+    d = _read(text, child="Ruby", doc_type="care_plan")
+    assert d.author is not None and d.author.role == "social worker"
+    assert d.resolve("SW", text.index("| SW"), 0) == "Jo Whitfield (SW)"
+
+
+def test_a_role_field_may_name_the_workplace_before_the_name() -> None:
+    text = "Key worker at Larch House: Dev Kapoor (DK)\n\nOutcome | Action | Responsible | Timescale\nFamily | Supervise family time | Key worker | Every other Saturday\n"
+    d = _read(text, child="Maisie", doc_type="care_plan")
+    assert d.resolve("Key worker", text.index("| Key worker"), 0) == "Dev Kapoor (Key worker)"
+
+
+def test_a_bracket_glossing_we_does_not_hide_it() -> None:
+    text = "Castlebridge City Council\n\nDear Ms Hart,\n\nWe (the council) will pay for your bus pass.\n"
+    d = _read(text, child="Poppy")
+    assert d.resolve("We (the council)", text.index("We ("), 0) == d.service == "Castlebridge City Council"

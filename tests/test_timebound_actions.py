@@ -947,3 +947,27 @@ def test_to_before_a_noun_is_a_preposition_not_a_task(line) -> None:
     assert actions(line + "\n", date="2026-11-03", doc_type="review_minutes") == []
     # "to" before a verb still makes the task.
     assert len(actions("The school to reply to the invitation by 10 November 2026.\n", date="2026-11-03")) == 1
+
+
+def test_a_name_then_a_role_with_a_participle_keeps_the_name_as_owner() -> None:
+    a = only("Jo Whitfield, the leaving care nurse, will go through your health history with you in March.", date="2026-11-20")
+    assert a.owner == "Jo Whitfield"
+
+
+@pytest.mark.parametrize("text", [
+    "When we met in August we agreed that I would ask the housing team to put you on the joint housing register.",
+    "Last time I visited, in October, we agreed that Pat would take you to choose new football boots.",
+])
+def test_an_earlier_visits_agreement_reported_with_would_is_history(text) -> None:
+    assert actions(text, date="2026-11-20") == []
+
+
+def test_an_agreement_of_this_meeting_stays_an_action() -> None:
+    assert len(actions("When we met today we agreed that I would ask the housing team by 3 December 2026.", date="2026-11-20")) == 1
+
+
+def test_take_you_wrapped_over_a_line_and_followed_by_more_takes_the_events_date() -> None:
+    text = ("Date: 3 December 2026\n\nYour eye test is on Monday 14 December at 4 o'clock. Pat will take\n"
+            "you, and she will ask about the blue frames you liked.\n")
+    [a] = actions(text)
+    assert (a.owner, a.deadline) == ("Pat", "2026-12-14")

@@ -164,8 +164,8 @@ _BACK_REFERENCE = re.compile(
     r"\bbe\s+there\b|\bbe\s+at\s+(?:it|that)\b|\bafterwards\b|"
     # "Poppy's parents' evening is on 10 March. Sue will go, and you are welcome to join her."
     r"\bwill\s+(?:both\s+|also\s+)?(?:go|come)(?=\s*(?:[.!,;]|$|and\b|with\b))|"
-    r"\bmeet (?:you|him|her|them)(?: there| at the [\w' ]{1,30}| outside(?: [\w' ]{1,30})?)?(?=\s*[.!]?\s*$)|\battend(?: it| too| as well)?(?=\s*(?:[.!]?\s*$|and\b|while\b|with\b))|\b(?:take|bring|drive|walk|go with|come with|come along with) (?:you|him|her|them)"
-    r"(?: there| along| too)?(?=\s*(?:[.!]?\s*$|and\b))",
+    r"\bmeet (?:you|him|her|them)(?: there| at the [\w' ]{1,30}| outside(?: [\w' ]{1,30})?)?(?=\s*[.!]?\s*$)|\battend(?: it| too| as well)?(?=\s*(?:[.!]?\s*$|and\b|while\b|with\b))|\b(?:take|bring|drive|walk|go\s+with|come\s+with|come\s+along\s+with)\s+(?:you|him|her|them)"
+    r"(?: there| along| too)?(?=\s*(?:[.!]?\s*$|,?\s*and\b))",
     re.IGNORECASE,
 )
 LOOK_BACK_UNITS = 3  # sentences of the paragraph a back reference may point to

@@ -90,9 +90,12 @@ def subject_tokens(doc: Doc, cue: int) -> list[Token]:
             # "our assessing social worker": a participle after a possessive or article describes the role.
             # "Colin Reeve (registered manager)": a verb form inside brackets describes the name before it.
             bracketed = _inside_brackets(seg)
+            # (The article may be trimmed off the segment: "Jo Whitfield, the leaving care nurse, will ...".)
+            lead = raw[: next((r for r, t in enumerate(raw) if t is seg[0]), 0)]
             verbs = [j for j, t in enumerate(seg) if tag_of(t).startswith("VB") and t.lower_ not in ROLE_WORDS
                      and j not in bracketed
-                     and not (tag_of(t) == "VBG" and j > 0 and tag_of(seg[j - 1]) in ("PRP$", "DT"))]
+                     and not (tag_of(t) == "VBG" and j > 0 and tag_of(seg[j - 1]) in ("PRP$", "DT"))
+                     and not (tag_of(t) == "VBG" and j == 0 and lead and tag_of(lead[-1]) in ("PRP$", "DT"))]
             if verbs:
                 after = seg[verbs[-1] + 1 :]
                 # "Kwame has said he will ...": the one who said it undertakes it (the "he" is Kwame).

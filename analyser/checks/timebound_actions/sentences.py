@@ -80,9 +80,18 @@ _EARLIER_MEETING = re.compile(
 )
 
 
+# "Last time I visited, in October, we agreed that Pat would ...", "When we met in August we agreed that I
+# would ...": an earlier visit's agreement, reported.
+_EARLIER_VISIT = re.compile(
+    r"^\W*(?:(?P<last>(?i:last time|the last time))\s+(?i:we|I)\s+(?i:met|visited|saw you|spoke)|"
+    r"(?i:when)\s+(?i:we|I)\s+(?i:last\s+)?(?i:met|visited(?:\s+you)?|saw you|spoke))\b(?P<rest>[^.]{0,40}?)"
+    r"(?=\b(?:[Ww]e|I|[Yy]ou|[A-Z][a-z]+)\s+(?:all\s+|both\s+)?agreed\b)",
+)
+
+
 def reports_earlier_decision(text: str, record_date: dt.date | None) -> bool:
-    """Whether ``text`` reports what an earlier review or meeting decided ("... would ...")."""
-    m = _EARLIER_MEETING.match(text)
+    """Whether ``text`` reports what an earlier review, meeting or visit decided ("... would ...")."""
+    m = _EARLIER_MEETING.match(text) or _EARLIER_VISIT.match(text)
     if m is None or not re.search(r"\bwould\b", text, re.IGNORECASE):
         return False
     if m["last"]:
