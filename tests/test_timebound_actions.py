@@ -971,3 +971,22 @@ def test_take_you_wrapped_over_a_line_and_followed_by_more_takes_the_events_date
             "you, and she will ask about the blue frames you liked.\n")
     [a] = actions(text)
     assert (a.owner, a.deadline) == ("Pat", "2026-12-14")
+
+
+def test_the_readers_own_undated_agreement_is_an_action_but_not_a_heading_or_an_earlier_one() -> None:
+    head = "Date: 22 March 2027\n\n"
+    [a] = actions(head + "Poppy's school nurse check is on 14 April 2027. You agreed to go with her.\n")
+    assert (a.owner_text, a.deadline) == ("You", "2027-04-14")
+    assert actions(head + "What you agreed to do\n\nPoppy is well.\n") == []
+    assert actions(head + "At the meeting in May you agreed to have a hair strand test.\n") == []
+    assert actions(head + "When we met in March you agreed to register Ellie with the surgery, and this has been done.\n") == []
+    # An earlier meeting's agreement still to come is still an action.
+    [b] = actions("Date: 20 November 2025\n\nAt the planning meeting on 05/11/2025 Ms Marsh agreed to attend the "
+                  "Stepping Stones parenting group starting 24/11/2025.\n")
+    assert b.deadline == "2025-11-24"
+
+
+def test_going_on_a_course_dated_just_before_takes_its_date() -> None:
+    [a] = [x for x in actions("Date: 20 October 2026\n\nThe parenting course starts on 19 January 2027. "
+                              "You agreed to go on the six-week course together.\n") if "course together" in x.text]
+    assert (a.deadline, a.timebound) == ("2027-01-19", True)

@@ -344,6 +344,14 @@ def find_cue(unit: Unit, in_action_section: bool) -> Cue | None:
                     aux >= 1 and doc[aux - 1].lower_ in ("has", "have", "is", "are", "been", "'s", "am")
                 ) and not (prev in ("agreed", "promised", "offered") and _AGREED_WHEN.search(unit.text, doc[i].idx)
                            and not EARLIER_AGREEMENT.match(unit.text)) and not (
+                    # "You agreed to go with her": the reader's own undertaking at the meeting, dated or not
+                    # (an earlier meeting's agreement, or one done since, is left out with the record's date).
+                    prev == "agreed" and aux >= 1 and doc[aux - 1].lower_ == "you"
+                    and _starts_clause(doc, start_tok, aux - 1)  # not the heading "What you agreed to do"
+                    # "You agreed to meet me at the cafe": how this meeting came about; dated, it is a task
+                    and doc[i + 1].lower_ != "meet"
+                    and not EARLIER_AGREEMENT.match(unit.text)
+                ) and not (
                     # "Mrs Dunmore agreed to arrange ...": a named person's undertaking at the meeting.
                     prev in ("agreed", "promised", "offered") and (named := _before_bracket(doc, aux - 1)) >= 0
                     and _name_like(doc[named])

@@ -191,9 +191,11 @@ def back_referenced_deadline(text: str, earlier: list[str], facts: Facts) -> dat
 # "before the meeting", "the day after your dentist appointment", "at your PEP": an event the record dates
 # earlier ("Your PEP meeting is on 12 March 2026", "Your dentist appointment is on 24 February").
 _EVENT_REFERENCE = re.compile(
-    r"\b(?P<rel>the day after|the day before|before|after|at|by|for)\s+(?:your|the|his|her|their|\w+'s)\s+"
+    r"\b(?P<rel>the day after|the day before|before|after|at|by|for|go on|go to|come to|attend|join|start)\s+"
+    r"(?:your|the|his|her|their|my|our|\w+'s)\s+"
+    # "The course starts on 19 January 2027. You agreed to go on the six-week course together."
     r"(?:[\w'-]+\s+){0,2}?(?P<event>appointment|meeting|review|PEP|hearing|visit|assessment|interview|panel|"
-    r"conference|exam|operation)\b",
+    r"conference|exam|operation|course|group|workshop)\b",
     re.IGNORECASE,
 )
 _EVENT_DATED = r"\b{event}s?\b[^.\n]{{0,25}}?\b(?:is|will be|was|has been)?\s*(?:held |booked |arranged )?(?:on|for)\s+"

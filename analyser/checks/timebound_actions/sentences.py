@@ -89,11 +89,23 @@ _EARLIER_VISIT = re.compile(
 )
 
 
+# "... you agreed to register Ellie with the surgery, and this has been done": an agreement reported done.
+_DONE_SINCE = re.compile(r"\bagreed\b[^.]*,?\s+and\s+(?:(?:you|he|she|they|we|I)\s+(?:have\s+|has\s+)?(?:done|did|finished|completed)\b"
+                         r"|this\s+(?:has|have)\s+(?:now\s+)?been\s+done\b)", re.IGNORECASE)
+
+
 def reports_earlier_decision(text: str, record_date: dt.date | None) -> bool:
     """Whether ``text`` reports what an earlier review, meeting or visit decided ("... would ...")."""
     m = _EARLIER_MEETING.match(text) or _EARLIER_VISIT.match(text)
-    if m is None or not re.search(r"\bwould\b", text, re.IGNORECASE):
+    if m is None:
         return False
+    if not re.search(r"\bwould\b", text, re.IGNORECASE):
+        # "At the meeting in May you agreed to have a hair strand test": reported, unless what was agreed is
+        # still to come ("... Ms Marsh agreed to attend the group starting 24/11/2025").
+        agreed = re.search(r"\bagreed to\b", text, re.IGNORECASE)
+        if agreed is None or (record_date is not None and any(
+                d.value is not None and d.value >= record_date for d in dates.find_dates(text[agreed.end() :], record_date))):
+            return False
     if m["last"]:
         return True
     if record_date is None:
@@ -115,7 +127,7 @@ def unit_action(unit: Unit, facts: Facts, rubric: Rubric, in_action_section: boo
     cue = find_cue(unit, in_action_section)
     if cue is None or unit.doc is None:
         return None
-    if reports_earlier_decision(unit.text, facts.date):
+    if reports_earlier_decision(unit.text, facts.date) or _DONE_SINCE.search(unit.text):
         return None
     doc = unit.doc
     found = deadline_for(unit.text, facts)
