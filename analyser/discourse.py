@@ -78,7 +78,9 @@ _NAME_RE = re.compile(_NAME)
 
 # ---- author --------------------------------------------------------------------------------------------
 _AUTHOR_FIELD = re.compile(
-    rf"^[ \t*#_|]*(?i:written by|author|completed by|prepared by|from|report by|minutes by|chaired by)[ \t*_]*[:\-–|]?[ \t*_]*"
+    # "Visiting worker: Oliver Bates, social worker" heads a visit record: the one who visited writes it.
+    rf"^[ \t*#_|]*(?i:written by|author|completed by|prepared by|from|report by|minutes by|chaired by|recorded by|"
+    rf"visiting worker|visiting social worker|allocated worker)[ \t*_]*[:\-–|]?[ \t*_]*"
     # "Completed by | Shona Pritchard (Social Worker)" (a table row); "*Prepared by Nikhil Sharma, Social
     # Worker, Greywater Children's Services*" (a signature line naming the service after the role).
     rf"(?P<name>(?:[A-Z]\.[ \t]*)?{_NAME})(?:[ \t]*[,(–-][ \t]*(?P<role>[A-Za-z' ]{{2,40}}?))?\)?(?:[ \t]*[,(][^\n|]{{1,80}}?)?[ \t*_|]*$",

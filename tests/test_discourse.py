@@ -273,3 +273,10 @@ def test_a_bracket_glossing_we_does_not_hide_it() -> None:
     text = "Castlebridge City Council\n\nDear Ms Hart,\n\nWe (the council) will pay for your bus pass.\n"
     d = _read(text, child="Poppy")
     assert d.resolve("We (the council)", text.index("We ("), 0) == d.service == "Castlebridge City Council"
+
+
+def test_the_visiting_worker_writes_the_visit_record() -> None:
+    text = ("Statutory Visit Record\n\nChild: Hana Tesfaye (7)\nDate of visit: 24/10/2023\n"
+            "Visiting worker: Oliver Bates, social worker\n\nI will ring Mrs Hall by Friday 27 October.\n")
+    d = _read(text, child="Hana", doc_type="other")
+    assert d.author is not None and (d.author.name, d.author.role) == ("Oliver Bates", "social worker")
