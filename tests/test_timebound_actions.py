@@ -990,3 +990,32 @@ def test_going_on_a_course_dated_just_before_takes_its_date() -> None:
     [a] = [x for x in actions("Date: 20 October 2026\n\nThe parenting course starts on 19 January 2027. "
                               "You agreed to go on the six-week course together.\n") if "course together" in x.text]
     assert (a.deadline, a.timebound) == ("2027-01-19", True)
+
+
+_PROGRESS_TABLE = """REVIEW MINUTES
+Date of review: 03/02/2027
+
+## Progress since the last review (5 August 2026)
+
+Action | Responsible | Status
+Arrange Kai's dental check | Denise Rowe | Done. Seen on 12 October 2026.
+Apply for Kai's passport | Helen Tighe | Not done. The signed consent form is still outstanding.
+Complete Kai's life story work sessions | Helen Tighe | Carried forward. Three of six done; to finish by 30/04/27.
+Safety checks for a sleepover at Lewis's house | Denise Rowe | Not done. No longer needed.
+
+## Actions from this review
+
+Action | Responsible | Target date
+Book Kai's optician appointment | Denise Rowe | 28/02/2027
+"""
+
+
+def test_a_progress_tables_row_still_to_do_is_an_action_unless_asked_again_or_dropped() -> None:
+    """Issue 19 item 4: a status column annotates a row; a row reported done, or no longer needed, is
+    progress; a row still to do is the task's only place in the record."""
+    got = {a.text.split(" | ")[0]: a.deadline for a in actions(_PROGRESS_TABLE)}
+    assert got == {"Apply for Kai's passport": None, "Complete Kai's life story work sessions": "2027-04-30",
+                   "Book Kai's optician appointment": "2027-02-28"}
+    again = _PROGRESS_TABLE + "Apply for Kai's passport again | Helen Tighe | 31/03/2027\n"
+    texts = [a.text for a in actions(again)]
+    assert sum("passport" in t for t in texts) == 1 and any("31/03/2027" in t for t in texts)

@@ -23,6 +23,7 @@ from analyser.rubric import Rubric
 from analyser.checks.timebound_actions.cues import reads_tags
 from analyser.checks.timebound_actions.deadlines import LOOK_BACK_UNITS, back_referenced_deadline, event_deadline, shifted
 from analyser.checks.timebound_actions.links import link_drafts
+from analyser.checks.timebound_actions.tables import progress_row_still_to_do, task_words
 from analyser.checks.timebound_actions.exclusions import ACTION_SECTION, PROGRESS_SECTION, STATUS_ONLY
 from analyser.checks.timebound_actions.scoring import DIMENSION, TimeboundSettings, score_drafts
 from analyser.checks.timebound_actions.sentences import Draft, unit_action
@@ -40,6 +41,9 @@ def find_drafts(analysis: Analysis, facts: Facts, rubric: Rubric) -> list[Draft]
     blocks = analysis.document.blocks
     text = analysis.text
     drafts: list[Draft] = []
+    # Rows of a table reviewing the last review's actions that are still to do ("Not done", "Carried
+    # forward"): an action only when the record does not ask for the task again elsewhere.
+    still_to_do: list[tuple[Draft, set[str]]] = []
     for i, unit in enumerate(analysis.units):
         if unit.kind == "heading":
             continue
@@ -48,8 +52,12 @@ def find_drafts(analysis: Analysis, facts: Facts, rubric: Rubric) -> list[Draft]
             if table is not None and is_action_table(table):
                 if unit.block <= table.header:
                     continue  # the header row, or a title row above it
-                # "Progress since the last review (14/01/2025)": the last review's actions, reviewed.
+                # "Progress since the last review (14/01/2025)": the last review's actions, reviewed; a row
+                # still to do is the one place its task lives unless this review asks for it again.
                 if unit.section >= 0 and PROGRESS_SECTION.search(text[blocks[unit.section].start : blocks[unit.section].end]):
+                    pending = progress_row_still_to_do(analysis, unit, table, facts, rubric)
+                    if pending is not None:
+                        still_to_do.append(pending)
                     continue
                 draft = table_action(analysis, unit, table, facts, rubric)
                 if draft is not None:
@@ -71,6 +79,10 @@ def find_drafts(analysis: Analysis, facts: Facts, rubric: Rubric) -> list[Draft]
         if draft is not None:
             number = blocks[unit.block].number if 0 <= unit.block < len(blocks) else 0
             drafts.append(replace(draft, number=number) if number else draft)
+    if still_to_do:
+        asked = [task_words(text[d.start : d.end]) for d in drafts]
+        kept = [d for d, words in still_to_do if not any(len(words & other) >= max(2, (len(words) + 1) // 2) for other in asked)]
+        drafts = sorted(drafts + kept, key=lambda d: d.start)
     return link_drafts(analysis, facts.discourse, drafts)
 
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from analyser import dates
 from analyser.facts import Facts
@@ -137,8 +138,8 @@ def table_action(analysis: Analysis, unit: Unit, table: _Table, facts: Facts, ru
     # Without a status column, a cell saying how an earlier action went marks the row as progress.
     if table.status_col is not None and table.status_col < len(block.cells):
         s, e = block.cells[table.status_col]
-        if _CELL_DONE.match(text[s:e]):
-            return None
+        if _CELL_DONE.match(text[s:e]) or _CELL_DROPPED.search(text[s:e]):
+            return None  # done, or no longer wanted ("Not done. No longer needed, as ...")
     else:
         for c, (s, e) in enumerate(block.cells):
             if c != table.action_col and _CELL_STATUS.match(text[s:e]):
@@ -177,3 +178,38 @@ def table_action(analysis: Analysis, unit: Unit, table: _Table, facts: Facts, ru
 
 _CELL_DONE = re.compile(r"^\s*(done|completed?|achieved|closed|finished|met|yes|complete and)\b", re.IGNORECASE)
 _CELL_STATUS = re.compile(r"^\s*(not\s+)?(done|completed|achieved|started|partly|partially|closed|in progress)\b", re.IGNORECASE)
+
+
+# A progress note saying the task is still to do, and one saying it is no longer wanted.
+_CELL_PENDING = re.compile(r"^\s*(?:not\s+(?:yet\s+)?(?:done|started|completed|achieved|booked|sent)|carried\s+(?:forward|over)|"
+                           r"outstanding|in\s+progress|ongoing|partly|partially|delayed|pending|awaiting)\b", re.IGNORECASE)
+_CELL_DROPPED = re.compile(r"\b(?:no\s+longer\s+(?:needed|required|wanted|relevant)|not\s+(?:needed|required)|cancelled|withdrawn)\b",
+                           re.IGNORECASE)
+_TASK_STOP = {"with", "from", "that", "this", "will", "have", "their", "about", "into", "your", "them", "they"}
+
+
+def task_words(text: str) -> set[str]:
+    """The longer words of a task's text, to tell whether a record asks for the same task twice."""
+    return {w for w in re.findall(r"[a-z]{4,}", text.lower().split(" | ")[0]) if w not in _TASK_STOP}
+
+
+def progress_row_still_to_do(analysis: Analysis, unit: Unit, table: _Table, facts: Facts,
+                             rubric: Rubric) -> tuple[Draft, set[str]] | None:
+    """A row of a progress table whose status says its task is still to do, as a draft (dated by its note,
+    "Carried forward ... to finish by 30/04/27", when it has no date of its own), with its task's words."""
+    block = analysis.document.blocks[unit.block]
+    if table.status_col is None or table.status_col >= len(block.cells):
+        return None
+    s, e = block.cells[table.status_col]
+    status = analysis.text[s:e]
+    if not _CELL_PENDING.match(status) or _CELL_DROPPED.search(status):
+        return None
+    draft = table_action(analysis, unit, table, facts, rubric)
+    if draft is None:
+        return None
+    if draft.deadline is None:
+        found = deadline_for(status, facts)
+        if found is not None and found.value is not None and (facts.date is None or found.value >= facts.date):
+            draft = replace(draft, deadline=shifted(found, s))
+    a_s, a_e = block.cells[table.action_col] if table.action_col is not None else (s, s)
+    return draft, task_words(analysis.text[a_s:a_e])
