@@ -444,3 +444,29 @@ def test_migration_0005_rewrites_stored_facts_and_keeps_linking(tmp_path):
                                "--format", "json").stdout)
     assert [r["id"] for r in after["records"]] == [r["id"] for r in before["records"]] == ["a", "b"]
     assert [(f["code"], f["message"]) for f in after["findings"]] == [(f["code"], f["message"]) for f in before["findings"]]
+
+
+def test_refresh_drift_settles_the_same_reports_whatever_the_page(tmp_path):
+    from analyser.drift import drift_sections, refresh_drift
+    from analyser.store import ResultInput, Store
+
+    texts = {"r1": FIRST, "r2": SECOND, "r3": THIRD}
+    children = ("CH-A", "CH-B", "CH-C")
+    stored: dict[int, dict] = {}
+    for page in (1, 2, 50):
+        with Store(str(tmp_path / f"p{page}.db")) as store:
+            run = store.start_run(rubric_version="r", model_version="m", caseqa_version="c", params={})
+            items = [ResultInput(analyse(texts[rid], id=f"{child}-{rid}"), f"{child}-{rid}", {"child_id": child},
+                                 history=history_facts(texts[rid]))
+                     for child in children for rid in ("r3", "r1", "r2")]  # out of date order
+            store.save_results(run, items)
+            # Every record but each child's earliest gains a drift section (2 of 3 records, 3 children).
+            assert refresh_drift(store, {(c, "child_id") for c in children}, page=page) == 6
+            assert refresh_drift(store, {(c, "child_id") for c in children}, page=page) == 0  # settled
+            stored[page] = {r.record_id: store.get_report(r.record_id).to_dict() for r in store.list_records()}
+    assert stored[1] == stored[2] == stored[50]
+    timeline = [record(texts[rid], f"CH-A-{rid}") for rid in ("r1", "r2", "r3")]
+    expected = drift_sections(timeline, "child_id", "CH-A")
+    for rid in ("r1", "r2", "r3"):
+        section = expected[f"CH-A-{rid}"]
+        assert stored[1][f"CH-A-{rid}"].get("drift") == (section.model_dump(mode="json") if section else None)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from analyser import analyse
+from analyser.report import Report
 from analyser.store import Store, StoreError, resolve_url
 
 PLAN = """CARE PLAN
@@ -183,3 +184,25 @@ def test_a_dimension_not_scored_is_stored_as_none_and_round_trips(store):
     assert row.scores["plan_detail"] is None and row.scores["timebound_actions"] is None
     assert row.scores["readability"] == report.dimensions["readability"].score
     assert store.get_report("V1") == report
+
+
+def test_timelines_stream_one_child_at_a_time_as_linked_records_reads_them(store):
+    from analyser.store import ResultInput
+
+    run = new_run(store)
+    items = []
+    for i, (child, day) in enumerate([("CH-2", "03"), ("CH-1", "05"), ("CH-2", "01"), ("CH-1", "02"), ("CH-3", "09"),
+                                      ("CH-2", "02")]):
+        body = PLAN.replace("12/03/2025", f"{day}/03/2025")
+        items.append(ResultInput(analyse(body, id=f"R{i}"), f"h{i}", {"child_id": child, "team": "North"},
+                                 history={"progress": []}))
+    saved = store.save_results(run, items)
+    keys = {s.link_key for s in saved}
+    assert None not in keys and len(keys) == 3
+    streamed = list(store.iter_timelines(keys, fetch=2))  # a fetch smaller than a child: rows still grouped
+    assert [k for k, _ in streamed] == sorted(keys)  # each child once, in key order
+    linked = store.linked_records(keys)
+    for key, rows in streamed:
+        assert [(r.result_id, r.team, r.history) for r in rows] == [(pk, row.team, h) for row, _, h, pk in linked[key]]
+        assert [Report.from_dict(r.report) for r in rows] == [rep for _, rep, _, _ in linked[key]]
+    assert list(store.iter_timelines([])) == []
