@@ -206,3 +206,25 @@ def test_timelines_stream_one_child_at_a_time_as_linked_records_reads_them(store
         assert [(r.result_id, r.team, r.history) for r in rows] == [(pk, row.team, h) for row, _, h, pk in linked[key]]
         assert [Report.from_dict(r.report) for r in rows] == [rep for _, rep, _, _ in linked[key]]
     assert list(store.iter_timelines([])) == []
+
+
+def test_opening_an_up_to_date_store_does_not_run_alembic(tmp_path):
+    import subprocess
+    import sys
+
+    from alembic.script import ScriptDirectory
+    from alembic.config import Config
+
+    from analyser.store import _MIGRATIONS, head_revision
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(_MIGRATIONS))
+    assert head_revision() == ScriptDirectory.from_config(cfg).get_current_head()
+    db = tmp_path / "s.db"
+    Store(str(db)).close()  # created and migrated
+    code = ("import sys; from analyser.store import Store; Store(sys.argv[1]).close(); "
+            "print(any(m == 'alembic' or m.startswith('alembic.') for m in sys.modules))")
+    again = subprocess.run([sys.executable, "-c", code, str(db)], capture_output=True, text=True, check=True)
+    assert again.stdout.strip() == "False"
+    fresh = subprocess.run([sys.executable, "-c", code, str(tmp_path / "new.db")], capture_output=True, text=True, check=True)
+    assert fresh.stdout.strip() == "True"  # a new store is created by the migrations
