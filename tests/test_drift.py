@@ -470,3 +470,21 @@ def test_refresh_drift_settles_the_same_reports_whatever_the_page(tmp_path):
     for rid in ("r1", "r2", "r3"):
         section = expected[f"CH-A-{rid}"]
         assert stored[1][f"CH-A-{rid}"].get("drift") == (section.model_dump(mode="json") if section else None)
+
+
+def test_same_word_bounds_give_the_ratio_answer_for_every_pair():
+    # The length and shared-character bounds only skip matchers that could not reach TOKEN_MATCH.
+    import difflib
+    import random
+
+    from analyser.drift import TOKEN_MATCH, _same_word
+
+    rng = random.Random(15)
+    words = ["support", "suppport", "assess", "assessment", "hair", "haircut", "dentist", "dentists", "school",
+             "schools", "contact", "contract", "review", "reviewed", "visit", "visits"]
+    words += ["".join(rng.choice("abcdet") for _ in range(rng.randint(1, 10))) for _ in range(400)]
+    for a in words:
+        for b in words:
+            plain = a == b or (min(len(a), len(b)) >= 4 and (
+                a.startswith(b) or b.startswith(a) or difflib.SequenceMatcher(None, a, b).ratio() >= TOKEN_MATCH))
+            assert _same_word.__wrapped__(a, b) == plain, (a, b)
