@@ -726,9 +726,10 @@ def section_for(store: Store, report: Report, fields: Mapping[str, Any]) -> Drif
     return drift_sections(timeline, linked_by, key if linked_by == "child_id" else None).get(report.id)
 
 
-# Children whose drift is settled per read and write: the page's changed reports wait as JSON (about
-# 56 KB a record in memory) until the page is read. 50 children (~275 records) added ~30 MB to a
-# `caseqa score` run's peak; 10 add ~10 MB, for five times the queries (each an index lookup).
+# Children whose drift is settled per read and write: the page's changed reports wait as their
+# ``to_dict()`` (about 56 KB a record in memory) until the page is read. 50 children (~275 records)
+# added ~30 MB to a `caseqa score` run's peak; 10 add ~10 MB, for five times the queries (each an
+# index lookup).
 DRIFT_PAGE = 10
 
 
@@ -738,8 +739,9 @@ def refresh_drift(store: Store, keys: Iterable[tuple[str, LinkedBy]], *, page: i
 
     Each child's timeline is read and computed once, a page of children at a time (one query to read
     the page, one transaction to write its changes), so the cost is linear in the records touched.
-    The page's rows are streamed one child at a time and a changed report is kept only as the JSON to
-    write, so memory holds one child's parsed reports and the page's changes, not the page's reports.
+    The page's rows are streamed one child at a time and a changed report is kept only as the data to
+    write (``to_dict()``), so memory holds one child's parsed reports and the page's changes, not the
+    page's reports.
     """
     changed = 0
     children = sorted(set(keys))
