@@ -267,7 +267,6 @@ def score(
     annotate: Annotated[Path | None, typer.Option("--annotate", help="Write a copy of each Word (.docx) record, with its findings as comments, into this folder.")] = None,
 ) -> None:
     from analyser import __version__
-    from analyser.audit_report import AuditReport
     from analyser.batch import BatchOptions
     from analyser.inputs import InputFailure, RecordInput, iter_records, parse_mapping
     from analyser.nlp import models_version
@@ -305,7 +304,11 @@ def score(
     store = _open_store(db)
     try:
         writers = [ReportWriter.open(f) for f in out_files or []]
-        audit = AuditReport(html) if html else None
+        audit = None
+        if html:
+            from analyser.audit_report import AuditReport  # jinja2 and the page templates: only for --html
+
+            audit = AuditReport(html)
         if annotate is not None:
             annotate.mkdir(parents=True, exist_ok=True)
     except (ValueError, OSError) as exc:
@@ -500,7 +503,11 @@ def report(
         raise _fail(f"no run {run_id} in {_where(store)}" if run_id is not None else f"no runs in {_where(store)}")
     try:
         writers = [ReportWriter.open(f) for f in out_files or []]
-        audit = AuditReport(html) if html else None
+        audit = None
+        if html:
+            from analyser.audit_report import AuditReport  # jinja2 and the page templates: only for --html
+
+            audit = AuditReport(html)
     except (ValueError, OSError) as exc:
         raise _fail(str(exc)) from None
     grades: dict[str, int] = {}

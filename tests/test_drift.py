@@ -457,3 +457,47 @@ def test_a_done_report_naming_the_owners_matches_an_action_with_a_long_tail():
               "Next review: 01/12/2025\n")
     found = drift_by_record([record(plan, "t1"), record(review, "t2")])["t2"]
     assert not [f for f in found if "therapeutic" in f.excerpt], [(f.code, f.excerpt) for f in found]
+
+
+def test_refresh_drift_settles_the_same_reports_whatever_the_page(tmp_path):
+    from analyser.drift import drift_sections, refresh_drift
+    from analyser.store import ResultInput, Store
+
+    texts = {"r1": FIRST, "r2": SECOND, "r3": THIRD}
+    children = ("CH-A", "CH-B", "CH-C")
+    stored: dict[int, dict] = {}
+    for page in (1, 2, 50):
+        with Store(str(tmp_path / f"p{page}.db")) as store:
+            run = store.start_run(rubric_version="r", model_version="m", caseqa_version="c", params={})
+            items = [ResultInput(analyse(texts[rid], id=f"{child}-{rid}"), f"{child}-{rid}", {"child_id": child},
+                                 history=history_facts(texts[rid]))
+                     for child in children for rid in ("r3", "r1", "r2")]  # out of date order
+            store.save_results(run, items)
+            # Every record but each child's earliest gains a drift section (2 of 3 records, 3 children).
+            assert refresh_drift(store, {(c, "child_id") for c in children}, page=page) == 6
+            assert refresh_drift(store, {(c, "child_id") for c in children}, page=page) == 0  # settled
+            stored[page] = {r.record_id: store.get_report(r.record_id).to_dict() for r in store.list_records()}
+    assert stored[1] == stored[2] == stored[50]
+    timeline = [record(texts[rid], f"CH-A-{rid}") for rid in ("r1", "r2", "r3")]
+    expected = drift_sections(timeline, "child_id", "CH-A")
+    for rid in ("r1", "r2", "r3"):
+        section = expected[f"CH-A-{rid}"]
+        assert stored[1][f"CH-A-{rid}"].get("drift") == (section.model_dump(mode="json") if section else None)
+
+
+def test_same_word_bounds_give_the_ratio_answer_for_every_pair():
+    # The length and shared-character bounds only skip matchers that could not reach TOKEN_MATCH.
+    import difflib
+    import random
+
+    from analyser.drift import TOKEN_MATCH, _same_word
+
+    rng = random.Random(15)
+    words = ["support", "suppport", "assess", "assessment", "hair", "haircut", "dentist", "dentists", "school",
+             "schools", "contact", "contract", "review", "reviewed", "visit", "visits"]
+    words += ["".join(rng.choice("abcdet") for _ in range(rng.randint(1, 10))) for _ in range(400)]
+    for a in words:
+        for b in words:
+            plain = a == b or (min(len(a), len(b)) >= 4 and (
+                a.startswith(b) or b.startswith(a) or difflib.SequenceMatcher(None, a, b).ratio() >= TOKEN_MATCH))
+            assert _same_word.__wrapped__(a, b) == plain, (a, b)

@@ -162,6 +162,39 @@ def test_the_pipeline_is_loaded_once_however_it_is_asked_for():
     assert get_nlp() is get_nlp(False) is get_nlp(accurate=False)
 
 
+_IMPORTED_BY_SCORE = """
+import json, sys
+import cli
+sys.argv = ["caseqa", "score", *sys.argv[1:]]
+try:
+    cli.app()
+except SystemExit:
+    pass
+print(json.dumps(sorted(sys.modules)))
+"""
+
+
+def test_score_imports_neither_the_service_nor_the_audit_report_nor_alembic_on_an_up_to_date_store(tmp_path):
+    import subprocess
+    import sys
+
+    export = _name_dob_export(tmp_path)
+    db = str(tmp_path / "s.db")
+
+    def imported(*extra: str) -> set[str]:
+        args = [str(export), "--db", db, "--out", str(tmp_path / "out.jsonl"), "--workers", "1", *extra]
+        done = subprocess.run([sys.executable, "-c", _IMPORTED_BY_SCORE, *args], capture_output=True, text=True, check=True)
+        return set(json.loads(done.stdout.strip().splitlines()[-1]))
+
+    first = imported()  # a new store: its tables are made by the migrations
+    assert "alembic" in first
+    again = {m.split(".")[0] for m in imported()} | imported()
+    # (jinja2 is not in the list: spaCy's own command line imports it when spaCy is imported.)
+    assert not again & {"alembic", "fastapi", "uvicorn", "starlette", "service", "pandas", "sklearn",
+                        "analyser.audit_report"}, sorted(again & {"alembic", "service", "analyser.audit_report"})
+    assert "analyser.audit_report" in imported("--html", str(tmp_path / "html"))
+
+
 def test_the_scale_generator_makes_children_of_3_to_8_records_half_linked_by_name_and_dob():
     from collections import Counter
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from analyser import analyse
+from analyser.report import Report
 from analyser.store import Store, StoreError, resolve_url
 
 PLAN = """CARE PLAN
@@ -183,3 +184,47 @@ def test_a_dimension_not_scored_is_stored_as_none_and_round_trips(store):
     assert row.scores["plan_detail"] is None and row.scores["timebound_actions"] is None
     assert row.scores["readability"] == report.dimensions["readability"].score
     assert store.get_report("V1") == report
+
+
+def test_timelines_stream_one_child_at_a_time_as_linked_records_reads_them(store):
+    from analyser.store import ResultInput
+
+    run = new_run(store)
+    items = []
+    for i, (child, day) in enumerate([("CH-2", "03"), ("CH-1", "05"), ("CH-2", "01"), ("CH-1", "02"), ("CH-3", "09"),
+                                      ("CH-2", "02")]):
+        body = PLAN.replace("12/03/2025", f"{day}/03/2025")
+        items.append(ResultInput(analyse(body, id=f"R{i}"), f"h{i}", {"child_id": child, "team": "North"},
+                                 history={"progress": []}))
+    saved = store.save_results(run, items)
+    keys = {s.link_key for s in saved}
+    assert None not in keys and len(keys) == 3
+    streamed = list(store.iter_timelines(keys, fetch=2))  # a fetch smaller than a child: rows still grouped
+    assert [k for k, _ in streamed] == sorted(keys)  # each child once, in key order
+    linked = store.linked_records(keys)
+    for key, rows in streamed:
+        assert [(r.result_id, r.team, r.history) for r in rows] == [(pk, row.team, h) for row, _, h, pk in linked[key]]
+        assert [Report.from_dict(r.report) for r in rows] == [rep for _, rep, _, _ in linked[key]]
+    assert list(store.iter_timelines([])) == []
+
+
+def test_opening_an_up_to_date_store_does_not_run_alembic(tmp_path):
+    import subprocess
+    import sys
+
+    from alembic.script import ScriptDirectory
+    from alembic.config import Config
+
+    from analyser.store import _MIGRATIONS, head_revision
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(_MIGRATIONS))
+    assert head_revision() == ScriptDirectory.from_config(cfg).get_current_head()
+    db = tmp_path / "s.db"
+    Store(str(db)).close()  # created and migrated
+    code = ("import sys; from analyser.store import Store; Store(sys.argv[1]).close(); "
+            "print(any(m == 'alembic' or m.startswith('alembic.') for m in sys.modules))")
+    again = subprocess.run([sys.executable, "-c", code, str(db)], capture_output=True, text=True, check=True)
+    assert again.stdout.strip() == "False"
+    fresh = subprocess.run([sys.executable, "-c", code, str(tmp_path / "new.db")], capture_output=True, text=True, check=True)
+    assert fresh.stdout.strip() == "True"  # a new store is created by the migrations

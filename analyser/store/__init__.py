@@ -17,6 +17,7 @@ import secrets
 import statistics
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Self, cast
@@ -50,6 +51,7 @@ __all__ = [
 DEFAULT_DB = "caseqa.db"
 ROLES = ("social_worker", "supervisor", "auditor", "admin")
 _MIGRATIONS = Path(__file__).parent / "migrations"
+RUN_REPORTS_FETCH = 32  # rows of a run's reports read at a time (Store.run_reports)
 # The shape of every key `add_user` makes (the secret is token_urlsafe(32): 43 characters). Checked
 # before any database or argon2 work, and the id's 18 digits always fit a 64-bit integer column.
 _KEY_RE = re.compile(r"^cqa_([1-9][0-9]{0,17})_([A-Za-z0-9_-]{20,100})$")
@@ -73,6 +75,16 @@ def _dummy_hash() -> str:
 
 class StoreError(ValueError):
     """A database URL that cannot be used, or a store that cannot be opened."""
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineRow:
+    """What settling drift reads of one stored record (:meth:`Store.iter_timelines`)."""
+
+    team: str | None
+    report: dict  # the stored Report JSON
+    history: dict | None  # the record's history facts (analyser.drift.history_facts), None if never seen
+    result_id: int
 
 
 @dataclass(frozen=True)
@@ -326,6 +338,37 @@ def _make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
+_REVISION_LINE = re.compile(r"^(down_revision|revision)\s*=\s*['\"]?([^'\"\s]+)['\"]?\s*$", re.MULTILINE)
+
+
+@lru_cache(maxsize=1)
+def head_revision() -> str:
+    """The newest Alembic revision shipped in ``migrations/versions``: the one no other revises.
+
+    Read from the scripts' ``revision`` / ``down_revision`` lines, without importing Alembic (its import
+    costs about 0.1 s and 14 MB, on every open of an up-to-date store)."""
+    revisions: set[str] = set()
+    revised: set[str] = set()
+    for path in (_MIGRATIONS / "versions").glob("*.py"):
+        for name, value in _REVISION_LINE.findall(path.read_text(encoding="utf-8")):
+            (revisions if name == "revision" else revised).add(value)
+    heads = revisions - revised
+    if len(heads) != 1:
+        raise StoreError(f"the store's migrations have {len(heads)} heads ({', '.join(sorted(heads))}), not one")
+    return heads.pop()
+
+
+def schema_is_current(engine: Engine) -> bool:
+    """Whether the database is already at :func:`head_revision` (so opening it need not run Alembic)."""
+    from sqlalchemy import inspect, text
+
+    with engine.connect() as conn:
+        if not inspect(conn).has_table("alembic_version"):
+            return False
+        found = conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
+    return found == [head_revision()]
+
+
 def upgrade(engine: Engine) -> None:
     """Bring the database schema to the latest Alembic revision shipped with caseqa."""
     from alembic import command
@@ -347,7 +390,7 @@ class Store:
             Path(self.url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
         try:
             self.engine = _make_engine(self.url)
-            if migrate:
+            if migrate and not schema_is_current(self.engine):
                 upgrade(self.engine)
         except ImportError as exc:
             raise StoreError(f"database driver missing for {make_url(self.url).drivername}: {exc}") from None
@@ -520,6 +563,37 @@ class Store:
                         (_record_row(r), Report.from_dict(r.report), (r.record.fields or {}).get("history"), r.id))
         return out
 
+    def iter_timelines(self, link_keys: Iterable[str], *, fetch: int = 200) -> Iterator[tuple[str, list[TimelineRow]]]:
+        """Each of these children's records, one child at a time (by stored link key, in key order):
+        the latest result of each record's latest version, in date order, as
+        :class:`TimelineRow` (team, report JSON, history facts, result id).
+
+        What settling drift reads (:func:`analyser.drift.refresh_drift`): only the columns it needs, no
+        ORM objects and no dimension scores, streamed ``fetch`` rows at a time, so a page of children
+        never holds more than one child's reports at once (a whole page of parsed reports was the peak
+        of a ``caseqa score`` run's memory)."""
+        keys = sorted(set(link_keys))
+        for start in range(0, len(keys), 500):
+            q = (select(Record.link_key, Record.team, Record.fields, Result.report, Result.id)
+                 .join(Result, Result.record_pk == Record.id)
+                 .where(Record.link_key.in_(keys[start:start + 500]), Record.version == _latest_version(),
+                        Result.id == _latest_result())
+                 # By child first, so each child's rows arrive together; within a child in the order
+                 # linked_records gives (date, then record id), on either backend's placing of NULLs.
+                 .order_by(Record.link_key, Record.date, Record.record_id)
+                 .execution_options(yield_per=fetch))
+            with self._session() as s:
+                current: str | None = None
+                rows: list[TimelineRow] = []
+                for link_key, team, fields, report, pk in s.execute(q):
+                    if link_key != current:
+                        if current is not None:
+                            yield current, rows
+                        current, rows = link_key, []
+                    rows.append(TimelineRow(team, report, (fields or {}).get("history"), pk))
+                if current is not None:
+                    yield current, rows
+
     def linked_records_prefix(self, prefix: str) -> list[tuple[RecordRow, Report, dict | None, int]]:
         """Like :meth:`linked_records` for every stored link key starting with ``prefix`` (a child's name
         and date of birth in every team), in date order; an index range scan, not a table scan."""
@@ -557,10 +631,10 @@ class Store:
         with self._session() as s:
             return s.scalar(select(ChildKey.link_key).where(ChildKey.key == key))
 
-    def update_reports(self, reports: Iterable[tuple[int, Report]]) -> int:
-        """Replace the report JSON of these results (by result id) in one transaction: how drift
-        sections are kept current in bulk. Returns how many were updated."""
-        rows = [{"pk": pk, "report": rep.to_dict()} for pk, rep in reports]
+    def update_report_json(self, reports: Iterable[tuple[int, dict]]) -> int:
+        """Replace the report JSON (``Report.to_dict()``) of these results (by result id) in one
+        transaction: how drift sections are kept current in bulk. Returns how many were updated."""
+        rows = [{"pk": pk, "report": data} for pk, data in reports]
         if not rows:
             return 0
         table = table_of(Result)
@@ -682,7 +756,10 @@ class Store:
             .join(RunItem, RunItem.result_id == Result.id)
             .where(RunItem.run_id == run_id)
             .order_by(RunItem.id)
-            .execution_options(yield_per=200)
+            # A fetch of rows is held whole (the ORM results, their report JSON and dimension scores,
+            # about 0.15 MB a record): 200 a fetch was the peak of a `caseqa score` run's memory once
+            # drift read one child at a time; 32 costs a query of dimension scores per 32 records.
+            .execution_options(yield_per=RUN_REPORTS_FETCH)
         )
         with self._session() as s:
             for result in s.scalars(q):
