@@ -275,6 +275,11 @@ def with_discourse(facts: Facts, document: Document, *, doc_type_given: bool) ->
     return replace(facts, doc_type=doc_type, date=record_date, discourse=found, written=written)
 
 
+# "I came to see you on Thursday 3 December at Pat and Graham's house": a visit letter's visit.
+_VISITED_ON = re.compile(r"\b(?:I|we)\s+(?:came\s+to\s+see|visited|saw|met)\s+you\b[^.\n]{0,20}?\bon\s+(?P<date>[^.\n]{5,40})",
+                         re.IGNORECASE)
+
+
 def _letter_opening(text: str, salutation: int) -> str:
     """A letter's short title lines (before or after the salutation) and the first sentence after it."""
     lines = [ln for ln in text[: salutation + 600].splitlines()
@@ -287,7 +292,8 @@ def _letter_opening(text: str, salutation: int) -> str:
 def _meeting_date(text: str, letter_date: date | None) -> date | None:
     """The date of the meeting a letter's opening names; a date without a year is the last such day on or
     before the letter's date (a letter is written after its meeting)."""
-    m = next((m for m in _MEETING_ON.finditer(text[:1500]) if not _OTHER_REVIEW.search(text[max(0, m.start() - 30) : m.start()])), None)
+    m = next((m for m in _MEETING_ON.finditer(text[:1500]) if not _OTHER_REVIEW.search(text[max(0, m.start() - 30) : m.start()])),
+             None) or _VISITED_ON.search(text[:1500])
     if m is None:
         return None
     words = m.group("date")

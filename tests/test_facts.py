@@ -206,3 +206,10 @@ def test_the_childs_initials_come_from_the_full_name_the_record_gives() -> None:
     assert child_initials("**Young person:** Leon Marsh, age 15\n- LM: Leon Marsh\n", "Leon") == ("LM",)
     assert child_initials("Care plan for Leon\n", "Leon") == ()
     assert read_facts("**Young person:** Leon Marsh, age 15\n").child_initials == ("LM",)
+
+
+def test_a_visit_letter_is_dated_by_the_visit_its_first_sentence_names() -> None:
+    text = ("# A letter for Leo\n\n**From:** Hannah Quill, your social worker\n**Written:** 4 December 2026\n\nDear Leo,\n\n"
+            "I came to see you on Thursday 3 December at Pat and Graham's house, after school. Thank you for showing me "
+            "your Lego.\n")
+    assert analyse(text).meta.date == "2026-12-03"
