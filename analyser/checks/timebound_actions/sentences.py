@@ -89,11 +89,6 @@ _EARLIER_VISIT = re.compile(
 )
 
 
-# "... you agreed to register Ellie with the surgery, and this has been done": an agreement reported done.
-_DONE_SINCE = re.compile(r"\bagreed\b[^.]*,?\s+and\s+(?:(?:you|he|she|they|we|I)\s+(?:have\s+|has\s+)?(?:done|did|finished|completed)\b"
-                         r"|this\s+(?:has|have)\s+(?:now\s+)?been\s+done\b)", re.IGNORECASE)
-
-
 def reports_earlier_decision(text: str, record_date: dt.date | None) -> bool:
     """Whether ``text`` reports what an earlier review, meeting or visit decided ("... would ...")."""
     m = _EARLIER_MEETING.match(text) or _EARLIER_VISIT.match(text)
@@ -127,7 +122,7 @@ def unit_action(unit: Unit, facts: Facts, rubric: Rubric, in_action_section: boo
     cue = find_cue(unit, in_action_section)
     if cue is None or unit.doc is None:
         return None
-    if reports_earlier_decision(unit.text, facts.date) or _DONE_SINCE.search(unit.text):
+    if reports_earlier_decision(unit.text, facts.date):
         return None
     doc = unit.doc
     found = deadline_for(unit.text, facts)
