@@ -130,7 +130,7 @@ _TITLE_TYPES = [
 ]
 
 
-_GENERIC_PLAN_TITLE = re.compile(r"\b(my|your|[A-Z][\w-]*['’]s) plan\b")
+_GENERIC_PLAN_TITLE = re.compile(r"\b((?i:my|your)|[A-Z][\w-]*['’](?i:s)) (?i:plan)\b")  # "Kai's plan", "MY PLAN"
 
 
 # Records that are not plans: supervision, visit and case notes.
@@ -364,6 +364,11 @@ def _cells(line: str, offset: int) -> list[tuple[str, int]]:
     return [(cell, at) for cell, at in cells if cell.strip()]
 
 
+_DURATION_MINUTES = re.compile(
+    r"\b(?:\d+|a\s+few|few|several|a\s+couple\s+of|one|two|three|four|five|six|ten|fifteen|twenty|thirty|forty|"
+    r"forty-five|sixty|ninety)[ \t-]+minutes?\b", re.IGNORECASE)
+
+
 def detect_doc_type(text: str) -> str:
     """Rule-based document type. What the record calls itself decides first: its title (first two
     non-empty lines), else a heading in its opening lines ("LAC REVIEW", "CHILD IN CARE - CARE PLAN"),
@@ -371,7 +376,8 @@ def detect_doc_type(text: str) -> str:
     double, and the cues of records that are not plans (a health assessment or PEP the plan mentions
     near its top does not make a care plan "other")."""
     head = text[:300]
-    body = text[:20000]
+    # "I saw Tyler on his own for about twenty minutes": a length of time, not a review's minutes.
+    body = _DURATION_MINUTES.sub(lambda m: " " * len(m.group()), text[:20000])
     screen = Screen(body)  # most cues are in no record: a substring test skips their scan
     scores: dict[str, float] = {}
     for doc_type, patterns in _TYPE_PATTERNS.items():

@@ -213,3 +213,13 @@ def test_a_visit_letter_is_dated_by_the_visit_its_first_sentence_names() -> None
             "I came to see you on Thursday 3 December at Pat and Graham's house, after school. Thank you for showing me "
             "your Lego.\n")
     assert analyse(text).meta.date == "2026-12-03"
+
+
+def test_a_plan_titled_in_capitals_is_a_plan_and_a_length_of_minutes_is_no_review() -> None:
+    plan = ("MY PLAN\n\nThornmoor Borough Council - Children's Services\n\nThis plan is for: Maisie Okoro\nAge: 6\n"
+            "My next review meeting: 15 June 2027\n\nHello Maisie,\n\nThis is your plan. I will visit you every four weeks.\n")
+    assert read_facts(plan).doc_type == "care_plan"
+    letter = ("Wendlebury County Council\n8 February 2027\nDear Pat and Derek,\nOur visit on 4 February\nThank you for "
+              "making time for me. I saw Tyler on his own in his bedroom for about twenty minutes. At your review the "
+              "Independent Reviewing Officer will ask how he is.\n")
+    assert read_facts(letter).doc_type == "other"
