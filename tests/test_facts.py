@@ -220,6 +220,5 @@ def test_a_plan_titled_in_capitals_is_a_plan_and_a_length_of_minutes_is_no_revie
             "My next review meeting: 15 June 2027\n\nHello Maisie,\n\nThis is your plan. I will visit you every four weeks.\n")
     assert read_facts(plan).doc_type == "care_plan"
     letter = ("Wendlebury County Council\n8 February 2027\nDear Pat and Derek,\nOur visit on 4 February\nThank you for "
-              "making time for me. I saw Tyler on his own in his bedroom for about twenty minutes. At your review the "
-              "Independent Reviewing Officer will ask how he is.\n")
+              "making time for me. I saw Tyler on his own in his bedroom for about twenty minutes.\n")
     assert read_facts(letter).doc_type == "other"
