@@ -176,6 +176,7 @@ _ORGANISATION = re.compile(
     # "Ellie's school, Ashgrove Primary, has offered her a place ... They will start her": a school too.
     r"|(?:[A-Z][\w'’&-]*[ \t]+){1,4}(?:Service|Team|Options|Trust|Agency|Project|Partnership|Charity|Primary|Academy|School|College))\b"
 )
+_NAME_ROLE_ROW = re.compile(rf"^[ \t|]*(?P<name>{_NAME})[ \t]*\|[ \t]*(?P<role>[A-Za-z][^|\n]{{1,60}})", re.MULTILINE)
 _TITLED = re.compile(r"\b(?P<title>Mr|Mrs|Ms|Miss|Mx|Dr)\.?[ \t]+(?P<surname>[A-Z][a-zA-Z'’-]+(?:[ \t]+[A-Z][a-zA-Z'’-]+)?)")
 _PRONOUN_GENDER = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f", "hers": "f"}
 # Words that start a sentence in capitals and are never a person's name.
@@ -578,6 +579,15 @@ def _people(text: str, child_name: str | None) -> list[Person]:
         add(_clean_name(m.group("name")), PROFESSIONAL_ROLES[m.group("role").lower()], "professional", None)
     for m in _ROLE_FIELD.finditer(text[:3000]):
         add(_clean_name(m.group("name")), PROFESSIONAL_ROLES[m.group("role").lower()], "professional", None)
+    # An attendance table: "Farah Qureshi | Social worker (SW), Castlebridge Children in Care Team | Yes".
+    for m in _NAME_ROLE_ROW.finditer(text):
+        who, rest = _clean_name(m.group("name")), m.group("role").strip().lower()
+        # The cell is the role, maybe glossed ("(SW), Castlebridge ..."), not a task ("Dad to ring ...").
+        role = next((r for r in sorted(PROFESSIONAL_ROLES, key=len, reverse=True) if re.match(rf"{re.escape(r)}(?:\s*$|\s*[(,–-])", rest)), None)
+        if role:
+            add(who, PROFESSIONAL_ROLES[role], "professional", None)
+        elif (rel := next((r for r in sorted(_RELATIONS, key=len, reverse=True) if re.match(rf"{re.escape(r)}(?:\s*$|\s*[(,–-])", rest)), None)):
+            add(who, rel, _relation_kind(rel), _RELATIONS.get(rel))
     for m in _TITLED.finditer(text):
         name = f"{m.group('title')} {m.group('surname')}"
         if not any(name in p.name or p.name in name for p in people.values()):

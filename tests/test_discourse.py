@@ -280,3 +280,15 @@ def test_the_visiting_worker_writes_the_visit_record() -> None:
             "Visiting worker: Oliver Bates, social worker\n\nI will ring Mrs Hall by Friday 27 October.\n")
     d = _read(text, child="Hana", doc_type="other")
     assert d.author is not None and (d.author.name, d.author.role) == ("Oliver Bates", "social worker")
+
+
+def test_an_attendance_table_names_people_in_their_roles() -> None:
+    text = ("### Attendance\n\n| Name | Role | Attended |\n|---|---|---|\n"
+            "| Farah Qureshi | Social worker (SW), Castlebridge Children in Care Team | Yes |\n"
+            "| Kerry Dunmore | Mother | Yes, by Teams |\n\n### Actions\n\n| No. | Action | Lead | Due |\n|---|---|---|---|\n"
+            "| 2 | Send the passport application | SW | By 26/02/27 |\n| 3 | Ring the school | Dad to ring | 1 March |\n")
+    d = _read(text, child="Rosie", doc_type="review_minutes")
+    roles = {p.name: p.role for p in d.people}
+    assert roles.get("Farah Qureshi") == "social worker" and roles.get("Kerry Dunmore") == "mother"
+    assert d.resolve("SW", text.index("| SW"), 0) == "Farah Qureshi (SW)"
+    assert "Ring the school" not in roles  # a task cell is no role
