@@ -583,9 +583,9 @@ def _people(text: str, child_name: str | None) -> list[Person]:
     for m in _NAME_ROLE_ROW.finditer(text):
         who, rest = _clean_name(m.group("name")), m.group("role").strip().lower()
         # The cell is the role, maybe glossed ("(SW), Castlebridge ..."), not a task ("Dad to ring ...").
-        role = next((r for r in sorted(PROFESSIONAL_ROLES, key=len, reverse=True) if re.match(rf"{re.escape(r)}(?:\s*$|\s*[(,–-])", rest)), None)
-        if role:
-            add(who, PROFESSIONAL_ROLES[role], "professional", None)
+        held = next((r for r in sorted(PROFESSIONAL_ROLES, key=len, reverse=True) if re.match(rf"{re.escape(r)}(?:\s*$|\s*[(,–-])", rest)), None)
+        if held:
+            add(who, PROFESSIONAL_ROLES[held], "professional", None)
         elif (rel := next((r for r in sorted(_RELATIONS, key=len, reverse=True) if re.match(rf"{re.escape(r)}(?:\s*$|\s*[(,–-])", rest)), None)):
             add(who, rel, _relation_kind(rel), _RELATIONS.get(rel))
     for m in _TITLED.finditer(text):
