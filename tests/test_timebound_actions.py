@@ -1019,3 +1019,15 @@ def test_a_progress_tables_row_still_to_do_is_an_action_unless_asked_again_or_dr
     again = _PROGRESS_TABLE + "Apply for Kai's passport again | Helen Tighe | 31/03/2027\n"
     texts = [a.text for a in actions(again)]
     assert sum("passport" in t for t in texts) == 1 and any("31/03/2027" in t for t in texts)
+
+
+@pytest.mark.parametrize("text", [
+    "Anyone who disagrees with these decisions should tell the IRO within 5 working days of receiving the minutes.",
+    "Please keep it with Tyler's other papers, and ring me if anything in it is not how you remember it.",
+])
+def test_how_to_disagree_and_what_to_do_with_the_letter_are_not_actions(text) -> None:
+    assert actions(text, date="2027-01-12") == []
+
+
+def test_a_task_for_anyone_who_can_is_still_an_action() -> None:
+    assert len(actions("Anyone who can should bring photos by 3 May 2027.", date="2027-01-12")) == 1

@@ -51,9 +51,11 @@ _CHAIR_REMARK = re.compile(
 )
 
 
-# "If any of it is wrong, tell me and I will change it.": how to disagree, not a plan action.
+# "If any of it is wrong, tell me and I will change it.", "Anyone who disagrees with these decisions should
+# tell the IRO within 5 working days": how to disagree, not a plan action.
 _BOILERPLATE = re.compile(
-    r"^\W*if (you|any of (it|this)|anything|there is anything|something)\b[^.]{0,60}?\b(wrong|disagree|unhappy|not happy|"
+    r"^\W*(?:if|anyone who|anybody who|everyone who|those who|whoever) (you|any of (it|this)|anything|there is anything|something|"
+    r"(?=disagrees|is unhappy|is not happy|does not agree|doesn't agree))\b[^.]{0,60}?\b(wrong|disagrees?|unhappy|not happy|"
     r"questions?|worried|complain|unclear|don['’]?t understand|do not understand|want to talk|not right|incorrect|"
     r"(?:do not|don['’]?t|not) agree)\b",
     re.IGNORECASE,
@@ -71,7 +73,10 @@ _DONE_SINCE = re.compile(r",?\s+(?:and|but)\s+\w+\s+(?:have\s+|has\s+)?(?:now\s+
 # "Please contact the IRO on 01632 960418 with any concerns": how to reach someone, not a task.
 _CONTACT_INVITATION = re.compile(
     r"^\W*please\s+(?:feel\s+free\s+to\s+)?(?:contact|ring|call|phone|email|e-mail|text|get in touch with)\b[^.]*?"
-    r"(?:\bwith any\s+(?:concerns|questions|worries|queries)\b|\b(?:on|at)\s+\+?\d[\d ]{6,})",
+    r"(?:\bwith any\s+(?:concerns|questions|worries|queries)\b|\b(?:on|at)\s+\+?\d[\d ]{6,})"
+    # "Please keep it with Tyler's other papers, and ring me if anything in it is not how you remember it":
+    # what to do with this letter.
+    r"|^\W*please\s+keep\s+(?:it|this|this letter|these minutes|this plan)\b",
     re.IGNORECASE,
 )
 # "That the next review is held on 8 September 2026 at 4pm": when the next review is, even as a recommendation.
