@@ -356,6 +356,7 @@ _RECURRING = re.compile(
       |{_WD}\s*(?:&|and|/)\s*{_WD}\s+(?:mornings|afternoons|evenings|nights|lunchtimes)
       |on\s+{_WD_FULL}s(?:\s+(?:and|&)\s+{_WD_FULL}s)?
       |(?:at|on)\s+(?:the\s+)?weekends
+      |(?:on|every)\s+school\s+(?:nights|days|mornings)  # "for an hour on school nights"
       |(?:at|on|during|before|after|ahead\s+of)\s+(?:every|each)\s+(?:visit|meeting|session|appointment|review|supervision|contact)s?
       |(?:on\s+)?(?:the\s+)?(?:first|last|second|third|fourth|1st|2nd|3rd|4th)\s+{_WD_FULL}\s+(?:of\s+)?(?:every|each)\s+(?:month|term|half[\s-]term)
     )\b""",

@@ -1031,3 +1031,30 @@ def test_how_to_disagree_and_what_to_do_with_the_letter_are_not_actions(text) ->
 
 def test_a_task_for_anyone_who_can_is_still_an_action() -> None:
     assert len(actions("Anyone who can should bring photos by 3 May 2027.", date="2027-01-12")) == 1
+
+
+@pytest.mark.parametrize("text", [
+    "This care plan sets out how Harrowby Vale Council and Ellis's family will meet his needs while he lives in kinship care.",
+    "It replaces the plan dated 14 October 2026 and should be read alongside the placement plan.",
+    "It is your plan for the next six months, and it says what you want, what we will do to help, and what you will do.",
+    "Last September we agreed that you could ring your brother Kyle every Wednesday, and those calls have happened since.",
+    "Last summer we agreed that you would move from your foster home to Birchwood House.",
+    "At Leo's last review in September it was agreed that he would start swimming lessons; he now goes every Saturday.",
+    "If both sessions go well, I will ask my manager to agree unsupervised time from February.",
+])
+def test_introductions_earlier_agreements_and_a_conditionals_outcome_are_not_actions(text) -> None:
+    assert actions(text, date="2027-01-12") == []
+
+
+def test_a_plans_kind_of_plan_reviewed_at_a_meeting_is_still_an_action() -> None:
+    assert len(actions("Your permanence plan will be reviewed at the permanence tracking meeting on or before 6/9/2024.",
+                       date="2024-06-01")) == 1
+
+
+def test_school_nights_is_a_frequency_and_a_past_month_is_no_deadline() -> None:
+    a = only("You will revise for your mocks for an hour on school nights, in the study room.", date="2027-01-05")
+    assert a.timebound and a.deadline is None
+    b = only("Aisha will carry on the life story work with Leo, using the memory box his mum sent in February.", date="2027-03-02")
+    assert b.deadline is None
+    c = only("A referral will be made in December.", date="2026-11-18")
+    assert c.deadline == "2026-12-31"

@@ -24,8 +24,20 @@ _FRONTED_MEETING = re.compile(
 _OF_THIS_LETTER = re.compile(r"\s+(?:of|from|after)\s+(?:the\s+date\s+(?:of|on)\s+)?this\s+letter\b", re.IGNORECASE)
 
 
+# "using the memory box his mum sent in February": a month after a past-tense verb is when something
+# happened, not when the action is due (year-less, it would otherwise resolve to next February).
+_PAST_BEFORE = re.compile(r"\b(?:sent|received|arrived|started|moved|came|began|happened|went|made|had|was|were|did|got|"
+                          r"gave|took|bought|brought|posted|visited|saw|met)\s+(?:it\s+|them\s+|him\s+|her\s+)?$", re.IGNORECASE)
+
+
 def deadline_for(text: str, facts: Facts) -> dates.DateMention | None:
     found = dates.find_deadline(text, facts.date, facts.next_review)
+    if (found is not None and found.kind == "absolute" and not re.search(r"\d{4}", found.text)
+            and not re.match(r"(?:by|before|within|until|no later)\b", found.text, re.IGNORECASE)
+            and (past := _PAST_BEFORE.search(text[: found.start]))
+            and not re.search(r"\b(?:be|been|being|is|are|was|were|to|will)\s+$", text[: past.start()], re.IGNORECASE)):
+        later = dates.find_deadline(text[found.end :], facts.date, facts.next_review)
+        found = shifted(later, found.end) if later is not None else None
     if (found is not None and found.kind == "relative" and facts.written is not None
             and _OF_THIS_LETTER.match(text, found.end)):
         found = dates.find_deadline(text, facts.written, facts.next_review) or found

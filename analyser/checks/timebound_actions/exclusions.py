@@ -110,6 +110,7 @@ _REPORTED_PERFECT = re.compile(r"\b(has|have|had)\s+been\s+\w+(ed|en)\b", re.IGN
 
 
 _CONDITIONAL = re.compile(r"^\s*(if|should|in the event|unless|were|where|in case)\b", re.IGNORECASE)
+_DEADLINE_LEAD = re.compile(r"(?:by|before|within|no later than|not later than|no later|at the latest by)\b", re.IGNORECASE)
 # "**Safety.** If LM goes missing again, staff will ...": a bold label before the sentence it heads.
 _BOLD_LEAD_IN = re.compile(r"^\s*(?:\*\*|__)[^*_\n]{1,40}?[.:]?(?:\*\*|__)[.:]?\s+")
 
@@ -145,8 +146,10 @@ _REVIEW_DATE_STATEMENT = re.compile(r"\b(review|meeting|conference)\b", re.IGNOR
 # "This plan explains what everyone will do", "This plan will be reviewed on ...", "What I will do":
 # what the record is, when it is looked at again, and headings written as sentences are not actions.
 _INTRODUCTION = re.compile(
-    r"^\s*(?:(?:this|the|your) (?:plan|letter|record|document|review)\b[^.]{0,20}?|it)\b\s*(?:explains|covers|sets out|tells you|"
-    r"is about|describes|says|will be reviewed|will be looked at)\b|\blook at this plan again\b",
+    r"^\s*(?:(?:this|the|your) (?:care |pathway )?(?:plan|letter|record|document|review|minutes)\b[^.]{0,20}?|it)\b\s*(?:explains|covers|"
+    r"sets out|tells you|is about|describes|says|replaces|will be reviewed|will be looked at)\b|\blook at this plan again\b"
+    # "It is your plan for the next six months, and it says what ... we will do to help"
+    r"|^\s*(?:it|this)\s+is\s+(?:your|this|the|\w+'s)\s+(?:[\w-]+\s+)?plan\b",
     re.IGNORECASE,
 )
 # "What we will do if things change": a heading, however it ends, as long as it has no full stop.
@@ -221,8 +224,11 @@ def excluded(unit: Unit, cue: Cue, heading: str, owner_found: bool, has_deadline
     offset = prefix.end() if prefix else 0
     # "If the sessions keep going well, I will ask my manager to agree one session a month": a frequency is
     # how often, not when: the answer to a condition still.
+    # "If both sessions go well, I will ask my manager to agree unsupervised time from February": a month or
+    # a start in the answer says when the outcome would be, not a deadline for a task.
     if conditional and _CONDITIONAL.match(body) and (not has_deadline or _in_condition(body, offset, deadline_at)
-                                                     or deadline_kind in ("review", "recurring")):
+                                                     or deadline_kind in ("review", "recurring")
+                                                     or (deadline_at is not None and not _DEADLINE_LEAD.match(unit.text, deadline_at))):
         return True
     doc = unit.doc
     if (doc is not None and 0 < cue.verb < len(doc) and doc[cue.verb - 1].lower_ in ("can", "may")

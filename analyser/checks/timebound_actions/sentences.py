@@ -74,7 +74,7 @@ def _modal_will(doc: Tokens, cue: Cue) -> bool:
 # was agreed that Megan would ...": an earlier meeting's decision, reported (its outcome follows); a
 # decision of this meeting says "will", or names no earlier meeting.
 _EARLIER_MEETING = re.compile(
-    r"^\W*(?:at|during|in)\s+(?:the|your|his|her|their|our)\s+(?P<last>(?:last|previous|earlier)\s+)?"
+    r"^\W*(?:at|during|in)\s+(?:the|your|his|her|their|our|[A-Z][\w-]*['’]s)\s+(?P<last>(?:last|previous|earlier)\s+)?"
     r"(?:[\w-]+\s+){0,2}?(?:review|meeting|conference)\b(?P<rest>[^,.]{0,40})",
     re.IGNORECASE,
 )
@@ -84,6 +84,9 @@ _EARLIER_MEETING = re.compile(
 # would ...": an earlier visit's agreement, reported.
 _EARLIER_VISIT = re.compile(
     r"^\W*(?:(?P<last>(?i:last time|the last time))\s+(?i:we|I)\s+(?i:met|visited|saw you|spoke)|"
+    # "Last September we agreed that you could ...", "Last summer we agreed that you would move ..."
+    r"(?P<when>(?i:last|in)\s+(?:(?i:January|February|March|April|May|June|July|August|September|October|November|December)|"
+    r"(?i:spring|summer|autumn|winter|year|term)))\b,?|"
     r"(?i:when)\s+(?i:we|I)\s+(?i:last\s+)?(?i:met|visited(?:\s+you)?|saw you|spoke))\b(?P<rest>[^.]{0,40}?)"
     r"(?=\b(?:[Ww]e|I|[Yy]ou|[A-Z][a-z]+)\s+(?:all\s+|both\s+)?agreed\b)",
 )
@@ -94,18 +97,18 @@ def reports_earlier_decision(text: str, record_date: dt.date | None) -> bool:
     m = _EARLIER_MEETING.match(text) or _EARLIER_VISIT.match(text)
     if m is None:
         return False
-    if not re.search(r"\bwould\b", text, re.IGNORECASE):
+    if not re.search(r"\b(?:would|could)\b", text, re.IGNORECASE):
         # "At the meeting in May you agreed to have a hair strand test": reported, unless what was agreed is
         # still to come ("... Ms Marsh agreed to attend the group starting 24/11/2025").
         agreed = re.search(r"\bagreed to\b", text, re.IGNORECASE)
         if agreed is None or (record_date is not None and any(
                 d.value is not None and d.value >= record_date for d in dates.find_dates(text[agreed.end() :], record_date))):
             return False
-    if m["last"]:
+    if m["last"] or (m.groupdict().get("when") or "").lower().startswith("last"):
         return True
     if record_date is None:
         return False
-    for mention in dates.find_dates(m["rest"], record_date):
+    for mention in dates.find_dates(m.group(0), record_date):
         when = dates.parse_date(mention.text, record_date, prefer_future=False)
         if when is None:
             continue
