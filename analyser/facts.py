@@ -71,7 +71,9 @@ _SURNAME = r"[A-Z][\w'’-]+"
 _CAPS_NAME = r"[A-Z][A-Z'’-]+"
 _TITLE_NAME = re.compile(
     rf"^[^\n]*?\b(?i:plan|minutes|review|record|meeting)\b[^\n]*?(?:\bfor|[-–:])\s+"
-    rf"(?:({_FIRST})\s+{_SURNAME}|({_CAPS_NAME}) {_CAPS_NAME}[ \t]*$)",
+    rf"(?:({_FIRST})\s+{_SURNAME}|({_CAPS_NAME}) {_CAPS_NAME}[ \t]*$)"
+    # "Your care plan, Tia": a plan written to the child, named after a comma
+    rf"|^[ \t#*_]*(?i:your|my)[ \t]+(?:(?i:care|pathway|placement)[ \t]+)?(?i:plan)[ \t]*,[ \t]*({_FIRST})[ \t*_!.]*$",
     re.MULTILINE,
 )
 # A name line near the top with the age or date of birth beside it: "Chidi Okonkwo, age 6",

@@ -222,3 +222,7 @@ def test_a_plan_titled_in_capitals_is_a_plan_and_a_length_of_minutes_is_no_revie
     letter = ("Wendlebury County Council\n8 February 2027\nDear Pat and Derek,\nOur visit on 4 February\nThank you for "
               "making time for me. I saw Tyler on his own in his bedroom for about twenty minutes.\n")
     assert read_facts(letter).doc_type == "other"
+
+
+def test_a_plan_titled_to_the_child_by_name_gives_the_childs_name() -> None:
+    assert read_facts("Your care plan, Tia\nWrenmoor County Council\nWritten by Hannah Okafor, your social worker\n").child_name == "Tia"
