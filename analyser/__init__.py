@@ -53,7 +53,7 @@ def analyse_document(
         child_age=child_age,
         next_review=date_fields.given_date(next_review, "next_review"),
     )
-    record_facts = facts.with_discourse(record_facts, document, doc_type_given=doc_type is not None)
+    record_facts = facts.with_discourse(record_facts, document)
     analysis = nlp.build_analysis(document, accurate=accurate)
     registry.discover()  # the check modules register themselves (and their tag hints) on import
     if not accurate:

@@ -162,6 +162,9 @@ class Facts:
     doc_type_given: bool = False
     # Whether the caller gave the record's date: a letter's meeting date then does not replace it.
     date_given: bool = False
+    # Whether the caller gave the child's age and the next review: a letter re-dated by its meeting keeps them.
+    child_age_given: bool = False
+    next_review_given: bool = False
     # The child's initials where the record gives the full name ("Leon Marsh" -> "LM"): minutes call the
     # child by them ("LM needs to keep his attendance above 90%").
     child_initials: tuple[str, ...] = ()
@@ -246,7 +249,7 @@ _MEETING_ON = re.compile(r"(?:(?:\b(?:the|your|our|this|his|her|their)[ \t]+|['â
                          re.IGNORECASE | re.MULTILINE)
 
 
-def with_discourse(facts: Facts, document: Document, *, doc_type_given: bool) -> Facts:
+def with_discourse(facts: Facts, document: Document) -> Facts:
     """The facts with the record's discourse read. A letter to a parent or carer about a review is review
     minutes; one about another meeting, which does not set the plan out, is "other". Either is dated by its
     meeting, not the day the letter was written, unless the caller gave the date."""
@@ -257,7 +260,7 @@ def with_discourse(facts: Facts, document: Document, *, doc_type_given: bool) ->
     record_date = facts.date
     text = document.text
     letter_to_family = found.addressee.role in ("parent", "carer") and found.addressee.start >= 0
-    if not doc_type_given and letter_to_family and doc_type in ("care_plan", "other"):
+    if not facts.doc_type_given and letter_to_family and doc_type in ("care_plan", "other"):
         if _REVIEW_LETTER.search(text[:800]):
             doc_type = "review_minutes"
             if not facts.date_given:
@@ -274,7 +277,17 @@ def with_discourse(facts: Facts, document: Document, *, doc_type_given: bool) ->
             record_date = held
     if written is not None and (record_date is None or written <= record_date):
         written = None  # the letter is the record's own date: nothing to tell apart
-    return replace(facts, doc_type=doc_type, date=record_date, discourse=found, written=written)
+    redated = replace(facts, doc_type=doc_type, date=record_date, discourse=found, written=written)
+    if (doc_type, record_date) == (facts.doc_type, facts.date):
+        return redated
+    # What was read from the record's date and type is read again from the new ones ("Next review: in six
+    # months" from the meeting, the child's age on the meeting's day); what the caller gave stays.
+    return replace(
+        redated,
+        child_age=facts.child_age if facts.child_age_given else detect_child_age(text, record_date, facts.birth_date),
+        next_review=facts.next_review if facts.next_review_given else detect_next_review(text, record_date, doc_type),
+        school_holidays=read_school_holidays(text, record_date),
+    )
 
 
 # "I came to see you on Thursday 3 December at Pat and Graham's house": a visit letter's visit.
@@ -379,7 +392,9 @@ def detect_doc_type(text: str) -> str:
     near its top does not make a care plan "other")."""
     head = text[:300]
     # "I saw Tyler on his own for about twenty minutes": a length of time, not a review's minutes.
-    body = _DURATION_MINUTES.sub(lambda m: " " * len(m.group()), text[:20000])
+    body = text[:20000]
+    if "minute" in body:
+        body = _DURATION_MINUTES.sub(lambda m: " " * len(m.group()), body)
     screen = Screen(body)  # most cues are in no record: a substring test skips their scan
     scores: dict[str, float] = {}
     for doc_type, patterns in _TYPE_PATTERNS.items():
@@ -674,6 +689,8 @@ def read_facts(
         doc_type=doc_type,
         doc_type_given=given,
         date_given=date_ is not None,
+        child_age_given=child_age is not None,
+        next_review_given=next_review is not None,
         date=record_date,
         child_name=name,
         child_initials=child_initials(text, name),

@@ -226,3 +226,12 @@ def test_a_plan_titled_in_capitals_is_a_plan_and_a_length_of_minutes_is_no_revie
 
 def test_a_plan_titled_to_the_child_by_name_gives_the_childs_name() -> None:
     assert read_facts("Your care plan, Tia\nWrenmoor County Council\nWritten by Hannah Okafor, your social worker\n").child_name == "Tia"
+
+
+def test_a_letter_redated_by_its_meeting_reads_the_childs_age_on_the_meetings_day() -> None:
+    letter = ("Calderwick County Council\n\n23 October 2026\n\nDear Mr and Mrs Pennington,\n\nIsla's review on 20 October 2026\n"
+              "Isla (DOB 22/10/2016)\n\nThank you both for having us for Isla's review. Priti will chase the referral by "
+              "6 November 2026.\n")
+    report = analyse(letter)
+    assert (report.meta.date, report.meta.child_age) == ("2026-10-20", 9)
+    assert analyse(letter, child_age=10).meta.child_age == 10  # a given age stays
