@@ -176,6 +176,8 @@ _ORGANISATION = re.compile(
     # "Ellie's school, Ashgrove Primary, has offered her a place ... They will start her": a school too.
     r"|(?:[A-Z][\w'’&-]*[ \t]+){1,4}(?:Service|Team|Options|Trust|Agency|Project|Partnership|Charity|Primary|Academy|School|College))\b"
 )
+_ROLE_CELL = re.compile(rf"(?P<role>{_ROLE_ALT})(?=\s*$|\s*[(,–-])")
+_REL_CELL = re.compile(rf"(?P<rel>{_REL_ALT})(?=\s*$|\s*[(,–-])")
 _NAME_ROLE_ROW = re.compile(rf"^[ \t|]*(?P<name>{_NAME})[ \t]*\|[ \t]*(?P<role>[A-Za-z][^|\n]{{1,60}})", re.MULTILINE)
 _TITLED = re.compile(r"\b(?P<title>Mr|Mrs|Ms|Miss|Mx|Dr)\.?[ \t]+(?P<surname>[A-Z][a-zA-Z'’-]+(?:[ \t]+[A-Z][a-zA-Z'’-]+)?)")
 _PRONOUN_GENDER = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f", "hers": "f"}
@@ -291,7 +293,7 @@ class Discourse:
         for p in ([self.author] if self.author else []) + self.people:
             if p.role != role or not p.name or p.name.lower() in PROFESSIONAL_ROLES:
                 continue
-            same = [h for h in holders if _one_name(h, p.name)]
+            same = [h for h in holders if same_person(h, p.name)]
             if not same:
                 holders.append(p.name)
             elif len(p.name) > len(same[0]):
@@ -506,9 +508,10 @@ def _signature(text: str) -> Person | None:
     return Person(name, role, _title_gender(name), "professional")
 
 
-def _one_name(a: str, b: str) -> bool:
-    """'Nadia' and 'Nadia Fennimore' name one person: the shorter's words start the longer's."""
-    x, y = a.lower().split(), b.lower().split()
+def same_person(a: str, b: str) -> bool:
+    """'Nadia' and 'Nadia Fennimore (SW)' name one person: the shorter's words start the longer's, roles
+    in brackets aside."""
+    x, y = re.sub(r"\s*\(.*?\)", "", a).lower().split(), re.sub(r"\s*\(.*?\)", "", b).lower().split()
     return bool(x and y) and (x == y[: len(x)] or y == x[: len(y)])
 
 
@@ -581,12 +584,12 @@ def _people(text: str, child_name: str | None) -> list[Person]:
         add(_clean_name(m.group("name")), PROFESSIONAL_ROLES[m.group("role").lower()], "professional", None)
     # An attendance table: "Farah Qureshi | Social worker (SW), Castlebridge Children in Care Team | Yes".
     for m in _NAME_ROLE_ROW.finditer(text):
-        who, rest = _clean_name(m.group("name")), m.group("role").strip().lower()
+        who, cell = _clean_name(m.group("name")), m.group("role").strip()
         # The cell is the role, maybe glossed ("(SW), Castlebridge ..."), not a task ("Dad to ring ...").
-        held = next((r for r in sorted(PROFESSIONAL_ROLES, key=len, reverse=True) if re.match(rf"{re.escape(r)}(?:\s*$|\s*[(,–-])", rest)), None)
-        if held:
-            add(who, PROFESSIONAL_ROLES[held], "professional", None)
-        elif (rel := next((r for r in sorted(_RELATIONS, key=len, reverse=True) if re.match(rf"{re.escape(r)}(?:\s*$|\s*[(,–-])", rest)), None)):
+        if held := _ROLE_CELL.match(cell):
+            add(who, PROFESSIONAL_ROLES[held.group("role").lower()], "professional", None)
+        elif rel_cell := _REL_CELL.match(cell):
+            rel = rel_cell.group("rel").lower()
             add(who, rel, _relation_kind(rel), _RELATIONS.get(rel))
     for m in _TITLED.finditer(text):
         name = f"{m.group('title')} {m.group('surname')}"

@@ -13,7 +13,7 @@ import re
 from dataclasses import replace
 
 from analyser.checks.timebound_actions.sentences import Draft
-from analyser.discourse import Discourse
+from analyser.discourse import Discourse, same_person
 from analyser.nlp import Analysis
 
 # Words an owner can be written as that need the rest of the record to say who they are.
@@ -113,7 +113,7 @@ def _continues(text: str, starts: list[int], prev: Draft, d: Draft) -> bool:
         return False
     if _scope_start(starts, prev.start) != _scope_start(starts, d.start) or text[prev.end : d.start].strip():
         return False
-    same = _same_person(prev.resolved or prev.owner[2], d.resolved or d.owner[2]) or (
+    same = same_person(prev.resolved or prev.owner[2], d.resolved or d.owner[2]) or (
         prev.owner[2].lower() == d.owner[2].lower() == "i")
     if not same:
         return False
@@ -146,9 +146,3 @@ def _follows_up(second: str) -> bool:
         if not _TELLING.match(m.group(1)) or _HEAD.match(second[: m.start()]):
             return True
     return False
-
-
-def _same_person(a: str, b: str) -> bool:
-    """'Hannah' and 'Hannah Lowe (social worker)' are one person: the shorter names the longer."""
-    x, y = re.sub(r"\s*\(.*?\)", "", a).lower().split(), re.sub(r"\s*\(.*?\)", "", b).lower().split()
-    return bool(x and y) and (x == y[: len(x)] or y == x[: len(y)])
